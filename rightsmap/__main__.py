@@ -1,0 +1,5 @@
+import sys
+
+from rightsmap.cli import main
+
+sys.exit(main())

@@ -1,0 +1,159 @@
+"""The command line: python -m rightsmap COMMAND. Errors are one clear line and exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence, TextIO
+
+from rightsmap import config, db, metrics, sample, schema
+from rightsmap.filters import Filters, parse_month
+from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input from the person at the terminal; the message says what to fix."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would print usage and exit 2; keep the exit, shorten the text
+        command = self.prog.replace("rightsmap", "python -m rightsmap", 1)
+        raise UsageError(f"{message} (see `{command} --help`)")
+
+
+def _month(text: str) -> str:
+    parse_month(text)
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="rightsmap", description="Aggregated documentation of rights violations in Kyrgyzstan.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    build = commands.add_parser("build-sample", help="write the synthetic, calibrated sample database")
+    build.add_argument("--db", help="database file (default: $RIGHTSMAP_DB or data/rightsmap.duckdb)")
+    build.add_argument("--force", action="store_true", help="replace an existing database file")
+
+    migrate = commands.add_parser("migrate", help="bring a database's schema up to date")
+    migrate.add_argument("--db")
+
+    summary = commands.add_parser("summary", help="print the headline figures for some filters as JSON")
+    summary.add_argument("--db")
+    summary.add_argument("--region", nargs="+", metavar="CODE", help=f"one or more of {', '.join(REGION_CODES)}")
+    summary.add_argument("--from", dest="month_from", metavar="YYYY-MM")
+    summary.add_argument("--to", dest="month_to", metavar="YYYY-MM")
+    summary.add_argument("--type", nargs="+", metavar="CODE", help=f"one or more of {', '.join(VIOLATION_TYPES)}")
+    summary.add_argument("--perpetrator", nargs="+", metavar="CODE", help=f"one or more of {', '.join(PERPETRATORS)}")
+    summary.add_argument("--batch", metavar="FILE",
+                         help="read one JSON object of these filters per line ('-' for stdin); print one result per line")
+    return parser
+
+
+def filters_from(options: dict[str, Any]) -> Filters:
+    """Filters from summary options, given as flags or as one line of a batch file."""
+    known = {"region", "from", "to", "type", "perpetrator", "month_from", "month_to"}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise UsageError(f"unknown filter {', '.join(unknown)}; use region, from, to, type, perpetrator")
+    values: dict[str, Any] = {}
+    for key, attr in (("region", "regions"), ("type", "types"), ("perpetrator", "perpetrators")):
+        value = options.get(key)
+        if value is None:
+            continue
+        codes = [value] if isinstance(value, str) else value
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise UsageError(f"{key} must be a code or a list of codes")
+        values[attr] = tuple(codes)
+    for key in ("from", "to"):
+        value = options.get(key, options.get(f"month_{key}"))
+        if value is None:
+            continue
+        try:
+            values[f"month_{key}"] = parse_month(str(value))
+        except ValueError as exc:
+            raise UsageError(f"--{key}: {exc}") from None
+    try:
+        return Filters(**values)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _summary(args: argparse.Namespace, out: TextIO) -> int:
+    conn = db.connect(args.db)
+    try:
+        if args.batch is None:
+            filters = filters_from({"region": args.region, "from": args.month_from, "to": args.month_to,
+                                    "type": args.type, "perpetrator": args.perpetrator})
+            print(json.dumps(metrics.summary(conn, filters), ensure_ascii=False), file=out)
+            return 0
+        return _summary_batch(conn, args.batch, out)
+    finally:
+        conn.close()
+
+
+def _summary_batch(conn, source: str, out: TextIO) -> int:
+    """One result line per input line; a bad line gets an error object and the exit code is 2."""
+    if source == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise UsageError(f"--batch: no file at {path}")
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except UnicodeDecodeError:
+            raise UsageError(f"--batch: {path} is not UTF-8 text with one JSON object per line") from None
+    status = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            options = json.loads(line)
+            if not isinstance(options, dict):
+                raise UsageError("expected a JSON object such as {\"region\": \"KG-GB\", \"from\": \"2017-01\"}")
+            result: dict[str, Any] = metrics.summary(conn, filters_from(options))
+        except json.JSONDecodeError as exc:
+            result, status = {"line": number, "error": f"not JSON: {exc.msg}"}, EXIT_USAGE
+        except UsageError as exc:
+            result, status = {"line": number, "error": str(exc)}, EXIT_USAGE
+        print(json.dumps(result, ensure_ascii=False), file=out)
+    return status
+
+
+def _build_sample(args: argparse.Namespace, out: TextIO) -> int:
+    target = config.db_path(args.db)
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} already exists; pass --force to replace it with the sample")
+    sample.build(target)
+    print(f"Wrote the synthetic sample database to {target}", file=out)
+    return 0
+
+
+def _migrate(args: argparse.Namespace, out: TextIO) -> int:
+    target = config.db_path(args.db)
+    if not target.is_file():
+        raise UsageError(f"no database at {target}")
+    import duckdb
+
+    with duckdb.connect(str(target)) as conn:
+        version = schema.migrate(conn)
+    print(f"{target} is at schema version {version}", file=out)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    try:
+        args = build_parser().parse_args(argv)
+        handler = {"build-sample": _build_sample, "migrate": _migrate, "summary": _summary}[args.command]
+        return handler(args, out)
+    except (UsageError, db.DatabaseError, RuntimeError) as exc:
+        print(f"rightsmap: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("rightsmap: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,146 @@
+"""Every number the product shows, computed once here for the app, the command line and exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from rightsmap import db
+from rightsmap.filters import Filters
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    definition: str
+    percent: bool = False
+
+
+METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        Metric("cases", "Documented cases",
+               "Cases of rights violations documented by the network, for the chosen regions, period, "
+               "violation types and perpetrators. A case with several violation types counts once."),
+        Metric("cases_of_type", "Cases of one violation type",
+               "Documented cases that include the chosen violation type (a case with several types counts "
+               "under each of them)."),
+        Metric("raid_events", "Raids",
+               "Police raid events recorded by the network, by region and month. Not affected by the "
+               "violation type or perpetrator filters."),
+        Metric("people_detained_in_raids", "People detained in raids",
+               "People detained during those raids. Not affected by the violation type or perpetrator filters."),
+        Metric("detentions", "Documented detentions",
+               "Documented cases that involved a detention; the days spent in detention are recorded with them "
+               "(typically 3 to 5)."),
+        Metric("coverage_pct", "Coverage, % of plan",
+               "People reached by HIV prevention as a percentage of the planned number, over the quarters wholly "
+               "inside the period. No data where nothing was planned.", percent=True),
+        Metric("reached", "People reached",
+               "People reached by HIV prevention (condoms, testing, consultations) in the quarters wholly inside "
+               "the period."),
+        Metric("planned", "People planned",
+               "The planned number of people to reach with HIV prevention, per quarter, summed over the period."),
+    )
+}
+MAP_METRICS = ("cases", "cases_of_type", "raid_events", "people_detained_in_raids", "coverage_pct", "reached")
+
+
+def coverage_pct(planned: int | float | None, reached: int | float | None) -> float | None:
+    """Reached as a percentage of planned, rounded to 0.1; None when nothing was planned."""
+    if planned is None or reached is None or pd.isna(planned) or pd.isna(reached) or planned <= 0:
+        return None
+    return round(100.0 * float(reached) / float(planned), 1)
+
+
+def summary(conn: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
+    """The headline figures for the filters, as the command line prints them."""
+    params = filters.sql_params()
+    cases = db.run(conn, "case_totals", **params).iloc[0]
+    by_type = db.run(conn, "cases_by_type", **params)
+    by_perpetrator = db.run(conn, "cases_by_perpetrator", **params)
+    raids = db.run(conn, "raid_totals", **params).iloc[0]
+    detentions = db.run(conn, "detention_totals", **params).iloc[0]
+    reach = db.run(conn, "reach_totals", **params).iloc[0]
+    has_reach = int(reach["quarters"]) > 0
+    planned = int(reach["planned"]) if has_reach else 0
+    reached = int(reach["reached"]) if has_reach else 0
+    return {
+        "cases": int(cases["cases"]),
+        "cases_by_type": {r.violation_type: int(r.cases) for r in by_type.itertuples()},
+        "cases_by_perpetrator": {r.perpetrator: int(r.cases) for r in by_perpetrator.itertuples()},
+        "raids": int(raids["raid_events"]),
+        "people_detained_in_raids": int(raids["people_detained_in_raids"]),
+        "detentions": int(detentions["detentions"]),
+        "planned": planned,
+        "reached": reached,
+        "coverage_pct": coverage_pct(planned, reached) if has_reach else None,
+    }
+
+
+def change(current: float | None, previous: float | None) -> float | None:
+    """Percentage change from previous to current; None where it is undefined."""
+    if current is None or previous is None or previous == 0:
+        return None
+    return round(100.0 * (current - previous) / previous, 1)
+
+
+def region_values(conn: duckdb.DuckDBPyConnection, filters: Filters, metric: str,
+                  violation_type: str | None = None) -> pd.DataFrame:
+    """One value per selected region for a map metric: columns code, value (NaN = no data)."""
+    if metric not in MAP_METRICS:
+        raise ValueError(f"unknown map metric {metric!r}; known: {', '.join(MAP_METRICS)}")
+    if metric == "cases_of_type":
+        if violation_type is None:
+            raise ValueError("the metric cases_of_type needs a violation type")
+        filters = replace(filters, types=(violation_type,))
+    frame = db.run(conn, "region_summary", **filters.sql_params())
+    if metric in ("cases", "cases_of_type"):
+        values = frame["cases"].astype(float)
+    elif metric == "coverage_pct":
+        values = pd.Series(
+            [coverage_pct(p, r) for p, r in zip(frame["planned"], frame["reached"])], dtype=float
+        ).fillna(np.nan)
+    elif metric == "reached":
+        values = frame["reached"].where(frame["reach_quarters"] > 0).astype(float)
+    else:
+        values = frame[metric].astype(float)
+    return pd.DataFrame({"code": frame["code"], "value": values.to_numpy()})
+
+
+def cases_series(conn: duckdb.DuckDBPyConnection, filters: Filters, *, by: str, grain: str,
+                 by_region: bool) -> pd.DataFrame:
+    """Cases per period, split by violation type or by perpetrator: columns period, region, category, cases."""
+    query = {"type": "cases_by_period_and_type", "perpetrator": "cases_by_period_and_perpetrator"}[by]
+    frame = db.run(conn, query, grain=grain, by_region=by_region, **filters.sql_params())
+    return frame.rename(columns={"violation_type": "category", "perpetrator": "category"})
+
+
+def raids_series(conn: duckdb.DuckDBPyConnection, filters: Filters, *, grain: str, by_region: bool) -> pd.DataFrame:
+    """Raids, people detained in raids, and detentions per period."""
+    return db.run(conn, "raids_by_period", grain=grain, by_region=by_region, **filters.sql_params())
+
+
+def reach_series(conn: duckdb.DuckDBPyConnection, filters: Filters, *, by_region: bool) -> pd.DataFrame:
+    """Planned, reached and coverage per quarter."""
+    return db.run(conn, "reach_by_quarter", by_region=by_region, **filters.sql_params())
+
+
+def events(conn: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """The dated annotations in the period that concern the chosen regions or the whole country."""
+    return db.run(conn, "events_in_period", **filters.sql_params())
+
+
+def dataset_meta(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Facts about the loaded dataset, such as whether it is the synthetic sample."""
+    frame = db.run(conn, "dataset_meta")
+    return dict(zip(frame["key"], frame["value"]))
+
+
+def regions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return db.run(conn, "regions")
