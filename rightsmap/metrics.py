@@ -144,3 +144,10 @@ def dataset_meta(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def regions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return db.run(conn, "regions")
+
+
+def data_span(conn: duckdb.DuckDBPyConnection) -> tuple[Any, Any]:
+    """The first and last month that hold any data (None, None when empty)."""
+    row = db.run(conn, "data_span").iloc[0]
+    return (None if pd.isna(row["first_month"]) else row["first_month"],
+            None if pd.isna(row["last_month"]) else row["last_month"])

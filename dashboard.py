@@ -1,0 +1,30 @@
+"""rightsmap: the entry script. Page config, navigation, shared sidebar filters, sample banner."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from rightsmap import db, ui
+
+HERE = Path(__file__).resolve().parent
+
+st.set_page_config(page_title="rightsmap", page_icon=":material/map:", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page(HERE / "pages" / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page(HERE / "pages" / "map.py", title="Map", icon=":material/map:", url_path="map"),
+        st.Page(HERE / "pages" / "timelines.py", title="Timelines", icon=":material/timeline:", url_path="timelines"),
+        st.Page(HERE / "pages" / "reach.py", title="Service reach", icon=":material/volunteer_activism:",
+                url_path="reach"),
+        st.Page(HERE / "pages" / "about.py", title="About the data", icon=":material/info:", url_path="about"),
+    ]
+)
+
+try:
+    st.session_state["filters"] = ui.sidebar_filters()
+    ui.sample_banner()
+except db.DatabaseError as exc:
+    ui.database_error(exc)
+
+navigation.run()

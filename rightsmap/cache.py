@@ -1,0 +1,128 @@
+"""The only Streamlit caching wrappers: one connection per database file, frames keyed by filters.
+
+Every cached frame is keyed by the database file's identity (path and
+modification time), so when an import swaps in a new file the app shows the
+new data on its next rerun, without a restart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from rightsmap import assets, config, db, metrics, sample
+from rightsmap.filters import Filters
+
+DbKey = tuple[str, int]
+
+
+@st.cache_resource(show_spinner="Preparing the map files…")
+def _prepare_static() -> bool:
+    assets.ensure_leaflet()
+    return True
+
+
+@st.cache_resource(show_spinner="Building the sample database (first start only)…")
+def _ensure_default_sample() -> bool:
+    sample.ensure(config.DEFAULT_DB)
+    return True
+
+
+def db_key() -> DbKey:
+    """Identify the current database file; raises db.DatabaseError when there is none."""
+    _prepare_static()
+    path = config.db_path()
+    if path == config.DEFAULT_DB:
+        _ensure_default_sample()
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise db.DatabaseError(
+            f"No database at {path} (set by RIGHTSMAP_DB). Check the path, or unset RIGHTSMAP_DB "
+            "to use the sample data."
+        ) from None
+
+
+# One entry: when the file changes, the old connection is dropped and closed.
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _connection(path: str, stamp: int) -> duckdb.DuckDBPyConnection:
+    return db.connect(path, read_only=True)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    return _connection(*db_key())
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _summary(key: DbKey, filters: Filters) -> dict[str, Any]:
+    return metrics.summary(_connection(*key), filters)
+
+
+def summary(filters: Filters) -> dict[str, Any]:
+    return _summary(db_key(), filters)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _region_values(key: DbKey, filters: Filters, metric: str, violation_type: str | None) -> pd.DataFrame:
+    return metrics.region_values(_connection(*key), filters, metric, violation_type)
+
+
+def region_values(filters: Filters, metric: str, violation_type: str | None = None) -> pd.DataFrame:
+    return _region_values(db_key(), filters, metric, violation_type)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cases_series(key: DbKey, filters: Filters, by: str, grain: str, by_region: bool) -> pd.DataFrame:
+    return metrics.cases_series(_connection(*key), filters, by=by, grain=grain, by_region=by_region)
+
+
+def cases_series(filters: Filters, *, by: str, grain: str, by_region: bool) -> pd.DataFrame:
+    return _cases_series(db_key(), filters, by, grain, by_region)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _raids_series(key: DbKey, filters: Filters, grain: str, by_region: bool) -> pd.DataFrame:
+    return metrics.raids_series(_connection(*key), filters, grain=grain, by_region=by_region)
+
+
+def raids_series(filters: Filters, *, grain: str, by_region: bool) -> pd.DataFrame:
+    return _raids_series(db_key(), filters, grain, by_region)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _reach_series(key: DbKey, filters: Filters, by_region: bool) -> pd.DataFrame:
+    return metrics.reach_series(_connection(*key), filters, by_region=by_region)
+
+
+def reach_series(filters: Filters, *, by_region: bool) -> pd.DataFrame:
+    return _reach_series(db_key(), filters, by_region)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _events(key: DbKey, filters: Filters) -> pd.DataFrame:
+    return metrics.events(_connection(*key), filters)
+
+
+def events(filters: Filters) -> pd.DataFrame:
+    return _events(db_key(), filters)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _dataset_meta(key: DbKey) -> dict[str, str]:
+    return metrics.dataset_meta(_connection(*key))
+
+
+def dataset_meta() -> dict[str, str]:
+    return _dataset_meta(db_key())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _data_span(key: DbKey) -> tuple[Any, Any]:
+    return metrics.data_span(_connection(*key))
+
+
+def data_span() -> tuple[Any, Any]:
+    return _data_span(db_key())

@@ -1,0 +1,36 @@
+"""Shared fixtures: one sample database per test session, built in code from the fixed seed."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from rightsmap import cli, db, sample
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The calibrated sample, built once; tests must not write to it."""
+    return sample.build(tmp_path_factory.mktemp("db") / "rightsmap.duckdb")
+
+
+@pytest.fixture()
+def conn(sample_db: Path):
+    connection = db.connect(sample_db)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture()
+def summary(sample_db: Path):
+    """Run `python -m rightsmap summary ARGS` in-process and parse its JSON."""
+
+    def run(*args: str) -> dict:
+        out = io.StringIO()
+        assert cli.main(["summary", "--db", str(sample_db), *args], out=out) == 0
+        return json.loads(out.getvalue())
+
+    return run

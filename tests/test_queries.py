@@ -1,0 +1,70 @@
+"""Every query in queries/ runs, returns its documented columns, and is used; pages hold no SQL."""
+
+import re
+
+import pytest
+
+from rightsmap import config, db
+from rightsmap.filters import Filters, parse_month
+
+ROOT = config.ROOT
+ALL_PARAMS = {**Filters().sql_params(), "grain": "month", "by_region": True}
+
+
+@pytest.mark.parametrize("name", db.query_names())
+def test_query_runs_and_returns_documented_columns(conn, name):
+    header = db.query_header(name)
+    assert header["name"].split(":")[0].strip() == name, "first line must be `-- name: <file stem>: ...`"
+    assert len(header["name"].split(":", 1)[1].strip()) > 10, "the name line needs a one-line description"
+    documented = [c.strip() for c in header["columns"].split(",")]
+    frame = db.run(conn, name, **ALL_PARAMS)
+    assert list(frame.columns) == documented
+    assert not frame.empty
+
+
+@pytest.mark.parametrize("name", db.query_names())
+def test_query_binds_parameters_and_formats_nothing_in(name):
+    sql = db.load_query(name)
+    assert "{" not in sql and "%s" not in sql
+    assert db.query_params(name) <= set(ALL_PARAMS)
+
+
+def test_every_query_is_used_and_every_used_query_exists():
+    code = "\n".join(p.read_text() for p in [*(ROOT / "rightsmap").glob("*.py"), *(ROOT / "pages").glob("*.py")])
+    used = set(re.findall(r'db\.run\(\s*\w+,\s*"(\w+)"', code))
+    used |= set(re.findall(r'"(cases_by_period_and_\w+)"', code))
+    assert used <= set(db.query_names()), f"missing query files: {used - set(db.query_names())}"
+    assert set(db.query_names()) <= used, f"unused query files: {set(db.query_names()) - used}"
+
+
+def test_pages_never_touch_sql_or_the_database():
+    for page in [ROOT / "dashboard.py", *(ROOT / "pages").glob("*.py")]:
+        text = page.read_text()
+        assert not re.search(r"\bSELECT\b|\bFROM\b\s+\w+\s+WHERE", text), page
+        assert "duckdb" not in text and "db.run" not in text, page
+
+
+def test_run_refuses_missing_parameters(conn):
+    with pytest.raises(KeyError, match="needs parameters"):
+        db.run(conn, "case_totals", regions=["KG-GB"])
+
+
+def test_run_ignores_parameters_a_query_does_not_name(conn):
+    frame = db.run(conn, "regions", **ALL_PARAMS)
+    assert len(frame) == 9
+
+
+def test_type_filter_counts_a_multi_type_case_once(conn):
+    params = Filters().sql_params()
+    total = db.run(conn, "case_totals", **params)["cases"].iloc[0]
+    by_type = db.run(conn, "cases_by_type", **params)["cases"].sum()
+    by_perpetrator = db.run(conn, "cases_by_perpetrator", **params)["cases"].sum()
+    assert by_perpetrator == total
+    assert by_type > total  # some cases have several types
+
+
+@pytest.mark.parametrize("first, last, quarters", [("2017-05", "2017-08", 0), ("2017-04", "2017-09", 2),
+                                                    ("2017-04", "2017-06", 1)])
+def test_reach_counts_only_whole_quarters(conn, first, last, quarters):
+    params = Filters(month_from=parse_month(first), month_to=parse_month(last)).sql_params()
+    assert db.run(conn, "reach_totals", **params)["quarters"].iloc[0] == quarters
