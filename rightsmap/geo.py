@@ -1,0 +1,58 @@
+"""Region boundaries, and joining per-region values onto them."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from rightsmap import config, vocab
+
+JOINED_COLUMNS = ["code", "name", "kind", "value", "geometry", "label_lat", "label_lon"]
+
+
+@functools.lru_cache(maxsize=4)
+def _read_boundaries(path: Path) -> gpd.GeoDataFrame:
+    frame = gpd.read_file(path)
+    unknown = set(frame["code"]) - set(vocab.REGION_CODES)
+    if unknown or frame["code"].duplicated().any():
+        raise ValueError(f"{path}: unexpected or repeated region codes {sorted(unknown)}")
+    return frame[["code", "geometry"]].reset_index(drop=True)
+
+
+def load_boundaries(path: str | os.PathLike = config.BOUNDARIES_FILE) -> gpd.GeoDataFrame:
+    """The region polygons (columns code, geometry; EPSG:4326), read once per process."""
+    # A copy, so a caller that edits the frame cannot corrupt the cached one.
+    return _read_boundaries(Path(path).resolve()).copy()
+
+
+def _regions_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "code": [r.code for r in vocab.REGIONS],
+            "name": [r.name_en for r in vocab.REGIONS],
+            "kind": [r.kind for r in vocab.REGIONS],
+            "label_lat": [r.label_lat for r in vocab.REGIONS],
+            "label_lon": [r.label_lon for r in vocab.REGIONS],
+        }
+    )
+
+
+def join(boundaries: gpd.GeoDataFrame, values: pd.DataFrame) -> gpd.GeoDataFrame:
+    """One row per region code (all nine, vocab order) with its value (NaN = no data) and polygon."""
+    unknown = set(values["code"]) - set(vocab.REGION_CODES)
+    if unknown:
+        raise ValueError(f"unknown region codes: {sorted(unknown)}")
+    if values["code"].duplicated().any():
+        raise ValueError("values has more than one row for a region code")
+
+    # Left joins from the fixed region list: a region missing from either input
+    # still gets a row, so the map and legend never silently drop one.
+    frame = _regions_frame()
+    frame = frame.merge(pd.DataFrame(boundaries[["code", "geometry"]]), on="code", how="left")
+    frame = frame.merge(values[["code", "value"]], on="code", how="left")
+    frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
+    return gpd.GeoDataFrame(frame[JOINED_COLUMNS], geometry="geometry", crs=boundaries.crs)

@@ -1,0 +1,304 @@
+"""Folium choropleth of the nine regions: offline Leaflet, no tiles, a plain HTML legend."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+from branca.element import MacroElement
+from folium.template import Template
+from shapely.geometry import mapping
+
+from rightsmap import assets
+
+# ColorBrewer YlOrRd, 6 classes: the lightest is "0", the other five the ramp.
+# Sequential, colour-blind safe, and its steps survive a washed-out projector.
+ZERO_COLOR = "#ffffb2"
+PALETTE = ("#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
+# Grey plus a dashed outline: "no data" differs from every colour by pattern too.
+NO_DATA_COLOR = "#bdbdbd"
+NO_DATA_DASH = "4 3"
+OUTLINE_COLOR = "#4d4d4d"
+SELECTED_COLOR = "#000000"
+BACKGROUND_COLOR = "#ffffff"
+ATTRIBUTION = "Boundaries: Natural Earth (public domain)"
+KG_CENTRE = (41.2, 74.77)
+KG_BOUNDS = [[39.17, 69.25], [43.27, 80.29]]
+# No tiles: keep people near the country (max bounds); quarter zoom steps fit it snugly.
+_MAP_OPTIONS = {
+    "location": KG_CENTRE, "zoom_start": 6, "min_zoom": 5, "max_zoom": 10,
+    "zoom_snap": 0.25, "zoom_delta": 0.5, "tiles": None, "attribution_control": True,
+    "max_bounds": True, "min_lat": 36.0, "max_lat": 46.5, "min_lon": 64.0, "max_lon": 85.5,
+}  # fmt: skip
+# Full opacity: nothing lies beneath, and the fill then matches the legend swatch exactly.
+_BASE_STYLE = {"fill": True, "fillOpacity": 1.0, "opacity": 1.0}
+CITY_RADIUS = 7
+# Coverage against a target: 100 % is the line that matters, so it starts a class.
+PERCENT_BREAKS = (25.0, 50.0, 75.0, 100.0)
+_NICE = (1.0, 2.0, 2.5, 5.0)
+EN_DASH = "\u2013"  # ranges in labels: "1\u201310"
+
+
+@dataclass(frozen=True)
+class ValueClass:
+    """A legend entry: values with lower <= value < upper (None = unbounded) get color."""
+
+    key: str
+    label: str
+    color: str
+    lower: float | None
+    upper: float | None
+
+
+def _num(x: float) -> str:
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.6f}".rstrip("0").rstrip(".")
+
+
+def _nice_step(target: float, integer: bool) -> float:
+    """The smallest 1/2/2.5/5 x 10^k at or above target (a whole number for whole data)."""
+    if target <= 0:
+        return 1.0
+    exponent = math.floor(math.log10(target))
+    candidates = [m * 10.0**e for e in (exponent, exponent + 1) for m in _NICE]
+    step = min(c for c in candidates if c >= target * (1 - 1e-9))
+    if integer:
+        step = float(math.ceil(step))
+    return step
+
+
+def _positive_classes(lowers: list[float], integer: bool, unit: str) -> list[ValueClass]:
+    classes = []
+    for i, lower in enumerate(lowers):
+        upper = lowers[i + 1] if i + 1 < len(lowers) else None
+        if upper is None:
+            label = f"{_num(lower)}{unit}+"
+        elif integer:
+            last = upper - 1
+            label = _num(lower) if last == lower else f"{_num(lower)}{EN_DASH}{_num(last)}"
+        elif i == 0:
+            label = f"under {_num(upper)}{unit}"
+        else:
+            label = f"{_num(lower)}{EN_DASH}{_num(upper)}{unit}"
+        classes.append(ValueClass(f"c{i + 1}", label, PALETTE[i], lower, upper))
+    return classes
+
+
+def classify(values: Iterable[float], *, percent: bool = False) -> list[ValueClass]:
+    """No data, zero, then up to five classes with rounded breaks over the positive values."""
+    numbers = [float(v) for v in values]
+    if any(v < 0 for v in numbers):
+        raise ValueError("classify expects values >= 0")
+    positive = [v for v in numbers if v > 0]
+    classes = [
+        ValueClass("nodata", "No data", NO_DATA_COLOR, None, None),
+        ValueClass("zero", "0", ZERO_COLOR, 0.0, 0.0),
+    ]
+    if percent:
+        # Fixed breaks keep colours comparable between filters and periods.
+        return classes + _positive_classes([0.0, *PERCENT_BREAKS], False, "%")
+    if not positive:
+        return classes
+    integer = all(v.is_integer() for v in positive)
+    top = max(positive)
+    # Whole numbers (counts) start at 1, so classes read 1-10, 11-20, ...
+    first = 1.0 if integer else 0.0
+    # Equal steps that cover the data in at most five classes; the top class is open.
+    step = _nice_step((top - first) / len(PALETTE), integer)
+    count = min(len(PALETTE), math.floor((top - first) / step) + 1)
+    lowers = [round(first + i * step, 10) for i in range(count)]
+    return classes + _positive_classes(lowers, integer, "")
+
+
+def class_for(value: float | None, classes: list[ValueClass]) -> ValueClass:
+    """The class of one value: NaN/None is no data, 0 is zero, beyond the ends the end class."""
+    by_key = {c.key: c for c in classes}
+    if value is None or math.isnan(value):
+        return by_key["nodata"]
+    if value < 0:
+        raise ValueError(f"negative value {value}")
+    if value == 0:
+        return by_key["zero"]
+    positive = [c for c in classes if c.key not in ("nodata", "zero")]
+    if not positive:
+        raise ValueError(f"no class for {value}: classes were built without positive values")
+    chosen = positive[0]
+    for c in positive:
+        if c.lower is not None and value >= c.lower:
+            chosen = c
+    return chosen
+
+
+def format_value(value: float | None, *, percent: bool = False) -> str:
+    """Short display form of a value; "no data" for NaN."""
+    if value is None or math.isnan(value):
+        return "no data"
+    if percent:
+        return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.2g}"
+
+
+class Legend(MacroElement):
+    """The class legend: a bottom-right Leaflet control in plain HTML (no d3, no colormap)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+          .leaflet-container { background: {{ this.background }}; }
+          .rightsmap-legend { background: #fff; padding: 6px 10px; border-radius: 4px;
+            box-shadow: 0 1px 4px rgba(0,0,0,.35); font: 14px/1.4 sans-serif; color: #222; }
+          .rightsmap-legend-title { font-weight: bold; margin-bottom: 4px; max-width: 16em; }
+          .rightsmap-legend-swatch { display: inline-block; width: 16px; height: 12px;
+            margin-right: 6px; vertical-align: middle; border: 1px solid {{ this.outline }}; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "rightsmap-legend");
+            div.innerHTML = {{ this.html | tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, classes: list[ValueClass]):
+        super().__init__()
+        self._name = "Legend"
+        self.background = BACKGROUND_COLOR
+        self.outline = OUTLINE_COLOR
+        rows = []
+        for c in classes:
+            dash = "border-style: dashed; " if c.key == "nodata" else ""
+            rows.append(
+                f'<div><span class="rightsmap-legend-swatch" style="{dash}background: {c.color}">'
+                f"</span>{html.escape(c.label)}</div>"
+            )
+        title_html = f'<div class="rightsmap-legend-title">{html.escape(title)}</div>'
+        self.html = title_html + "".join(rows)
+
+
+def _feature(row, geometry: dict, feature_id: str, value_format, classes) -> dict:
+    value = None if math.isnan(row.value) else float(row.value)
+    return {
+        "type": "Feature",
+        "id": feature_id,
+        "properties": {
+            "code": row.code,
+            "name": row.name,
+            "value": value,
+            "value_label": value_format(row.value),
+            "class_key": class_for(row.value, classes).key,
+        },
+        "geometry": geometry,
+    }
+
+
+def region_features(
+    frame: gpd.GeoDataFrame,
+    classes: list[ValueClass],
+    value_format: Callable[[float], str],
+    selected: str | None = None,
+) -> list[dict]:
+    """GeoJSON features: polygons (the selected one last, its outline on top), then city points."""
+    polygons, points = [], []
+    for row in frame.itertuples(index=False):
+        if row.geometry is not None:
+            geometry = mapping(row.geometry)
+            polygons.append(_feature(row, geometry, row.code, value_format, classes))
+        # Osh City has no polygon, and Bishkek's is a few pixels wide at national zoom:
+        # both cities get a circle at their label point, so each is visible and clickable.
+        if row.kind == "city":
+            point = {"type": "Point", "coordinates": [row.label_lon, row.label_lat]}
+            points.append(_feature(row, point, f"{row.code}/point", value_format, classes))
+    polygons.sort(key=lambda f: f["properties"]["code"] == selected)
+    return polygons + points
+
+
+def choropleth(
+    frame: gpd.GeoDataFrame,
+    *,
+    metric_label: str,
+    value_format: Callable[[float], str] | None = None,
+    selected: str | None = None,
+    percent: bool = False,
+) -> folium.Map:
+    """The regions coloured by value class; a click reports the feature's properties.code.
+
+    Percent values are on a 0-100 scale; value_format defaults to format_value.
+    """
+    fmt = value_format or (lambda v: format_value(v, percent=percent))
+    classes = classify(frame["value"].dropna(), percent=percent)
+    colors = {c.key: c for c in classes}
+
+    def style(feature: dict) -> dict:
+        props = feature["properties"]
+        is_selected = props["code"] == selected
+        is_point = feature["geometry"]["type"] == "Point"
+        result = {
+            **_BASE_STYLE,
+            "fillColor": colors[props["class_key"]].color,
+            "color": SELECTED_COLOR if is_selected else OUTLINE_COLOR,
+            "weight": 4 if is_selected else (1.5 if is_point else 1),
+        }
+        if props["class_key"] == "nodata":
+            result["dashArray"] = NO_DATA_DASH
+        return result
+
+    def highlight(feature: dict) -> dict:
+        weight = 4 if feature["properties"]["code"] == selected else 3
+        return {"color": SELECTED_COLOR, "weight": weight}
+
+    m = folium.Map(**_MAP_OPTIONS)
+    # Only Leaflet, from this machine; folium's defaults (jQuery, Bootstrap,
+    # awesome-markers) come from CDNs, and one failed script blanks the map.
+    m.default_js = [("leaflet", assets.LEAFLET_JS_URL)]
+    m.default_css = [("leaflet_css", assets.LEAFLET_CSS_URL)]
+
+    data = {"type": "FeatureCollection", "features": region_features(frame, classes, fmt, selected)}
+    folium.GeoJson(
+        data,
+        name="regions",
+        control=False,
+        style_function=style,
+        highlight_function=highlight,
+        marker=folium.CircleMarker(radius=CITY_RADIUS),
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "value_label"],
+            aliases=["Region", html.escape(metric_label)],
+            sticky=True,
+        ),
+        attribution=ATTRIBUTION,
+    ).add_to(m)
+    m.fit_bounds(KG_BOUNDS, padding=(8, 8))
+    Legend(metric_label, classes).add_to(m)
+    return m
+
+
+def _geojson_layers(element) -> Iterable[folium.GeoJson]:
+    for child in element._children.values():
+        if isinstance(child, folium.GeoJson):
+            yield child
+        yield from _geojson_layers(child)
+
+
+def map_payload_bytes(m: folium.Map) -> int:
+    """Bytes of GeoJSON data, styles and tooltip script the map's GeoJson layers send per render."""
+    m.get_root().render()  # fills each layer's style map
+    total = 0
+    for layer in _geojson_layers(m):
+        for element in (layer, *layer._children.values()):
+            total += len(element._template.module.script(element).encode("utf-8"))
+    return total
