@@ -8,7 +8,7 @@ from rightsmap import db, ui
 
 HERE = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="rightsmap", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="rightsmap", page_icon="🗺️", layout="wide")
 
 navigation = st.navigation(
     [

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from rightsmap import cache, metrics
+from rightsmap import cache, metrics, ui
 from rightsmap.vocab import PERPETRATORS, REGIONS, VIOLATION_TYPES
 
+ui.ensure_entry_script_ran()
 st.title("About the data")
 
 meta = cache.dataset_meta()

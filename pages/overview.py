@@ -19,6 +19,7 @@ for column, key, label in zip(
     columns,
     ("cases", "raids", "people_detained_in_raids", "coverage_pct"),
     ("Documented cases", "Raids", "People detained in raids", "Coverage, % of plan"),
+    strict=True,
 ):
     value, previous = now[key], (before or {}).get(key)
     if key == "coverage_pct":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import altair as alt
 import pandas as pd
@@ -19,7 +19,7 @@ def _x(grain: str, title: str = "") -> alt.X:
 
 def stacked_cases(frame: pd.DataFrame, *, labels: Mapping[str, str], grain: str, legend_title: str) -> alt.Chart:
     """Cases per period stacked by category (violation type or perpetrator)."""
-    data = frame.assign(category_label=frame["category"].map(labels).fillna(frame["category"]))
+    data = frame.assign(category_label=[labels.get(v, v) for v in frame["category"]])
     order = [labels.get(c, c) for c in labels]
     return (
         alt.Chart(data)
@@ -40,7 +40,7 @@ def lines(frame: pd.DataFrame, *, value: str, value_title: str, grain: str,
           series: str = "region", series_labels: Mapping[str, str] | None = None) -> alt.Chart:
     """One line per series (for example per region) of one value over time."""
     labels = dict(series_labels or {})
-    data = frame.assign(series_label=frame[series].map(labels).fillna(frame[series]))
+    data = frame.assign(series_label=[labels.get(v, v) for v in frame[series]])
     return (
         alt.Chart(data)
         .mark_line(point=True)

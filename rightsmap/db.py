@@ -17,7 +17,7 @@ class DatabaseError(Exception):
     """A problem with the database file that a person can fix; the message says how."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_query(name: str) -> str:
     """The SQL text of queries/NAME.sql."""
     path = config.QUERIES_DIR / f"{name}.sql"
@@ -86,7 +86,7 @@ def run(conn: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFra
         return cursor.execute(sql, {k: params[k] for k in wanted}).df()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def query_params(name: str) -> frozenset[str]:
     """The $parameters that queries/NAME.sql binds."""
     body = "\n".join(line for line in load_query(name).splitlines() if not line.lstrip().startswith("--"))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any
 
 from rightsmap import config
 from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
@@ -77,7 +78,7 @@ class Filters:
             "perpetrators": list(self.perpetrators),
         }
 
-    def previous(self) -> "Filters":
+    def previous(self) -> Filters:
         """The same filters over the period of equal length just before this one."""
         n = self.months
         return replace(self, month_from=add_months(self.month_from, -n), month_to=add_months(self.month_from, -1))

@@ -104,7 +104,7 @@ def region_values(conn: duckdb.DuckDBPyConnection, filters: Filters, metric: str
         values = frame["cases"].astype(float)
     elif metric == "coverage_pct":
         values = pd.Series(
-            [coverage_pct(p, r) for p, r in zip(frame["planned"], frame["reached"])], dtype=float
+            [coverage_pct(p, r) for p, r in zip(frame["planned"], frame["reached"], strict=True)], dtype=float
         ).fillna(np.nan)
     elif metric == "reached":
         values = frame["reached"].where(frame["reach_quarters"] > 0).astype(float)
@@ -139,7 +139,7 @@ def events(conn: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 def dataset_meta(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Facts about the loaded dataset, such as whether it is the synthetic sample."""
     frame = db.run(conn, "dataset_meta")
-    return dict(zip(frame["key"], frame["value"]))
+    return dict(zip(frame["key"], frame["value"], strict=True))
 
 
 def regions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:

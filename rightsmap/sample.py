@@ -138,7 +138,7 @@ def _police_cases(rng: random.Random) -> list[_Case]:
     for year, total in POLICE_CASES_BY_YEAR.items():
         year_months = [m for m in months() if m.year == year]
         weights = [raid_intensity(m) * rng.uniform(0.85, 1.15) for m in year_months]
-        for month, count in zip(year_months, _apportion(total, weights)):
+        for month, count in zip(year_months, _apportion(total, weights), strict=True):
             regions = rng.choices(list(REGION_WEIGHTS), weights=list(REGION_WEIGHTS.values()), k=count)
             for region in regions:
                 cases.append(_Case(region, month, "police", (), 0, 0))
@@ -300,11 +300,16 @@ def _write(conn: duckdb.DuckDBPyConnection, cases, raids, reach, seed: int) -> N
     )
 
 
+_TABLES = frozenset({"cases", "detentions", "raids", "reach"})
+
+
 def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
     """Insert rows in one statement through a DataFrame (executemany is slow in DuckDB)."""
-    columns = [c[0] for c in conn.execute(f"SELECT * FROM {table} LIMIT 0").description]
+    if table not in _TABLES:  # table names cannot be bound, so only these fixed names are allowed
+        raise ValueError(f"not a sample table: {table!r}")
+    columns = [c[0] for c in conn.execute(f"SELECT * FROM {table} LIMIT 0").description]  # noqa: S608
     frame = pd.DataFrame(rows, columns=columns)  # noqa: F841 - read by DuckDB below
-    conn.execute(f"INSERT INTO {table} SELECT * FROM frame")
+    conn.execute(f"INSERT INTO {table} SELECT * FROM frame")  # noqa: S608
 
 
 def ensure(path: Path | str | None = None) -> Path:

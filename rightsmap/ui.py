@@ -11,7 +11,7 @@ from rightsmap.filters import URL_KEYS, Filters, from_query_params, month_text
 from rightsmap.sample import months
 from rightsmap.vocab import PERPETRATORS, REGION_BY_CODE, REGION_CODES, VIOLATION_TYPES
 
-_KEYS = {"regions": "f_regions", "period": "f_period", "types": "f_types", "perpetrators": "f_perpetrators"}
+_KEYS = {"regions": "f_regions", "from": "f_from", "to": "f_to", "types": "f_types", "perpetrators": "f_perpetrators"}
 
 
 def region_name(code: str) -> str:
@@ -26,7 +26,18 @@ def _widgets_from(filters: Filters) -> None:
     st.session_state[_KEYS["perpetrators"]] = (
         [] if filters.perpetrators == default.perpetrators else list(filters.perpetrators)
     )
-    st.session_state[_KEYS["period"]] = (filters.month_from, filters.month_to)
+    st.session_state[_KEYS["from"]] = filters.month_from
+    st.session_state[_KEYS["to"]] = filters.month_to
+
+
+def _reset() -> None:
+    # A callback runs before the widgets are drawn, the one time their state may be set.
+    _widgets_from(Filters())
+    st.session_state["url_notices"] = []
+
+
+def _widget_state_intact() -> bool:
+    return all(key in st.session_state for key in _KEYS.values())
 
 
 def sidebar_filters() -> Filters:
@@ -37,25 +48,33 @@ def sidebar_filters() -> Filters:
         _widgets_from(filters)
         st.session_state["url_notices"] = notices
         st.session_state["filters_initialised"] = True
+    elif not _widget_state_intact():
+        # Streamlit drops a widget's state after a run that did not draw it (a page run on its own, see ensure_entry_script_ran); restore
+        # the widgets from the last filters rather than from their defaults.
+        _widgets_from(st.session_state.get("filters", Filters()))
 
     all_months = months()
     with st.sidebar:
         st.header("Filters")
         regions = st.multiselect("Regions", REGION_CODES, key=_KEYS["regions"], format_func=region_name,
                                  placeholder="All regions")
-        period: tuple[dt.date, dt.date] = st.select_slider(
-            "Period", options=all_months, key=_KEYS["period"], format_func=month_text,
-            help="Months are the finest time unit stored. Reach is counted per quarter.")
+        # Two month pickers rather than a range slider: exact to the month with
+        # the keyboard, and readable on a projector.
+        first, last = st.columns(2)
+        month_from: dt.date = first.selectbox("From", all_months, key=_KEYS["from"], format_func=month_text,
+                                              help="Months are the finest time unit stored.")
+        month_to: dt.date = last.selectbox("To", all_months, key=_KEYS["to"], format_func=month_text,
+                                           help="Reach is counted per quarter, for quarters wholly inside the period.")
         types = st.multiselect("Violation types", list(VIOLATION_TYPES), key=_KEYS["types"],
                                format_func=VIOLATION_TYPES.get, placeholder="All violation types")
         perpetrators = st.multiselect("Perpetrators", list(PERPETRATORS), key=_KEYS["perpetrators"],
                                       format_func=PERPETRATORS.get, placeholder="All perpetrators")
-        if st.button("Reset filters", width="stretch"):
-            _widgets_from(Filters())
-            st.session_state["url_notices"] = []
-            st.rerun()
+        st.button("Reset filters", width="stretch", on_click=_reset)
 
-    values = {"month_from": period[0], "month_to": period[1]}
+    if month_from > month_to:
+        st.sidebar.caption("The period was given backwards, so its ends are swapped.")
+        month_from, month_to = month_to, month_from
+    values = {"month_from": month_from, "month_to": month_to}
     if regions:
         values["regions"] = tuple(regions)
     if types:
@@ -120,7 +139,24 @@ def fmt_pct(value: float | None) -> str:
 
 def current_filters() -> Filters:
     """The filters the entry script read from the sidebar on this run."""
+    ensure_entry_script_ran()
     return st.session_state["filters"]
+
+
+def ensure_entry_script_ran() -> None:
+    """Rerun through dashboard.py when Streamlit ran a page file on its own.
+
+    Streamlit treats an app with a pages/ folder as a legacy multipage app
+    until the entry script first calls st.navigation. So the first request
+    a new server gets for a deep link (/map) runs pages/map.py without the
+    entry script: no sidebar, no filters. Switching the legacy mode off and
+    rerunning sends that request through dashboard.py like every later one.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def has_previous(filters: Filters) -> bool:

@@ -1,0 +1,42 @@
+# Two commands: `make run` sets up and starts the app; `make test` sets up and runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test setup setup-dev chromium lint clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: apt-get install python3.11 python3.11-venv, or set PYTHON=..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev chromium
+
+# The browser tests drive Debian's Chromium; Playwright's own browser download does not work offline.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+run: setup
+	$(BIN)/python -m streamlit run dashboard.py
+
+test: setup-dev
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m pytest
+
+lint: setup-dev
+	$(BIN)/python -m ruff check .
+
+clean:
+	rm -rf $(VENV) static .pytest_cache

@@ -1,0 +1,151 @@
+"""AppTest: every page renders without an exception, the filters work, and a map click selects a region."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit_folium
+from streamlit.testing.v1 import AppTest
+
+from rightsmap import config, sample
+from rightsmap.filters import parse_month
+
+PAGES = ["pages/overview.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/about.py"]
+BANNER = "Illustrative sample data, not real case records"
+
+
+@pytest.fixture()
+def app(sample_db, monkeypatch):
+    monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
+
+    def open_app(page: str = "pages/overview.py", **query: str) -> AppTest:
+        at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=60)
+        at.query_params.update(query)
+        at.run()
+        if page != "pages/overview.py":
+            at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_app
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
+             for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_the_sample_banner(app, page):
+    at = app(page)
+    assert not at.error
+    assert BANNER in texts(at)
+
+
+def test_headline_figures_and_their_change(app):
+    at = app(**{"from": "2017-01", "to": "2017-12", "perpetrators": "police"})
+    figures = {m.label: m for m in at.metric}
+    assert figures["Documented cases"].value.replace("\u202f", "") == "459"
+    # 459 against 475 the year before: -3.4%
+    assert figures["Documented cases"].delta == "-3.4%"
+    assert figures["Coverage, % of plan"].delta.endswith("points")
+
+
+def test_changing_a_filter_changes_figures_and_the_url(app):
+    at = app()
+    before = {m.label: m.value for m in at.metric}
+    at.multiselect(key="f_regions").set_value(["KG-GB"]).run()
+    after = {m.label: m.value for m in at.metric}
+    assert at.query_params["regions"] == "KG-GB"
+    assert after["Documented cases"] != before["Documented cases"]
+    at.selectbox(key="f_from").set_value(parse_month("2017-01")).run()
+    assert at.query_params["from"] == "2017-01"
+    at.button[0].click().run()  # Reset filters
+    assert "regions" not in at.query_params
+    assert {m.label: m.value for m in at.metric} == before
+
+
+def test_bad_url_values_fall_back_with_a_visible_notice(app):
+    at = app(regions="KG-ZZ", **{"from": "banana"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "KG-ZZ" in warnings and "banana" in warnings
+    assert at.title[0].value == "Overview"
+    assert at.multiselect(key="f_regions").value == []
+
+
+def test_map_click_selects_a_region_and_survives_a_metric_change(app, monkeypatch):
+    clicks = {"code": "KG-GB"}
+
+    def fake_st_folium(figure, **kwargs):
+        assert kwargs["returned_objects"] == ["last_active_drawing"]
+        return {"last_active_drawing": {"properties": {"code": clicks["code"]}}}
+
+    monkeypatch.setattr(streamlit_folium, "st_folium", fake_st_folium)
+    at = app("pages/map.py")
+    assert "Bishkek" in [s.value for s in at.subheader]
+    assert at.selectbox(key="map_region_pick").value == "KG-GB"
+    at.selectbox(key="map_metric").set_value("coverage_pct").run()
+    assert "Bishkek" in [s.value for s in at.subheader]
+    clicks["code"] = "KG-GO"
+    at.run()
+    assert "Osh City" in [s.value for s in at.subheader]
+
+
+def test_choosing_a_region_without_the_map_shows_its_detail(app):
+    at = app("pages/map.py")
+    assert not at.subheader
+    at.selectbox(key="map_region_pick").set_value("KG-N").run()
+    assert [s.value for s in at.subheader] == ["Naryn"]
+
+
+def test_cases_of_one_type_asks_for_the_type(app):
+    at = app("pages/map.py")
+    at.selectbox(key="map_metric").set_value("cases_of_type").run()
+    at.selectbox(key="map_type").set_value("blackmail").run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("series", ["type", "perpetrator", "raids", "detentions", "reach"])
+@pytest.mark.parametrize("compare", [False, True])
+def test_every_timeline_renders(app, series, compare):
+    at = app("pages/timelines.py", regions="KG-GB,KG-GO")
+    at.selectbox(key="timeline_series").set_value(series)
+    at.toggle(key="timeline_compare").set_value(compare)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_reach_without_a_whole_quarter_explains_itself(app):
+    at = app("pages/reach.py", **{"from": "2017-05", "to": "2017-06"})
+    assert "No quarter lies wholly inside" in texts(at)
+
+
+def test_a_missing_database_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("RIGHTSMAP_DB", str(tmp_path / "missing.duckdb"))
+    at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "RIGHTSMAP_DB" in at.error[0].value
+
+
+def test_no_banner_when_the_data_is_not_the_sample(monkeypatch, tmp_path):
+    path = sample.build(tmp_path / "imported.duckdb")
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("UPDATE meta SET value = 'imported' WHERE key = 'dataset'")
+    monkeypatch.setenv("RIGHTSMAP_DB", str(path))
+    at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    assert BANNER not in texts(at)
+
+
+def test_entry_point_keeps_paths_from_the_file():
+    text = Path(config.ROOT / "dashboard.py").read_text()
+    assert "Path(__file__)" in text
+
+
+def test_a_backwards_period_is_swapped_not_refused(app):
+    at = app()
+    at.selectbox(key="f_from").set_value(parse_month("2018-12"))
+    at.selectbox(key="f_to").set_value(parse_month("2017-01")).run()
+    assert not at.exception
+    assert at.query_params["from"] == "2017-01" and at.query_params["to"] == "2018-12"
