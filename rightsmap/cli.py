@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--perpetrator", nargs="+", metavar="CODE", help=f"one or more of {', '.join(PERPETRATORS)}")
     summary.add_argument("--batch", metavar="FILE",
                          help="read one JSON object of these filters per line ('-' for stdin); print one result per line")
+
+    build.set_defaults(handler=_build_sample)
+    migrate.set_defaults(handler=_migrate)
+    summary.set_defaults(handler=_summary)
+    # Other command groups add their parsers here; each sets its own handler(args, out) -> exit code.
     return parser
 
 
@@ -150,8 +155,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
         args = build_parser().parse_args(argv)
-        handler = {"build-sample": _build_sample, "migrate": _migrate, "summary": _summary}[args.command]
-        return handler(args, out)
+        return args.handler(args, out)
     except (UsageError, db.DatabaseError, RuntimeError) as exc:
         print(f"rightsmap: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
