@@ -56,7 +56,10 @@ with right:
         c.metric("Coverage", ui.fmt_pct(detail["coverage_pct"]))
         timeline = cache.cases_series(region_filters, by="type", grain="quarter", by_region=False)
         st.altair_chart(charts.stacked_cases(timeline, labels={k: VIOLATION_TYPES[k] for k in filters.types},
-                                             grain="quarter", legend_title="Violation type").properties(height=220),
+                                             grain="quarter", legend_title="Violation type",
+                                             domain=charts.time_domain(filters.month_from, filters.month_to),
+                                             legend_columns=2)
+                        .properties(height=220),
                         width="stretch")
         st.altair_chart(charts.breakdown(detail["cases_by_type"], labels=VIOLATION_TYPES, title="By violation type"),
                         width="stretch")

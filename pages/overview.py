@@ -39,10 +39,12 @@ st.subheader("Cases by perpetrator, with raids, month by month")
 cases = cache.cases_series(filters, by="perpetrator", grain="month", by_region=False)
 raids = cache.raids_series(filters, grain="month", by_region=False)
 events = cache.events(filters)
-top = charts.with_events(charts.stacked_cases(cases, labels=PERPETRATORS, grain="month", legend_title="Perpetrator"),
-                         events)
-bottom = charts.lines(raids.assign(region="Raids"), value="raid_events", value_title="Raids", grain="month")
-st.altair_chart(charts.aligned(top, bottom), width="stretch")
-if not events.empty:
-    st.markdown("\n".join(f"{i}. **{row.event_date:%Y-%m}** — {row.title_en}"
-                          for i, row in enumerate(events.itertuples(), start=1)))
+domain = charts.time_domain(filters.month_from, filters.month_to)
+perpetrators = {code: PERPETRATORS[code] for code in filters.perpetrators}
+st.altair_chart(charts.with_events(charts.stacked_cases(cases, labels=perpetrators, grain="month",
+                                                        legend_title="Perpetrator", domain=domain), events)
+                .properties(height=300), width="stretch")
+st.altair_chart(charts.lines(raids.assign(measure="raids"), value="raid_events", value_title="Raids", grain="month",
+                             series="measure", series_labels={"raids": "Raids"}, domain=domain)
+                .properties(height=200), width="stretch")
+ui.event_list(events)

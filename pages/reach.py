@@ -19,18 +19,22 @@ by_region = cache.reach_series(filters, by_region=True)
 cases = cache.cases_series(filters, by="perpetrator", grain="quarter", by_region=False)
 raids = cache.raids_series(filters, grain="quarter", by_region=False)
 
-st.subheader("Reach falls when raids rise")
+st.subheader("Reach against cases and raids, quarter by quarter")
+domain = charts.time_domain(filters.month_from, filters.month_to)
 pressure = pd.concat([
     cases.groupby("period", as_index=False)["cases"].sum().rename(columns={"cases": "count"}).assign(measure="cases"),
     raids.rename(columns={"raid_events": "count"})[["period", "count"]].assign(measure="raids"),
 ])
-top = charts.planned_vs_reached(total)
+st.altair_chart(charts.planned_vs_reached(total, domain=domain).properties(height=260), width="stretch")
 bottom = charts.lines(pressure, value="count", value_title="Cases and raids", grain="quarter", series="measure",
-                      series_labels={"cases": "Documented cases", "raids": "Raids"})
-st.altair_chart(charts.aligned(top, charts.with_events(bottom, cache.events(filters))), width="stretch")
+                      series_labels={"cases": "Documented cases", "raids": "Raids"}, domain=domain)
+events = cache.events(filters)
+st.altair_chart(charts.with_events(bottom, events).properties(height=220), width="stretch")
+ui.event_list(events)
 
 st.subheader("Coverage by region")
-st.altair_chart(charts.coverage_line(by_region, series_labels=names).properties(height=320), width="stretch")
+st.altair_chart(charts.coverage_line(by_region, series_labels=names, domain=domain).properties(height=320),
+                width="stretch")
 
 st.subheader("Planned and reached, by region and quarter")
 table = by_region.assign(region=by_region["region"].map(names), quarter=by_region["quarter"].map(

@@ -25,30 +25,34 @@ compare = right.toggle("Compare regions", key="timeline_compare",
                        help="One line per chosen region instead of their total.")
 names = {code: ui.region_name(code) for code in filters.regions}
 events = cache.events(filters)
+domain = charts.time_domain(filters.month_from, filters.month_to)
 
 if series in ("type", "perpetrator"):
     frame = cache.cases_series(filters, by=series, grain=grain, by_region=compare)
     if compare:
         totals = frame.groupby(["period", "region"], as_index=False)["cases"].sum()
-        chart = charts.lines(totals, value="cases", value_title="Cases", grain=grain, series_labels=names)
+        chart = charts.lines(totals, value="cases", value_title="Cases", grain=grain, series_labels=names,
+                             domain=domain)
         if series == "type":
             st.caption("A case with several types counts under each: the lines add up the types you chose.")
     else:
         labels, chosen, legend = ((VIOLATION_TYPES, filters.types, "Violation type") if series == "type"
                                   else (PERPETRATORS, filters.perpetrators, "Perpetrator"))
-        chart = charts.stacked_cases(frame, labels={k: labels[k] for k in chosen}, grain=grain, legend_title=legend)
+        chart = charts.stacked_cases(frame, labels={k: labels[k] for k in chosen}, grain=grain, legend_title=legend,
+                                     domain=domain)
 elif series in ("raids", "detentions"):
     frame = cache.raids_series(filters, grain=grain, by_region=compare)
     value, title = (("raid_events", "Raids") if series == "raids" else ("detentions", "Documented detentions"))
     if compare:
-        chart = charts.lines(frame, value=value, value_title=title, grain=grain, series_labels=names)
+        chart = charts.lines(frame, value=value, value_title=title, grain=grain, series_labels=names,
+                             domain=domain)
     else:
         long = frame.melt(id_vars=["period"], value_vars=[value, "people_detained_in_raids" if series == "raids"
                                                          else "detention_days"], var_name="measure")
         chart = charts.lines(long, value="value", value_title="Count", grain=grain, series="measure",
                              series_labels={"raid_events": "Raids", "people_detained_in_raids": "People detained",
                                             "detentions": "Cases with a detention",
-                                            "detention_days": "Days in detention"})
+                                            "detention_days": "Days in detention"}, domain=domain)
     st.caption("Raids and detentions are recorded by region and month; the type and perpetrator filters do not "
                "apply to them.")
 else:
@@ -57,11 +61,10 @@ else:
         st.info("No quarter lies wholly inside the chosen period, so there is no reach to show. "
                 "Widen the period to at least one full quarter.")
         st.stop()
-    chart = (charts.coverage_line(frame, series_labels=names) if compare else charts.planned_vs_reached(frame))
+    chart = (charts.coverage_line(frame, series_labels=names, domain=domain) if compare
+             else charts.planned_vs_reached(frame, domain=domain))
 
 st.altair_chart(charts.with_events(chart.properties(height=380), events), width="stretch")
-if not events.empty:
-    st.markdown("**Events**  \n" + "  \n".join(
-        f"{i}. {row.event_date:%Y-%m} — {row.title_en}" for i, row in enumerate(events.itertuples(), start=1)))
+ui.event_list(events)
 with st.expander("The numbers behind the chart"):
     st.dataframe(frame, hide_index=True)

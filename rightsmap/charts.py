@@ -1,7 +1,13 @@
-"""Altair chart builders: pure functions from frames to charts, no Streamlit."""
+"""Altair chart builders: pure functions from frames to charts, no Streamlit.
+
+Time charts take the period as an explicit x domain and reserve the same
+width for their y axis, so charts drawn one above the other share one time
+axis: a rise in raids lines up with a fall in reach.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import altair as alt
@@ -10,84 +16,115 @@ import pandas as pd
 # Colour-blind-safe categorical palette (Okabe-Ito), readable on a projector.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999", "#000000")
 EVENT_COLOR = "#B00020"
+Y_AXIS_WIDTH = 64  # pixels reserved for every y axis, so stacked charts align
+Domain = tuple[dt.date, dt.date]
 
 
-def _x(grain: str, title: str = "") -> alt.X:
-    unit = "yearquarter" if grain == "quarter" else "yearmonth"
-    return alt.X(f"{unit}(period):T", title=title, axis=alt.Axis(format="%Y-%m" if grain == "month" else "%Y"))
+def time_domain(month_from: dt.date, month_to: dt.date) -> Domain:
+    """The x domain for a period: the first day of its first month to the first day after its last."""
+    after = dt.date(month_to.year + (month_to.month == 12), month_to.month % 12 + 1, 1)
+    return month_from, after
 
 
-def stacked_cases(frame: pd.DataFrame, *, labels: Mapping[str, str], grain: str, legend_title: str) -> alt.Chart:
-    """Cases per period stacked by category (violation type or perpetrator)."""
+def _time_unit(grain: str) -> str:
+    return "yearquarter" if grain == "quarter" else "yearmonth"
+
+
+def _x(grain: str, domain: Domain | None) -> alt.X:
+    scale = alt.Scale(domain=[d.isoformat() for d in domain]) if domain else alt.Undefined
+    label = "%Y Q%q" if grain == "quarter" else "%Y-%m"
+    return alt.X(f"{_time_unit(grain)}(period):T", title=None, scale=scale,
+                 axis=alt.Axis(format=label, labelOverlap=True))
+
+
+def _y(field: str, title: str) -> alt.Y:
+    return alt.Y(field, title=title, axis=alt.Axis(minExtent=Y_AXIS_WIDTH, maxExtent=Y_AXIS_WIDTH))
+
+
+def _legend(title: str | None, columns: int = 5) -> alt.Legend:
+    return alt.Legend(title=title, orient="bottom", columns=columns, labelLimit=200)
+
+
+def _period_tooltip(grain: str) -> alt.Tooltip:
+    return alt.Tooltip(f"{_time_unit(grain)}(period):T", title="Period",
+                       format="%Y Q%q" if grain == "quarter" else "%Y-%m")
+
+
+def stacked_cases(frame: pd.DataFrame, *, labels: Mapping[str, str], grain: str, legend_title: str,
+                  domain: Domain | None = None, legend_columns: int = 5) -> alt.Chart:
+    """Cases per period stacked by category (violation type or perpetrator), in the order of labels."""
+    order = list(labels.values())
     data = frame.assign(category_label=[labels.get(v, v) for v in frame["category"]])
-    order = [labels.get(c, c) for c in labels]
+    data["category_order"] = [order.index(v) if v in order else len(order) for v in data["category_label"]]
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=_x(grain),
-            y=alt.Y("sum(cases):Q", title="Cases"),
-            color=alt.Color("category_label:N", title=legend_title, sort=order,
+            x=_x(grain, domain),
+            y=_y("sum(cases):Q", "Cases"),
+            color=alt.Color("category_label:N", sort=order, legend=_legend(legend_title, legend_columns),
                             scale=alt.Scale(domain=order, range=list(PALETTE[: len(order)]))),
-            tooltip=[alt.Tooltip(f"{'yearquarter' if grain == 'quarter' else 'yearmonth'}(period):T", title="Period"),
-                     alt.Tooltip("category_label:N", title=legend_title),
+            order=alt.Order("category_order:Q"),
+            tooltip=[_period_tooltip(grain), alt.Tooltip("category_label:N", title=legend_title),
                      alt.Tooltip("sum(cases):Q", title="Cases")],
         )
     )
 
 
-def lines(frame: pd.DataFrame, *, value: str, value_title: str, grain: str,
-          series: str = "region", series_labels: Mapping[str, str] | None = None) -> alt.Chart:
-    """One line per series (for example per region) of one value over time."""
+def lines(frame: pd.DataFrame, *, value: str, value_title: str, grain: str, series: str = "region",
+          series_labels: Mapping[str, str] | None = None, domain: Domain | None = None) -> alt.Chart:
+    """One line per series (a region, or a measure) of one value over time."""
     labels = dict(series_labels or {})
     data = frame.assign(series_label=[labels.get(v, v) for v in frame[series]])
     return (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=_x(grain),
-            y=alt.Y(f"{value}:Q", title=value_title),
-            color=alt.Color("series_label:N", title="", scale=alt.Scale(range=list(PALETTE))),
-            tooltip=[alt.Tooltip("period:T", title="Period", format="%Y-%m"),
-                     alt.Tooltip("series_label:N", title=""),
-                     alt.Tooltip(f"{value}:Q", title=value_title)],
+            x=_x(grain, domain),
+            y=_y(f"{value}:Q", value_title),
+            color=alt.Color("series_label:N", legend=_legend(None), scale=alt.Scale(range=list(PALETTE))),
+            tooltip=[_period_tooltip(grain), alt.Tooltip("series_label:N", title=""),
+                     alt.Tooltip(f"{value}:Q", title=value_title, format=",")],
         )
     )
 
 
-def planned_vs_reached(frame: pd.DataFrame) -> alt.Chart:
+def planned_vs_reached(frame: pd.DataFrame, *, domain: Domain | None = None) -> alt.LayerChart:
     """Per quarter: planned as a light bar, reached as a dark bar inside it, coverage % in the tooltip."""
-    data = frame.rename(columns={"quarter": "period"})
-    base = alt.Chart(data).encode(x=_x("quarter"))
-    tooltip = [alt.Tooltip("yearquarter(period):T", title="Quarter"),
-               alt.Tooltip("planned:Q", title="Planned", format=","),
-               alt.Tooltip("reached:Q", title="Reached", format=","),
+    data = frame.rename(columns={"quarter": "period", "planned": "Planned", "reached": "Reached"}).melt(
+        id_vars=["period", "coverage_pct"], value_vars=["Planned", "Reached"], var_name="measure", value_name="people")
+    tooltip = [_period_tooltip("quarter"), alt.Tooltip("measure:N", title=""),
+               alt.Tooltip("people:Q", title="People", format=","),
                alt.Tooltip("coverage_pct:Q", title="Coverage, % of plan", format=".1f")]
-    planned = base.mark_bar(color="#C6DBEF", size=18).encode(y=alt.Y("planned:Q", title="People"), tooltip=tooltip)
-    reached = base.mark_bar(color="#08519C", size=10).encode(y="reached:Q", tooltip=tooltip)
+    colour = alt.Color("measure:N", legend=_legend(None),
+                       scale=alt.Scale(domain=["Planned", "Reached"], range=["#C6DBEF", "#08519C"]))
+    base = alt.Chart(data).encode(x=_x("quarter", domain), y=_y("people:Q", "People"), color=colour, tooltip=tooltip)
+    planned = base.transform_filter(alt.datum.measure == "Planned").mark_bar(size=16)
+    reached = base.transform_filter(alt.datum.measure == "Reached").mark_bar(size=8)
     return alt.layer(planned, reached)
 
 
-def coverage_line(frame: pd.DataFrame, *, series_labels: Mapping[str, str] | None = None) -> alt.Chart:
+def coverage_line(frame: pd.DataFrame, *, series_labels: Mapping[str, str] | None = None,
+                  domain: Domain | None = None) -> alt.LayerChart:
     """Coverage % of plan per quarter, one line per region, with the 100% plan line."""
     data = frame.rename(columns={"quarter": "period"})
     chart = lines(data, value="coverage_pct", value_title="Coverage, % of plan", grain="quarter",
-                  series_labels=series_labels)
+                  series_labels=series_labels, domain=domain)
     plan = alt.Chart(pd.DataFrame({"plan": [100]})).mark_rule(strokeDash=[4, 4], color="#555").encode(y="plan:Q")
     return alt.layer(chart, plan)
 
 
-def with_events(chart: alt.Chart, events: pd.DataFrame, *, title_column: str = "title_en") -> alt.LayerChart:
-    """Draw dated events over a time chart as vertical rules, numbered, with the title in the tooltip."""
+def with_events(chart: alt.TopLevelMixin, events: pd.DataFrame, *, title_column: str = "title_en") -> alt.LayerChart:
+    """Draw dated events over a time chart as dashed rules, numbered, with the title in the tooltip."""
     if events.empty:
         return alt.layer(chart)
-    data = events.assign(number=range(1, len(events) + 1), title=events[title_column].fillna(""))
+    data = events.assign(number=[str(n) for n in range(1, len(events) + 1)], title=events[title_column].fillna(""))
     base = alt.Chart(data).encode(x=alt.X("event_date:T"))
     tooltip = [alt.Tooltip("event_date:T", title="Date", format="%Y-%m"), alt.Tooltip("title:N", title="Event")]
-    rules = base.mark_rule(color=EVENT_COLOR, strokeDash=[3, 3]).encode(tooltip=tooltip)
-    marks = base.mark_text(color=EVENT_COLOR, dy=-6, fontWeight="bold", baseline="bottom").encode(
-        y=alt.value(0), text="number:Q", tooltip=tooltip)
-    return alt.layer(chart, rules, marks)
+    rules = base.mark_rule(color=EVENT_COLOR, strokeDash=[3, 3], strokeWidth=1.5).encode(tooltip=tooltip)
+    numbers = base.mark_text(color=EVENT_COLOR, dy=-4, fontWeight="bold", baseline="bottom").encode(
+        y=alt.value(0), text="number:N", tooltip=tooltip)
+    return alt.layer(chart, rules, numbers)
 
 
 def breakdown(counts: Mapping[str, int], *, labels: Mapping[str, str], title: str) -> alt.Chart:
@@ -98,13 +135,8 @@ def breakdown(counts: Mapping[str, int], *, labels: Mapping[str, str], title: st
         .mark_bar(color=PALETTE[0])
         .encode(
             x=alt.X("cases:Q", title="Cases"),
-            y=alt.Y("category:N", title="", sort="-x"),
+            y=alt.Y("category:N", title=None, sort="-x"),
             tooltip=[alt.Tooltip("category:N", title=""), alt.Tooltip("cases:Q", title="Cases")],
         )
         .properties(height=alt.Step(18))
     )
-
-
-def aligned(top: alt.Chart, bottom: alt.Chart) -> alt.VConcatChart:
-    """Two time charts stacked on one shared time axis, so a rise in one lines up with a fall in the other."""
-    return alt.vconcat(top.properties(height=220), bottom.properties(height=220)).resolve_scale(x="shared")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from rightsmap import cache, db
@@ -162,3 +163,17 @@ def ensure_entry_script_ran() -> None:
 def has_previous(filters: Filters) -> bool:
     """Whether the period before this one lies inside the data."""
     return filters.previous().month_from >= Filters().month_from
+
+
+def event_list(events: pd.DataFrame) -> None:
+    """The numbered events drawn on a chart, as text under it (titles are shown as plain text)."""
+    if events.empty:
+        return
+    lines = [f"{number}. {row.event_date:%Y-%m} — {escape_markdown(row.title_en or '')}"
+             for number, row in enumerate(events.itertuples(), start=1)]
+    st.caption("Events  \n" + "  \n".join(lines))
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Streamlit's Markdown shows as written: no links, no HTML, no emphasis."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~:$" else ch for ch in text)
