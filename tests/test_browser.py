@@ -1,0 +1,287 @@
+"""Real Chromium against the real server: deep links, the map, the period pickers, URL state, every page.
+
+Run with `python -m pytest -m browser`. The server reads its own sample
+database, and every request the browser makes to another host than
+127.0.0.1 is aborted and fails the test that made it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_FRAME,
+    MAP_SHAPES,
+    AppServer,
+    Offline,
+    map_state,
+    wait_for_map_change,
+)
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+from rightsmap import sample
+from rightsmap.vocab import REGIONS
+
+pytestmark = pytest.mark.browser
+
+BANNER = "Illustrative sample data, not real case records"
+REGION_NAMES = {region.name_en for region in REGIONS}
+# A rerun on a loaded machine can take several seconds; conditions, not sleeps, decide.
+TIMEOUT_MS = 30_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.fixture(scope="session")
+def browser_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's own copy of the sample, so no other test's connection can lock it."""
+    return sample.build(tmp_path_factory.mktemp("browser-db") / "rightsmap.duckdb")
+
+
+def _serve(db_path: Path, log_dir: Path) -> Iterator[AppServer]:
+    server = AppServer(db_path, log_dir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+    stderr = server.stderr()
+    if "Traceback" in stderr:
+        pytest.fail(f"the app server logged a Python traceback:\n{stderr}")
+
+
+@pytest.fixture(scope="session")
+def app_server(browser_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """One server for the session."""
+    yield from _serve(browser_db, tmp_path_factory.mktemp("server-logs"))
+
+
+@pytest.fixture()
+def fresh_server(app_server: AppServer, browser_db: Path, tmp_path: Path) -> Iterator[AppServer]:
+    """A server no page has been opened on yet: the shared one while untouched, else a new one."""
+    if app_server.pages_opened == 0:
+        yield app_server
+    else:
+        yield from _serve(browser_db, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """One browser context on one server: open paths, then check nothing went wrong."""
+
+    def __init__(self, browser: Browser, server: AppServer):
+        self.server = server
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.offline = Offline(self.context)
+        self.page = self.context.new_page()
+        self._stderr_from = len(server.stderr())
+
+    def open(self, path: str) -> Page:
+        self.server.pages_opened += 1
+        self.page.goto(self.server.url + path)
+        return self.page
+
+    @property
+    def map_shapes(self) -> Locator:
+        return self.page.frame_locator(MAP_FRAME).locator(MAP_SHAPES)
+
+    def wait_until_idle(self) -> None:
+        """Wait until the script run the last action started has finished."""
+        expect(self.page.locator("[data-testid='stApp']")).to_have_attribute("data-test-script-state", "notRunning")
+
+    def assert_clean(self) -> None:
+        """No request left the machine, no exception box, no new traceback in the server's log."""
+        self.wait_until_idle()
+        assert self.offline.blocked == [], "requests to other hosts were made (and aborted)"
+        expect(self.page.get_by_test_id("stException")).to_have_count(0)
+        new_log = self.server.stderr()[self._stderr_from:]
+        assert "Traceback" not in new_log, new_log
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture()
+def open_visit(browser: Browser) -> Iterator[Callable[[AppServer], Visit]]:
+    visits: list[Visit] = []
+
+    def make(server: AppServer) -> Visit:
+        visits.append(Visit(browser, server))
+        return visits[-1]
+
+    yield make
+    for visit in visits:
+        visit.close()
+
+
+@pytest.fixture()
+def visit(open_visit: Callable[[AppServer], Visit], app_server: AppServer) -> Visit:
+    return open_visit(app_server)
+
+
+def period_pickers(page: Page) -> tuple[Locator, Locator]:
+    """The sidebar's From and To month pickers (select boxes)."""
+    sidebar = page.get_by_test_id("stSidebar")
+    return (sidebar.get_by_role("combobox", name="From", exact=True),
+            sidebar.get_by_role("combobox", name="To", exact=True))
+
+
+def test_deep_link_to_the_map_on_a_fresh_server_draws_it(
+    open_visit: Callable[[AppServer], Visit], fresh_server: AppServer, record_property
+):
+    visit = open_visit(fresh_server)
+    page = visit.open("/map")
+
+    expect(page.get_by_text(BANNER)).to_be_visible()
+    expect(page.get_by_role("heading", name="Map", level=1)).to_be_visible()
+    visit.map_shapes.first.wait_for()
+    # 8 polygons (Natural Earth merges Osh City into Osh) and a circle for each of the two cities.
+    assert visit.map_shapes.count() >= 8
+    seconds = time.monotonic() - fresh_server.started_at
+    record_property("server_start_to_polygons_s", round(seconds, 2))
+    print(f"server start to map polygons: {seconds:.1f} s")
+    # The deep link went through the entry script: the shared sidebar filters are there.
+    expect(page.get_by_test_id("stSidebar").get_by_role("heading", name="Filters")).to_be_visible()
+    visit.assert_clean()
+
+
+def test_changing_the_period_recolours_the_map_and_the_url(visit: Visit):
+    page = visit.open("/map")
+    visit.map_shapes.first.wait_for()
+    visit.wait_until_idle()
+    before = map_state(page)
+    assert before is not None and len(before["fills"]) >= 8
+
+    month_from, month_to = period_pickers(page)
+    expect(month_from).to_have_value("2015-01")
+    expect(month_to).to_have_value("2019-12")
+    # The real widget, as a person with a keyboard uses it: type the month, take the match.
+    month_to.click()
+    page.keyboard.type("2015-03")
+    expect(page.get_by_role("option", name="2015-03", exact=True)).to_be_visible()
+    page.keyboard.press("Enter")
+
+    after = wait_for_map_change(page, before)
+    assert after != before
+    # The app mirrors the filters into the URL, so the view can be shared.
+    page.wait_for_url(re.compile(r"[?&]to=2015-03\b"))
+    assert parse_qs(urlsplit(page.url).query) == {"to": ["2015-03"]}
+    expect(page.get_by_text("2015-01 to 2015-03 · all regions")).to_be_visible()
+    expect(month_to).to_have_value("2015-03")
+    visit.assert_clean()
+
+
+def test_clicking_a_region_shows_its_detail(visit: Visit):
+    page = visit.open("/map")
+    visit.map_shapes.first.wait_for()
+    visit.wait_until_idle()
+    frame = page.frame_locator(MAP_FRAME)
+    # Circle markers are paths with arcs; polygons are straight segments only.
+    circles = frame.locator(f"{MAP_SHAPES}[d*='a']")
+    expect(circles).to_have_count(2)
+    tooltip = frame.locator(".leaflet-tooltip")
+    circles.first.hover()
+    expect(tooltip).to_contain_text(re.compile("Bishkek|Osh City"))
+    bishkek = circles.first if "Bishkek" in tooltip.inner_text() else circles.last
+    bishkek.hover()
+    expect(tooltip).to_contain_text("Bishkek")
+
+    bishkek.click()
+
+    heading = page.get_by_test_id("stMain").get_by_role("heading", level=3)
+    expect(heading).to_have_text("Bishkek")
+    assert heading.inner_text() in REGION_NAMES
+    labels = page.get_by_test_id("stMetricLabel")
+    for label in ("Cases", "Raids", "Coverage"):
+        expect(labels.filter(has_text=re.compile(f"^{label}$"))).to_have_count(1)
+    for title in ("By violation type", "By perpetrator"):
+        expect(page.get_by_text(title).first).to_be_attached()
+    visit.assert_clean()
+
+
+def test_a_bad_url_parameter_is_ignored_with_a_visible_notice(visit: Visit):
+    page = visit.open("/?regions=KG-ZZ&from=banana")
+
+    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+    alerts = page.get_by_test_id("stAlert")
+    expect(alerts.filter(has_text="KG-ZZ")).to_be_visible()
+    expect(alerts.filter(has_text="banana")).to_be_visible()
+    expect(page.get_by_text(BANNER)).to_be_visible()
+    visit.assert_clean()
+
+
+def test_a_copied_url_reopens_the_same_view(visit: Visit):
+    page = visit.open("/timelines?regions=KG-GB&from=2016-01&to=2017-12")
+
+    expect(page.get_by_role("heading", name="Timelines", level=1)).to_be_visible()
+    sidebar = page.get_by_test_id("stSidebar")
+    regions = sidebar.get_by_test_id("stMultiSelect").filter(has_text="Regions")
+    expect(regions.get_by_test_id("stMultiSelectTagsContainer").first).to_have_text("Bishkek")
+    month_from, month_to = period_pickers(page)
+    expect(month_from).to_have_value("2016-01")
+    expect(month_to).to_have_value("2017-12")
+    visit.wait_until_idle()
+    assert parse_qs(urlsplit(page.url).query) == {"regions": ["KG-GB"], "from": ["2016-01"], "to": ["2017-12"]}
+    visit.assert_clean()
+
+
+PAGES = [("Overview", "/"), ("Map", "/map"), ("Timelines", "/timelines"), ("Service reach", "/reach"),
+         ("About the data", "/about")]  # fmt: skip
+
+
+def test_every_page_loads_from_the_sidebar_navigation(visit: Visit):
+    page = visit.open("/")
+    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+    nav = page.get_by_test_id("stSidebarNav")
+    for title, path in [*PAGES[1:], PAGES[0]]:
+        nav.get_by_role("link", name=title).click()
+        page.wait_for_url(re.compile(re.escape(visit.server.url + path) + r"(\?.*)?$"))
+        expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+        expect(page.get_by_text(BANNER)).to_be_visible()
+        visit.wait_until_idle()
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+    visit.assert_clean()
+
+
+def test_the_offline_guard_aborts_and_records_other_hosts(browser: Browser, app_server: AppServer):
+    """The guard every test relies on: it must catch requests and sockets to other hosts, and pass 127.0.0.1."""
+    context = browser.new_context()
+    try:
+        offline = Offline(context)
+        page = context.new_page()
+        page.goto(app_server.url + "/_stcore/health")
+        local = page.evaluate("""async () => (await fetch("/_stcore/health")).text()""")
+        outcomes = page.evaluate(
+            """async () => {
+                 const results = [];
+                 for (const url of ["https://fonts.gstatic.com/icon.svg", "http://example.com/leaflet.js"]) {
+                   try { await fetch(url, {mode: "no-cors"}); results.push("loaded"); }
+                   catch (e) { results.push("failed"); }
+                 }
+                 results.push(await new Promise(done => {
+                   const ws = new WebSocket("wss://example.com/socket");
+                   ws.onopen = () => done("open");
+                   ws.onclose = () => done("closed");
+                 }));
+                 return results;
+               }"""
+        )
+    finally:
+        context.close()
+    assert local == "ok"
+    assert outcomes == ["failed", "failed", "closed"]
+    assert offline.blocked == ["https://fonts.gstatic.com/icon.svg", "http://example.com/leaflet.js",
+                               "wss://example.com/socket"]
