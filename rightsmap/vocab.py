@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def N_(message: str) -> str:
+    """Mark a message for translation where it is translated later, by value (see i18n.py)."""
+    return message
+
+
 @dataclass(frozen=True)
 class Region:
     code: str
@@ -33,21 +38,42 @@ REGION_CODES: tuple[str, ...] = tuple(r.code for r in REGIONS)
 REGION_BY_CODE: dict[str, Region] = {r.code: r for r in REGIONS}
 
 VIOLATION_TYPES: dict[str, str] = {
-    "extortion": "Extortion",
-    "arbitrary_detention": "Arbitrary detention",
-    "threats": "Threats",
-    "blackmail": "Blackmail",
-    "pressure": "Pressure",
-    "degrading_treatment": "Degrading treatment",
-    "physical_violence": "Physical violence",
-    "sexual_violence": "Sexual violence",
-    "other": "Other",
+    "extortion": N_("Extortion"),
+    "arbitrary_detention": N_("Arbitrary detention"),
+    "threats": N_("Threats"),
+    "blackmail": N_("Blackmail"),
+    "pressure": N_("Pressure"),
+    "degrading_treatment": N_("Degrading treatment"),
+    "physical_violence": N_("Physical violence"),
+    "sexual_violence": N_("Sexual violence"),
+    "other": N_("Other"),
 }
 
 PERPETRATORS: dict[str, str] = {
-    "police": "Police",
-    "pimp": "Pimp",
-    "client": "Client",
-    "vigilante": "Vigilante",
-    "other": "Other",
+    "police": N_("Police"),
+    "pimp": N_("Pimp"),
+    "client": N_("Client"),
+    "vigilante": N_("Vigilante"),
+    "other": N_("Other"),
+}
+
+# Russian labels staff write in their spreadsheets, for the importer (lower case).
+VIOLATION_TYPES_RU: dict[str, str] = {
+    "extortion": "вымогательство",
+    "arbitrary_detention": "произвольное задержание",
+    "threats": "угрозы",
+    "blackmail": "шантаж",
+    "pressure": "давление",
+    "degrading_treatment": "унижающее достоинство обращение",
+    "physical_violence": "физическое насилие",
+    "sexual_violence": "сексуальное насилие",
+    "other": "другое",
+}
+
+PERPETRATORS_RU: dict[str, str] = {
+    "police": "полиция",
+    "pimp": "сутенёр",
+    "client": "клиент",
+    "vigilante": "активисты",
+    "other": "другое",
 }

@@ -1,0 +1,102 @@
+"""Russian, Kyrgyz and English: message catalogs, and numbers and dates formatted for each locale.
+
+English is the source language: messages are written in English in the code,
+wrapped in `_()` (or `N_()` where only marked for extraction), and translated
+through the gettext catalogs in rightsmap/locales/<lang>/LC_MESSAGES/messages.po.
+The Kyrgyz catalog is one file, so a Kyrgyz-speaking reviewer can read it whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from rightsmap import config
+from rightsmap.vocab import N_, PERPETRATORS, REGION_BY_CODE, VIOLATION_TYPES
+
+LANGUAGES: dict[str, str] = {"ru": "Русский", "ky": "Кыргызча", "en": "English"}
+DEFAULT_LANGUAGE = "ru"
+LOCALES_DIR = config.PACKAGE_DIR / "locales"
+DOMAIN = "messages"
+
+
+__all__ = ["N_", "LANGUAGES", "DEFAULT_LANGUAGE", "Translator", "translator", "language_from_locale"]
+
+
+def catalog_path(lang: str) -> str:
+    return str(LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po")
+
+
+@functools.cache
+def _catalog(lang: str) -> dict[str, str]:
+    if lang == "en":
+        return {}
+    with open(catalog_path(lang), "rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    # Fuzzy entries are guesses awaiting review: never show them.
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def language_from_locale(locale: str | None) -> str:
+    """The app language for a browser locale such as 'ky-KG' or 'en-US'; Russian otherwise."""
+    if not locale:
+        return DEFAULT_LANGUAGE
+    primary = locale.replace("_", "-").split("-")[0].lower()
+    return primary if primary in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Translate messages and format numbers and dates for one language."""
+
+    lang: str
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGUAGES:
+            raise ValueError(f"unknown language {self.lang!r}; known: {', '.join(LANGUAGES)}")
+
+    def __call__(self, message: str, **values: object) -> str:
+        text = _catalog(self.lang).get(message, message)
+        return text.format(**values) if values else text
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.lang)
+
+    def number(self, value: float | None, *, decimals: int = 0) -> str:
+        """1 234,5 in Russian and Kyrgyz, 1,234.5 in English; a dash for no value."""
+        if value is None:
+            return "—"
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.lang)
+
+    def percent(self, value: float | None) -> str:
+        """A percentage of plan with one decimal, such as 39,0 % or 39.0%."""
+        if value is None:
+            return "—"
+        return self("{value}%", value=self.number(value, decimals=1))
+
+    def month(self, month: dt.date) -> str:
+        """A month and year in the language, such as 'май 2017'."""
+        return format_date(month, "LLLL y", locale=self.lang)
+
+    def region(self, code: str) -> str:
+        region = REGION_BY_CODE[code]
+        return {"en": region.name_en, "ru": region.name_ru, "ky": region.name_ky}[self.lang]
+
+    def violation_type(self, code: str) -> str:
+        return self(VIOLATION_TYPES[code])
+
+    def perpetrator(self, code: str) -> str:
+        return self(PERPETRATORS[code])
+
+
+@functools.cache
+def translator(lang: str) -> Translator:
+    return Translator(lang)
