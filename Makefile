@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup setup-dev chromium lint clean
+.PHONY: run test setup setup-dev chromium lint clean messages
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: apt-get install python3.11 python3.11-venv, or set PYTHON=..."; exit 1; }
@@ -40,3 +40,15 @@ lint: setup-dev
 
 clean:
 	rm -rf $(VENV) static .pytest_cache
+
+# Re-extract the messages after changing text in the code, then translate the new entries in
+# rightsmap/locales/{ru,ky}/LC_MESSAGES/messages.po (tests fail while any entry is untranslated).
+messages: setup-dev
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k translate --no-location --sort-output --omit-header \
+	  -o rightsmap/locales/messages.pot .
+	for lang in ru ky; do \
+	  test -f rightsmap/locales/$$lang/LC_MESSAGES/messages.po || \
+	    $(BIN)/pybabel init -i rightsmap/locales/messages.pot -d rightsmap/locales -l $$lang; \
+	  $(BIN)/pybabel update -i rightsmap/locales/messages.pot -d rightsmap/locales -l $$lang \
+	    --no-fuzzy-matching --ignore-obsolete; \
+	done

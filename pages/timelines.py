@@ -3,68 +3,72 @@
 import streamlit as st
 
 from rightsmap import cache, charts, ui
-from rightsmap.vocab import PERPETRATORS, VIOLATION_TYPES
+from rightsmap.vocab import N_
 
 SERIES = {
-    "type": "Cases by violation type",
-    "perpetrator": "Cases by perpetrator",
-    "raids": "Raids and people detained in them",
-    "detentions": "Documented detentions",
-    "reach": "Reach: planned against reached",
+    "type": N_("Cases by violation type"),
+    "perpetrator": N_("Cases by perpetrator"),
+    "raids": N_("Raids and people detained in them"),
+    "detentions": N_("Documented detentions"),
+    "reach": N_("Reach: planned against reached"),
 }
+GRAINS = {"month": N_("Month"), "quarter": N_("Quarter")}
 
 filters = ui.current_filters()
-st.title("Timelines")
+_ = ui.translator()
+st.title(_("Timelines"))
 st.caption(ui.describe(filters))
 
 left, middle, right = st.columns([2, 1, 1])
-series = left.selectbox("Series", list(SERIES), format_func=SERIES.get, key="timeline_series")
-grain = middle.segmented_control("Step", ["month", "quarter"], default="month", key="timeline_grain",
-                                 format_func=str.capitalize, disabled=series == "reach") or "month"
-compare = right.toggle("Compare regions", key="timeline_compare",
-                       help="One line per chosen region instead of their total.")
-names = {code: ui.region_name(code) for code in filters.regions}
-events = cache.events(filters)
+series = left.selectbox(_("Series"), list(SERIES), format_func=lambda key: _(SERIES[key]), key="timeline_series")
+grain = middle.segmented_control(_("Step"), list(GRAINS), default="month", key="timeline_grain",
+                                 format_func=lambda key: _(GRAINS[key]), disabled=series == "reach") or "month"
+compare = right.toggle(_("Compare regions"), key="timeline_compare",
+                       help=_("One line per chosen region instead of their total."))
+names = {code: _.region(code) for code in filters.regions}
+events = ui.events(filters)
 domain = charts.time_domain(filters.month_from, filters.month_to)
 
 if series in ("type", "perpetrator"):
     frame = cache.cases_series(filters, by=series, grain=grain, by_region=compare)
     if compare:
         totals = frame.groupby(["period", "region"], as_index=False)["cases"].sum()
-        chart = charts.lines(totals, value="cases", value_title="Cases", grain=grain, series_labels=names,
-                             domain=domain)
+        chart = charts.lines(totals, value="cases", value_title=_("Cases"), grain=grain, series_labels=names,
+                             domain=domain, translate=_)
         if series == "type":
-            st.caption("A case with several types counts under each: the lines add up the types you chose.")
+            st.caption(_("A case with several types counts under each: the lines add up the types you chose."))
     else:
-        labels, chosen, legend = ((VIOLATION_TYPES, filters.types, "Violation type") if series == "type"
-                                  else (PERPETRATORS, filters.perpetrators, "Perpetrator"))
-        chart = charts.stacked_cases(frame, labels={k: labels[k] for k in chosen}, grain=grain, legend_title=legend,
-                                     domain=domain)
+        labels = ({k: _.violation_type(k) for k in filters.types} if series == "type"
+                  else {k: _.perpetrator(k) for k in filters.perpetrators})
+        legend = _("Violation type") if series == "type" else _("Perpetrator")
+        chart = charts.stacked_cases(frame, labels=labels, grain=grain, legend_title=legend, domain=domain,
+                                     translate=_)
 elif series in ("raids", "detentions"):
     frame = cache.raids_series(filters, grain=grain, by_region=compare)
-    value, title = (("raid_events", "Raids") if series == "raids" else ("detentions", "Documented detentions"))
+    value, title = (("raid_events", _("Raids")) if series == "raids" else ("detentions", _("Documented detentions")))
     if compare:
-        chart = charts.lines(frame, value=value, value_title=title, grain=grain, series_labels=names,
-                             domain=domain)
+        chart = charts.lines(frame, value=value, value_title=title, grain=grain, series_labels=names, domain=domain,
+                             translate=_)
     else:
-        long = frame.melt(id_vars=["period"], value_vars=[value, "people_detained_in_raids" if series == "raids"
-                                                         else "detention_days"], var_name="measure")
-        chart = charts.lines(long, value="value", value_title="Count", grain=grain, series="measure",
-                             series_labels={"raid_events": "Raids", "people_detained_in_raids": "People detained",
-                                            "detentions": "Cases with a detention",
-                                            "detention_days": "Days in detention"}, domain=domain)
-    st.caption("Raids and detentions are recorded by region and month; the type and perpetrator filters do not "
-               "apply to them.")
+        second = "people_detained_in_raids" if series == "raids" else "detention_days"
+        long = frame.melt(id_vars=["period"], value_vars=[value, second], var_name="measure")
+        chart = charts.lines(long, value="value", value_title=_("Count"), grain=grain, series="measure",
+                             series_labels={"raid_events": _("Raids"), "people_detained_in_raids": _("People detained"),
+                                            "detentions": _("Cases with a detention"),
+                                            "detention_days": _("Days in detention")},
+                             domain=domain, translate=_)
+    st.caption(_("Raids and detentions are recorded by region and month; the type and perpetrator filters do not "
+                 "apply to them."))
 else:
     frame = cache.reach_series(filters, by_region=compare)
     if frame.empty:
-        st.info("No quarter lies wholly inside the chosen period, so there is no reach to show. "
-                "Widen the period to at least one full quarter.")
+        st.info(_("No quarter lies wholly inside the chosen period, so there is no reach to show. "
+                  "Widen the period to at least one full quarter."))
         st.stop()
-    chart = (charts.coverage_line(frame, series_labels=names, domain=domain) if compare
-             else charts.planned_vs_reached(frame, domain=domain))
+    chart = (charts.coverage_line(frame, series_labels=names, domain=domain, translate=_) if compare
+             else charts.planned_vs_reached(frame, domain=domain, translate=_))
 
-st.altair_chart(charts.with_events(chart.properties(height=380), events), width="stretch")
+ui.chart(charts.with_events(chart.properties(height=380), events, translate=_))
 ui.event_list(events)
-with st.expander("The numbers behind the chart"):
-    st.dataframe(frame, hide_index=True)
+with st.expander(_("The numbers behind the chart")):
+    ui.table(frame)

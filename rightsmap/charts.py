@@ -13,11 +13,14 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
+from rightsmap.i18n import Translator, translator
+
 # Colour-blind-safe categorical palette (Okabe-Ito), readable on a projector.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999", "#000000")
 EVENT_COLOR = "#B00020"
 Y_AXIS_WIDTH = 64  # pixels reserved for every y axis, so stacked charts align
 Domain = tuple[dt.date, dt.date]
+ENGLISH = translator("en")
 
 
 def time_domain(month_from: dt.date, month_to: dt.date) -> Domain:
@@ -30,11 +33,15 @@ def _time_unit(grain: str) -> str:
     return "yearquarter" if grain == "quarter" else "yearmonth"
 
 
-def _x(grain: str, domain: Domain | None) -> alt.X:
+def _time_format(grain: str, translate: Translator) -> str:
+    # Quarters are written differently in each language (2017 Q2, 2 кв. 2017).
+    return translate("%Y Q%q") if grain == "quarter" else "%Y-%m"
+
+
+def _x(grain: str, domain: Domain | None, translate: Translator) -> alt.X:
     scale = alt.Scale(domain=[d.isoformat() for d in domain]) if domain else alt.Undefined
-    label = "%Y Q%q" if grain == "quarter" else "%Y-%m"
     return alt.X(f"{_time_unit(grain)}(period):T", title=None, scale=scale,
-                 axis=alt.Axis(format=label, labelOverlap=True))
+                 axis=alt.Axis(format=_time_format(grain, translate), labelOverlap=True))
 
 
 def _y(field: str, title: str) -> alt.Y:
@@ -45,13 +52,14 @@ def _legend(title: str | None, columns: int = 5) -> alt.Legend:
     return alt.Legend(title=title, orient="bottom", columns=columns, labelLimit=200)
 
 
-def _period_tooltip(grain: str) -> alt.Tooltip:
-    return alt.Tooltip(f"{_time_unit(grain)}(period):T", title="Period",
-                       format="%Y Q%q" if grain == "quarter" else "%Y-%m")
+def _period_tooltip(grain: str, translate: Translator) -> alt.Tooltip:
+    return alt.Tooltip(f"{_time_unit(grain)}(period):T", title=translate("Period"),
+                       format=_time_format(grain, translate))
 
 
 def stacked_cases(frame: pd.DataFrame, *, labels: Mapping[str, str], grain: str, legend_title: str,
-                  domain: Domain | None = None, legend_columns: int = 5) -> alt.Chart:
+                  domain: Domain | None = None, legend_columns: int = 5,
+                  translate: Translator = ENGLISH) -> alt.Chart:
     """Cases per period stacked by category (violation type or perpetrator), in the order of labels."""
     order = list(labels.values())
     data = frame.assign(category_label=[labels.get(v, v) for v in frame["category"]])
@@ -60,19 +68,20 @@ def stacked_cases(frame: pd.DataFrame, *, labels: Mapping[str, str], grain: str,
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=_x(grain, domain),
-            y=_y("sum(cases):Q", "Cases"),
+            x=_x(grain, domain, translate),
+            y=_y("sum(cases):Q", translate("Cases")),
             color=alt.Color("category_label:N", sort=order, legend=_legend(legend_title, legend_columns),
                             scale=alt.Scale(domain=order, range=list(PALETTE[: len(order)]))),
             order=alt.Order("category_order:Q"),
-            tooltip=[_period_tooltip(grain), alt.Tooltip("category_label:N", title=legend_title),
-                     alt.Tooltip("sum(cases):Q", title="Cases")],
+            tooltip=[_period_tooltip(grain, translate), alt.Tooltip("category_label:N", title=legend_title),
+                     alt.Tooltip("sum(cases):Q", title=translate("Cases"))],
         )
     )
 
 
 def lines(frame: pd.DataFrame, *, value: str, value_title: str, grain: str, series: str = "region",
-          series_labels: Mapping[str, str] | None = None, domain: Domain | None = None) -> alt.Chart:
+          series_labels: Mapping[str, str] | None = None, domain: Domain | None = None,
+          translate: Translator = ENGLISH) -> alt.Chart:
     """One line per series (a region, or a measure) of one value over time."""
     labels = dict(series_labels or {})
     data = frame.assign(series_label=[labels.get(v, v) for v in frame[series]])
@@ -80,63 +89,90 @@ def lines(frame: pd.DataFrame, *, value: str, value_title: str, grain: str, seri
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=_x(grain, domain),
+            x=_x(grain, domain, translate),
             y=_y(f"{value}:Q", value_title),
             color=alt.Color("series_label:N", legend=_legend(None), scale=alt.Scale(range=list(PALETTE))),
-            tooltip=[_period_tooltip(grain), alt.Tooltip("series_label:N", title=""),
+            tooltip=[_period_tooltip(grain, translate), alt.Tooltip("series_label:N", title=""),
                      alt.Tooltip(f"{value}:Q", title=value_title, format=",")],
         )
     )
 
 
-def planned_vs_reached(frame: pd.DataFrame, *, domain: Domain | None = None) -> alt.LayerChart:
+def planned_vs_reached(frame: pd.DataFrame, *, domain: Domain | None = None,
+                       translate: Translator = ENGLISH) -> alt.LayerChart:
     """Per quarter: planned as a light bar, reached as a dark bar inside it, coverage % in the tooltip."""
-    data = frame.rename(columns={"quarter": "period", "planned": "Planned", "reached": "Reached"}).melt(
-        id_vars=["period", "coverage_pct"], value_vars=["Planned", "Reached"], var_name="measure", value_name="people")
-    tooltip = [_period_tooltip("quarter"), alt.Tooltip("measure:N", title=""),
-               alt.Tooltip("people:Q", title="People", format=","),
-               alt.Tooltip("coverage_pct:Q", title="Coverage, % of plan", format=".1f")]
+    planned_label, reached_label = translate("Planned"), translate("Reached")
+    data = frame.rename(columns={"quarter": "period", "planned": planned_label, "reached": reached_label}).melt(
+        id_vars=["period", "coverage_pct"], value_vars=[planned_label, reached_label], var_name="measure",
+        value_name="people")
+    tooltip = [_period_tooltip("quarter", translate), alt.Tooltip("measure:N", title=""),
+               alt.Tooltip("people:Q", title=translate("People"), format=","),
+               alt.Tooltip("coverage_pct:Q", title=translate("Coverage, % of plan"), format=".1f")]
     colour = alt.Color("measure:N", legend=_legend(None),
-                       scale=alt.Scale(domain=["Planned", "Reached"], range=["#C6DBEF", "#08519C"]))
-    base = alt.Chart(data).encode(x=_x("quarter", domain), y=_y("people:Q", "People"), color=colour, tooltip=tooltip)
-    planned = base.transform_filter(alt.datum.measure == "Planned").mark_bar(size=16)
-    reached = base.transform_filter(alt.datum.measure == "Reached").mark_bar(size=8)
+                       scale=alt.Scale(domain=[planned_label, reached_label], range=["#C6DBEF", "#08519C"]))
+    base = alt.Chart(data).encode(x=_x("quarter", domain, translate), y=_y("people:Q", translate("People")),
+                                  color=colour, tooltip=tooltip)
+    planned = base.transform_filter(alt.datum.measure == planned_label).mark_bar(size=16)
+    reached = base.transform_filter(alt.datum.measure == reached_label).mark_bar(size=8)
     return alt.layer(planned, reached)
 
 
 def coverage_line(frame: pd.DataFrame, *, series_labels: Mapping[str, str] | None = None,
-                  domain: Domain | None = None) -> alt.LayerChart:
+                  domain: Domain | None = None, translate: Translator = ENGLISH) -> alt.LayerChart:
     """Coverage % of plan per quarter, one line per region, with the 100% plan line."""
     data = frame.rename(columns={"quarter": "period"})
-    chart = lines(data, value="coverage_pct", value_title="Coverage, % of plan", grain="quarter",
-                  series_labels=series_labels, domain=domain)
+    chart = lines(data, value="coverage_pct", value_title=translate("Coverage, % of plan"), grain="quarter",
+                  series_labels=series_labels, domain=domain, translate=translate)
     plan = alt.Chart(pd.DataFrame({"plan": [100]})).mark_rule(strokeDash=[4, 4], color="#555").encode(y="plan:Q")
     return alt.layer(chart, plan)
 
 
-def with_events(chart: alt.TopLevelMixin, events: pd.DataFrame, *, title_column: str = "title_en") -> alt.LayerChart:
-    """Draw dated events over a time chart as dashed rules, numbered, with the title in the tooltip."""
+def with_events(chart: alt.TopLevelMixin, events: pd.DataFrame, *,
+                translate: Translator = ENGLISH) -> alt.LayerChart:
+    """Draw dated events (with a `title` column) over a time chart as numbered dashed rules, titles in tooltips."""
     if events.empty:
         return alt.layer(chart)
-    data = events.assign(number=[str(n) for n in range(1, len(events) + 1)], title=events[title_column].fillna(""))
+    data = events.assign(number=[str(n) for n in range(1, len(events) + 1)], title=events["title"].fillna(""))
     base = alt.Chart(data).encode(x=alt.X("event_date:T"))
-    tooltip = [alt.Tooltip("event_date:T", title="Date", format="%Y-%m"), alt.Tooltip("title:N", title="Event")]
+    tooltip = [alt.Tooltip("event_date:T", title=translate("Date"), format="%Y-%m"),
+               alt.Tooltip("title:N", title=translate("Event"))]
     rules = base.mark_rule(color=EVENT_COLOR, strokeDash=[3, 3], strokeWidth=1.5).encode(tooltip=tooltip)
     numbers = base.mark_text(color=EVENT_COLOR, dy=-4, fontWeight="bold", baseline="bottom").encode(
         y=alt.value(0), text="number:N", tooltip=tooltip)
     return alt.layer(chart, rules, numbers)
 
 
-def breakdown(counts: Mapping[str, int], *, labels: Mapping[str, str], title: str) -> alt.Chart:
+def breakdown(counts: Mapping[str, int], *, labels: Mapping[str, str], title: str,
+              translate: Translator = ENGLISH) -> alt.Chart:
     """A horizontal bar per category, largest first."""
     data = pd.DataFrame({"category": [labels.get(k, k) for k in counts], "cases": list(counts.values())})
     return (
         alt.Chart(data, title=title)
         .mark_bar(color=PALETTE[0])
         .encode(
-            x=alt.X("cases:Q", title="Cases"),
+            x=alt.X("cases:Q", title=translate("Cases")),
             y=alt.Y("category:N", title=None, sort="-x"),
-            tooltip=[alt.Tooltip("category:N", title=""), alt.Tooltip("cases:Q", title="Cases")],
+            tooltip=[alt.Tooltip("category:N", title=""), alt.Tooltip("cases:Q", title=translate("Cases"))],
         )
         .properties(height=alt.Step(18))
     )
+
+
+def vega_locale(translate: Translator) -> dict:
+    """Vega's number and time locale for the language: 1 234,5 and month names in Russian and Kyrgyz."""
+    symbols = translate.locale.number_symbols.get("latn", translate.locale.number_symbols)
+    months = [translate.locale.months["stand-alone"]["wide"][m] for m in range(1, 13)]
+    short = [translate.locale.months["stand-alone"]["abbreviated"][m] for m in range(1, 13)]
+    days = [translate.locale.days["stand-alone"]["wide"][d] for d in (6, 0, 1, 2, 3, 4, 5)]
+    short_days = [translate.locale.days["stand-alone"]["abbreviated"][d] for d in (6, 0, 1, 2, 3, 4, 5)]
+    return {
+        "number": {"decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3],
+                   "currency": ["", ""]},
+        "time": {"dateTime": "%x %X", "date": "%d.%m.%Y", "time": "%H:%M:%S", "periods": ["AM", "PM"],
+                 "days": days, "shortDays": short_days, "months": months, "shortMonths": short},
+    }
+
+
+def localized(chart: alt.TopLevelMixin, translate: Translator) -> alt.TopLevelMixin:
+    """The chart with Vega's locale set for the language (numbers and month names)."""
+    return chart.configure(locale=vega_locale(translate))

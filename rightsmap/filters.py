@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rightsmap import config
-from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -113,10 +113,24 @@ def _ordered(values: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ...]
 URL_KEYS = ("regions", "from", "to", "types", "perpetrators")
 
 
-def from_query_params(params: Mapping[str, Any]) -> tuple[Filters, list[str]]:
+@dataclass(frozen=True)
+class Notice:
+    """A message for the person who opened a link, in English with {placeholders}; translate at display."""
+
+    message: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def text(self, translate: Callable[[str], str] = str) -> str:
+        return translate(self.message).format(**dict(self.values))
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def from_query_params(params: Mapping[str, Any]) -> tuple[Filters, list[Notice]]:
     """Filters from URL query parameters, and a notice for every value that fell back to its default."""
     default = Filters()
-    notices: list[str] = []
+    notices: list[Notice] = []
     values: dict[str, Any] = {}
     for key, attr, known in (
         ("regions", "regions", REGION_CODES),
@@ -129,8 +143,9 @@ def from_query_params(params: Mapping[str, Any]) -> tuple[Filters, list[str]]:
         codes = tuple(c.strip() for c in str(raw).split(",") if c.strip())
         unknown = [c for c in codes if c not in known]
         if not codes or unknown:
-            shown = ", ".join(unknown)[:80] if unknown else "(empty)"
-            notices.append(f"Ignored {key}={shown} in the link: not a known code. Showing all {key}.")
+            shown = ", ".join(unknown)[:80] if unknown else "—"
+            notices.append(Notice(N_("Ignored {key}={value} in the link: not a known code. Showing all."),
+                                  (("key", key), ("value", shown))))
             continue
         values[attr] = codes
     for key, attr in (("from", "month_from"), ("to", "month_to")):
@@ -140,19 +155,20 @@ def from_query_params(params: Mapping[str, Any]) -> tuple[Filters, list[str]]:
         try:
             month = parse_month(str(raw))
         except ValueError:
-            notices.append(f"Ignored {key}={str(raw)[:20]!r} in the link: expected a month like 2017-05.")
+            notices.append(Notice(N_("Ignored {key}={value} in the link: expected a month such as 2017-05."),
+                                  (("key", key), ("value", str(raw)[:20]))))
             continue
         lo, hi = default.month_from, default.month_to
         if not lo <= month <= hi:
-            notices.append(
-                f"Ignored {key}={month_text(month)} in the link: the data covers {month_text(lo)} to {month_text(hi)}."
-            )
+            notices.append(Notice(N_("Ignored {key}={value} in the link: the data covers {first} to {last}."),
+                                  (("key", key), ("value", month_text(month)),
+                                   ("first", month_text(lo)), ("last", month_text(hi)))))
             continue
         values[attr] = month
     try:
         return Filters(**values), notices
-    except ValueError as exc:
+    except ValueError:
         values.pop("month_from", None)
         values.pop("month_to", None)
-        notices.append(f"Ignored the period in the link: {exc}. Showing the whole period.")
+        notices.append(Notice(N_("Ignored the period in the link: it starts after it ends. Showing the whole period.")))
         return Filters(**values), notices

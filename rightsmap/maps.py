@@ -14,6 +14,10 @@ from folium.template import Template
 from shapely.geometry import mapping
 
 from rightsmap import assets
+from rightsmap.i18n import Translator, translator
+from rightsmap.vocab import N_
+
+ENGLISH = translator("en")
 
 # ColorBrewer YlOrRd, 6 classes: the lightest is "0", the other five the ramp.
 # Sequential, colour-blind safe, and its steps survive a washed-out projector.
@@ -25,7 +29,7 @@ NO_DATA_DASH = "4 3"
 OUTLINE_COLOR = "#4d4d4d"
 SELECTED_COLOR = "#000000"
 BACKGROUND_COLOR = "#ffffff"
-ATTRIBUTION = "Boundaries: Natural Earth (public domain)"
+ATTRIBUTION = N_("Boundaries: Natural Earth (public domain)")
 KG_CENTRE = (41.2, 74.77)
 KG_BOUNDS = [[39.17, 69.25], [43.27, 80.29]]
 # No tiles: keep people near the country (max bounds); quarter zoom steps fit it snugly.
@@ -54,10 +58,10 @@ class ValueClass:
     upper: float | None
 
 
-def _num(x: float) -> str:
-    if float(x).is_integer():
-        return f"{int(x):,}"
-    return f"{x:,.6f}".rstrip("0").rstrip(".")
+def _num(x: float, translate: Translator) -> str:
+    """A class bound in the language's number format, with only the decimals it needs."""
+    decimals = 0 if float(x).is_integer() else len(f"{x:.6f}".rstrip("0").split(".")[1])
+    return translate.number(x, decimals=decimals)
 
 
 def _nice_step(target: float, integer: bool) -> float:
@@ -72,36 +76,40 @@ def _nice_step(target: float, integer: bool) -> float:
     return step
 
 
-def _positive_classes(lowers: list[float], integer: bool, unit: str) -> list[ValueClass]:
+def _positive_classes(lowers: list[float], integer: bool, unit: str, translate: Translator) -> list[ValueClass]:
+    def num(x: float) -> str:
+        return _num(x, translate)
+
     classes = []
     for i, lower in enumerate(lowers):
         upper = lowers[i + 1] if i + 1 < len(lowers) else None
         if upper is None:
-            label = f"{_num(lower)}{unit}+"
+            label = f"{num(lower)}{unit}+"
         elif integer:
             last = upper - 1
-            label = _num(lower) if last == lower else f"{_num(lower)}{EN_DASH}{_num(last)}"
+            label = num(lower) if last == lower else f"{num(lower)}{EN_DASH}{num(last)}"
         elif i == 0:
-            label = f"under {_num(upper)}{unit}"
+            label = translate("under {value}", value=f"{num(upper)}{unit}")
         else:
-            label = f"{_num(lower)}{EN_DASH}{_num(upper)}{unit}"
+            label = f"{num(lower)}{EN_DASH}{num(upper)}{unit}"
         classes.append(ValueClass(f"c{i + 1}", label, PALETTE[i], lower, upper))
     return classes
 
 
-def classify(values: Iterable[float], *, percent: bool = False) -> list[ValueClass]:
+def classify(values: Iterable[float], *, percent: bool = False,
+             translate: Translator = ENGLISH) -> list[ValueClass]:
     """No data, zero, then up to five classes with rounded breaks over the positive values."""
     numbers = [float(v) for v in values]
     if any(v < 0 for v in numbers):
         raise ValueError("classify expects values >= 0")
     positive = [v for v in numbers if v > 0]
     classes = [
-        ValueClass("nodata", "No data", NO_DATA_COLOR, None, None),
+        ValueClass("nodata", translate("No data"), NO_DATA_COLOR, None, None),
         ValueClass("zero", "0", ZERO_COLOR, 0.0, 0.0),
     ]
     if percent:
         # Fixed breaks keep colours comparable between filters and periods.
-        return classes + _positive_classes([0.0, *PERCENT_BREAKS], False, "%")
+        return classes + _positive_classes([0.0, *PERCENT_BREAKS], False, "%", translate)
     if not positive:
         return classes
     integer = all(v.is_integer() for v in positive)
@@ -112,7 +120,7 @@ def classify(values: Iterable[float], *, percent: bool = False) -> list[ValueCla
     step = _nice_step((top - first) / len(PALETTE), integer)
     count = min(len(PALETTE), math.floor((top - first) / step) + 1)
     lowers = [round(first + i * step, 10) for i in range(count)]
-    return classes + _positive_classes(lowers, integer, "")
+    return classes + _positive_classes(lowers, integer, "", translate)
 
 
 def class_for(value: float | None, classes: list[ValueClass]) -> ValueClass:
@@ -134,15 +142,13 @@ def class_for(value: float | None, classes: list[ValueClass]) -> ValueClass:
     return chosen
 
 
-def format_value(value: float | None, *, percent: bool = False) -> str:
-    """Short display form of a value; "no data" for NaN."""
+def format_value(value: float | None, *, percent: bool = False, translate: Translator = ENGLISH) -> str:
+    """Short display form of a value in the language; "no data" for NaN."""
     if value is None or math.isnan(value):
-        return "no data"
+        return translate("no data")
     if percent:
-        return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.2g}"
+        return translate.percent(value)
+    return translate.number(value, decimals=0 if float(value).is_integer() else 1)
 
 
 class Legend(MacroElement):
@@ -234,13 +240,14 @@ def choropleth(
     value_format: Callable[[float], str] | None = None,
     selected: str | None = None,
     percent: bool = False,
+    translate: Translator = ENGLISH,
 ) -> folium.Map:
     """The regions coloured by value class; a click reports the feature's properties.code.
 
     Percent values are on a 0-100 scale; value_format defaults to format_value.
     """
-    fmt = value_format or (lambda v: format_value(v, percent=percent))
-    classes = classify(frame["value"].dropna(), percent=percent)
+    fmt = value_format or (lambda v: format_value(v, percent=percent, translate=translate))
+    classes = classify(frame["value"].dropna(), percent=percent, translate=translate)
     colors = {c.key: c for c in classes}
 
     def style(feature: dict) -> dict:
@@ -277,10 +284,10 @@ def choropleth(
         marker=folium.CircleMarker(radius=CITY_RADIUS),
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "value_label"],
-            aliases=["Region", html.escape(metric_label)],
+            aliases=[html.escape(translate("Region")), html.escape(metric_label)],
             sticky=True,
         ),
-        attribution=ATTRIBUTION,
+        attribution=html.escape(translate(ATTRIBUTION)),
     ).add_to(m)
     m.fit_bounds(KG_BOUNDS, padding=(8, 8))
     Legend(metric_label, classes).add_to(m)

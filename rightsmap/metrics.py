@@ -11,6 +11,7 @@ import pandas as pd
 
 from rightsmap import db
 from rightsmap.filters import Filters
+from rightsmap.vocab import N_
 
 
 @dataclass(frozen=True)
@@ -24,28 +25,28 @@ class Metric:
 METRICS: dict[str, Metric] = {
     m.key: m
     for m in (
-        Metric("cases", "Documented cases",
-               "Cases of rights violations documented by the network, for the chosen regions, period, "
-               "violation types and perpetrators. A case with several violation types counts once."),
-        Metric("cases_of_type", "Cases of one violation type",
-               "Documented cases that include the chosen violation type (a case with several types counts "
-               "under each of them)."),
-        Metric("raid_events", "Raids",
-               "Police raid events recorded by the network, by region and month. Not affected by the "
-               "violation type or perpetrator filters."),
-        Metric("people_detained_in_raids", "People detained in raids",
-               "People detained during those raids. Not affected by the violation type or perpetrator filters."),
-        Metric("detentions", "Documented detentions",
-               "Documented cases that involved a detention; the days spent in detention are recorded with them "
-               "(typically 3 to 5)."),
-        Metric("coverage_pct", "Coverage, % of plan",
-               "People reached by HIV prevention as a percentage of the planned number, over the quarters wholly "
-               "inside the period. No data where nothing was planned.", percent=True),
-        Metric("reached", "People reached",
-               "People reached by HIV prevention (condoms, testing, consultations) in the quarters wholly inside "
-               "the period."),
-        Metric("planned", "People planned",
-               "The planned number of people to reach with HIV prevention, per quarter, summed over the period."),
+        Metric("cases", N_("Documented cases"),
+               N_("Cases of rights violations documented by the network, for the chosen regions, period, "
+               "violation types and perpetrators. A case with several violation types counts once.")),
+        Metric("cases_of_type", N_("Cases of one violation type"),
+               N_("Documented cases that include the chosen violation type (a case with several types counts "
+               "under each of them).")),
+        Metric("raid_events", N_("Raids"),
+               N_("Police raid events recorded by the network, by region and month. Not affected by the "
+               "violation type or perpetrator filters.")),
+        Metric("people_detained_in_raids", N_("People detained in raids"),
+               N_("People detained during those raids. Not affected by the violation type or perpetrator filters.")),
+        Metric("detentions", N_("Documented detentions"),
+               N_("Documented cases that involved a detention; the days spent in detention are recorded with them "
+               "(typically 3 to 5).")),
+        Metric("coverage_pct", N_("Coverage, % of plan"),
+               N_("People reached by HIV prevention as a percentage of the planned number, over the quarters wholly "
+               "inside the period. No data where nothing was planned."), percent=True),
+        Metric("reached", N_("People reached"),
+               N_("People reached by HIV prevention (condoms, testing, consultations) in the quarters wholly inside "
+               "the period.")),
+        Metric("planned", N_("People planned"),
+               N_("The planned number of people to reach with HIV prevention, per quarter, summed over the period.")),
     )
 }
 MAP_METRICS = ("cases", "cases_of_type", "raid_events", "people_detained_in_raids", "coverage_pct", "reached")

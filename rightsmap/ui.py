@@ -1,4 +1,4 @@
-"""Streamlit pieces every page shares: the sidebar filters, their URL mirror, and the sample banner."""
+"""Streamlit pieces every page shares: language, the sidebar filters, their URL mirror, the sample banner."""
 
 from __future__ import annotations
 
@@ -7,16 +7,32 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from rightsmap import cache, db
-from rightsmap.filters import URL_KEYS, Filters, from_query_params, month_text
-from rightsmap.sample import months
-from rightsmap.vocab import PERPETRATORS, REGION_BY_CODE, REGION_CODES, VIOLATION_TYPES
+from rightsmap import cache, charts, db, i18n
+from rightsmap.filters import URL_KEYS, Filters, Notice, from_query_params, month_text
+from rightsmap.sample import SAMPLE_CALIBRATION, months
+from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 _KEYS = {"regions": "f_regions", "from": "f_from", "to": "f_to", "types": "f_types", "perpetrators": "f_perpetrators"}
+LANG_KEY = "f_lang"
+
+
+def translator() -> i18n.Translator:
+    """The translator for the language chosen in this session."""
+    return i18n.translator(st.session_state.get(LANG_KEY, i18n.DEFAULT_LANGUAGE))
 
 
 def region_name(code: str) -> str:
-    return REGION_BY_CODE[code].name_en
+    return translator().region(code)
+
+
+def _initial_language(raw: str | None) -> tuple[str, list[Notice]]:
+    """The language from the link, else from the browser's locale, else Russian."""
+    if raw in i18n.LANGUAGES:
+        return raw, []
+    fallback = i18n.language_from_locale(getattr(st.context, "locale", None))
+    if raw is None:
+        return fallback, []
+    return fallback, [Notice(N_("Ignored lang={value} in the link: use ru, ky or en."), (("value", str(raw)[:20]),))]
 
 
 def _widgets_from(filters: Filters) -> None:
@@ -45,35 +61,45 @@ def sidebar_filters() -> Filters:
     """Draw the shared filters in the sidebar, mirror them in the URL, and return them."""
     if "filters_initialised" not in st.session_state:
         # First run of this browser session: the URL is the source of truth.
-        filters, notices = from_query_params(st.query_params.to_dict())
+        params = st.query_params.to_dict()
+        filters, notices = from_query_params(params)
+        lang, lang_notices = _initial_language(params.get("lang"))
         _widgets_from(filters)
-        st.session_state["url_notices"] = notices
+        st.session_state[LANG_KEY] = lang
+        st.session_state["url_notices"] = lang_notices + notices
         st.session_state["filters_initialised"] = True
     elif not _widget_state_intact():
         # Streamlit drops a widget's state after a run that did not draw it (a page run on its own, see ensure_entry_script_ran); restore
         # the widgets from the last filters rather than from their defaults.
         _widgets_from(st.session_state.get("filters", Filters()))
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = i18n.DEFAULT_LANGUAGE
 
     all_months = months()
     with st.sidebar:
-        st.header("Filters")
-        regions = st.multiselect("Regions", REGION_CODES, key=_KEYS["regions"], format_func=region_name,
-                                 placeholder="All regions")
+        _ = translator()
+        st.radio(_("Language"), list(i18n.LANGUAGES), key=LANG_KEY, format_func=i18n.LANGUAGES.get,
+                 horizontal=True)
+        _ = translator()  # the choice may have just changed
+        st.header(_("Filters"))
+        regions = st.multiselect(_("Regions"), REGION_CODES, key=_KEYS["regions"], format_func=_.region,
+                                 placeholder=_("All regions"))
         # Two month pickers rather than a range slider: exact to the month with
         # the keyboard, and readable on a projector.
         first, last = st.columns(2)
-        month_from: dt.date = first.selectbox("From", all_months, key=_KEYS["from"], format_func=month_text,
-                                              help="Months are the finest time unit stored.")
-        month_to: dt.date = last.selectbox("To", all_months, key=_KEYS["to"], format_func=month_text,
-                                           help="Reach is counted per quarter, for quarters wholly inside the period.")
-        types = st.multiselect("Violation types", list(VIOLATION_TYPES), key=_KEYS["types"],
-                               format_func=VIOLATION_TYPES.get, placeholder="All violation types")
-        perpetrators = st.multiselect("Perpetrators", list(PERPETRATORS), key=_KEYS["perpetrators"],
-                                      format_func=PERPETRATORS.get, placeholder="All perpetrators")
-        st.button("Reset filters", width="stretch", on_click=_reset)
+        month_from: dt.date = first.selectbox(_("From"), all_months, key=_KEYS["from"], format_func=month_text,
+                                              help=_("Months are the finest time unit stored."))
+        month_to: dt.date = last.selectbox(
+            _("To"), all_months, key=_KEYS["to"], format_func=month_text,
+            help=_("Reach is counted per quarter, for quarters wholly inside the period."))
+        types = st.multiselect(_("Violation types"), list(VIOLATION_TYPES), key=_KEYS["types"],
+                               format_func=_.violation_type, placeholder=_("All violation types"))
+        perpetrators = st.multiselect(_("Perpetrators"), list(PERPETRATORS), key=_KEYS["perpetrators"],
+                                      format_func=_.perpetrator, placeholder=_("All perpetrators"))
+        st.button(_("Reset filters"), width="stretch", on_click=_reset)
 
     if month_from > month_to:
-        st.sidebar.caption("The period was given backwards, so its ends are swapped.")
+        st.sidebar.caption(_("The period was given backwards, so its ends are swapped."))
         month_from, month_to = month_to, month_from
     values = {"month_from": month_from, "month_to": month_to}
     if regions:
@@ -85,13 +111,14 @@ def sidebar_filters() -> Filters:
     filters = Filters(**values)
     _mirror_in_url(filters)
     for notice in st.session_state.get("url_notices", []):
-        st.warning(notice, icon=":material/link_off:")
+        st.warning(notice.text(_), icon=":material/link_off:")
     return filters
 
 
 def _mirror_in_url(filters: Filters) -> None:
-    wanted = filters.to_query_params()
-    for key in URL_KEYS:
+    # The language always stays in the link, so a copied link opens in the same language.
+    wanted = {**filters.to_query_params(), "lang": st.session_state[LANG_KEY]}
+    for key in (*URL_KEYS, "lang"):
         if key in wanted:
             if st.query_params.get(key) != wanted[key]:
                 st.query_params[key] = wanted[key]
@@ -101,40 +128,34 @@ def _mirror_in_url(filters: Filters) -> None:
 
 def describe(filters: Filters) -> str:
     """A one-line description of the filters, for captions."""
+    _ = translator()
     default = Filters()
-    parts = [f"{month_text(filters.month_from)} to {month_text(filters.month_to)}"]
-    parts.append("all regions" if filters.regions == default.regions
-                 else ", ".join(region_name(c) for c in filters.regions))
+    parts = [_("{first} to {last}", first=month_text(filters.month_from), last=month_text(filters.month_to))]
+    parts.append(_("all regions") if filters.regions == default.regions
+                 else ", ".join(_.region(c) for c in filters.regions))
     if filters.types != default.types:
-        parts.append("types: " + ", ".join(VIOLATION_TYPES[t] for t in filters.types))
+        parts.append(_("types: {names}", names=", ".join(_.violation_type(t) for t in filters.types)))
     if filters.perpetrators != default.perpetrators:
-        parts.append("perpetrators: " + ", ".join(PERPETRATORS[p] for p in filters.perpetrators))
+        parts.append(_("perpetrators: {names}", names=", ".join(_.perpetrator(p) for p in filters.perpetrators)))
     return " · ".join(parts)
 
 
 def sample_banner() -> None:
     """While the synthetic sample is loaded, say so on every page, with what it is calibrated to."""
-    meta = cache.dataset_meta()
-    if meta.get("dataset") == "sample":
+    if cache.dataset_meta().get("dataset") == "sample":
+        _ = translator()
         st.info(
-            "**Illustrative sample data, not real case records.** The breakdown by region and month is "
-            "invented. Only its national totals are calibrated to published figures: "
-            f"{meta.get('sample_calibration', '')}.",
+            _("**Illustrative sample data, not real case records.** The breakdown by region and month is "
+              "invented. Only its national totals are calibrated to published figures: {calibration}.",
+              calibration=_(SAMPLE_CALIBRATION)),
             icon=":material/science:",
         )
 
 
 def database_error(exc: db.DatabaseError) -> None:
-    st.error(f"The dashboard cannot open its data. {exc}", icon=":material/error:")
+    _ = translator()
+    st.error(_("The dashboard cannot open its data.") + f" {exc}", icon=":material/error:")
     st.stop()
-
-
-def fmt_int(value: int | float | None) -> str:
-    return "—" if value is None else f"{int(value):,}".replace(",", "\u202f")
-
-
-def fmt_pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
 
 
 
@@ -165,15 +186,59 @@ def has_previous(filters: Filters) -> bool:
     return filters.previous().month_from >= Filters().month_from
 
 
+def event_titles(events: pd.DataFrame) -> pd.DataFrame:
+    """Events with a `title` in the chosen language, falling back to another language's title."""
+    lang = translator().lang
+    order = [f"title_{lang}", "title_en", "title_ru", "title_ky"]
+    titles = [next((t for t in (getattr(row, c) for c in order) if isinstance(t, str) and t), "")
+              for row in events.itertuples()]
+    return events.assign(title=titles)
+
+
 def event_list(events: pd.DataFrame) -> None:
     """The numbered events drawn on a chart, as text under it (titles are shown as plain text)."""
     if events.empty:
         return
-    lines = [f"{number}. {row.event_date:%Y-%m} — {escape_markdown(row.title_en or '')}"
-             for number, row in enumerate(events.itertuples(), start=1)]
-    st.caption("Events  \n" + "  \n".join(lines))
+    _ = translator()
+    lines = [f"{number}. {row.event_date:%Y-%m} — {escape_markdown(row.title)}"
+             for number, row in enumerate(event_titles(events).itertuples(), start=1)]
+    st.caption(_("Events") + "  \n" + "  \n".join(lines))
 
 
 def escape_markdown(text: str) -> str:
     """Text that Streamlit's Markdown shows as written: no links, no HTML, no emphasis."""
     return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~:$" else ch for ch in text)
+
+
+def chart(figure) -> None:
+    """Draw an Altair chart across the page, with numbers and months in the chosen language."""
+    st.altair_chart(charts.localized(figure, translator()), width="stretch")
+
+
+def events(filters: Filters) -> pd.DataFrame:
+    """The events for the filters, with their titles in the chosen language."""
+    return event_titles(cache.events(filters))
+
+
+COLUMN_LABELS = {
+    "period": N_("Period"), "quarter": N_("Quarter"), "region": N_("Region"), "category": N_("Category"),
+    "cases": N_("Cases"), "raid_events": N_("Raids"), "people_detained_in_raids": N_("People detained in raids"),
+    "detentions": N_("Documented detentions"), "detention_days": N_("Days in detention"),
+    "planned": N_("Planned"), "reached": N_("Reached"), "coverage_pct": N_("Coverage, % of plan"),
+    "code": N_("Code"), "value": N_("Value"),
+}
+
+
+def table(frame: pd.DataFrame) -> None:
+    """Show a frame with its columns, regions and categories named in the chosen language."""
+    _ = translator()
+    shown = frame.copy()
+    if "region" in shown:
+        shown["region"] = [_("All chosen regions") if r == "all" else _.region(r) for r in shown["region"]]
+    if "category" in shown:
+        shown["category"] = [_.violation_type(c) if c in VIOLATION_TYPES else _.perpetrator(c)
+                             for c in shown["category"]]
+    for column in ("period", "quarter"):
+        if column in shown:
+            shown[column] = [month_text(p) for p in pd.to_datetime(shown[column]).dt.date]
+    st.dataframe(shown.rename(columns={k: _(v) for k, v in COLUMN_LABELS.items()}), hide_index=True)

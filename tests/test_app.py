@@ -20,7 +20,7 @@ def app(sample_db, monkeypatch):
 
     def open_app(page: str = "pages/overview.py", **query: str) -> AppTest:
         at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=60)
-        at.query_params.update(query)
+        at.query_params.update({"lang": "en", **query})
         at.run()
         if page != "pages/overview.py":
             at.switch_page(page).run()

@@ -6,6 +6,7 @@ import pandas as pd
 
 from rightsmap import charts, metrics
 from rightsmap.filters import Filters, parse_month
+from rightsmap.i18n import translator
 from rightsmap.vocab import PERPETRATORS
 
 
@@ -50,7 +51,7 @@ def test_events_become_numbered_rules_with_their_titles_as_data():
     base = charts.lines(pd.DataFrame({"period": [dt.date(2017, 1, 1)], "region": ["all"], "cases": [1]}),
                         value="cases", value_title="Cases", grain="month")
     events = pd.DataFrame({"event_date": [dt.date(2016, 6, 1), dt.date(2017, 12, 1)], "region": [None, None],
-                           "title_en": ["<img src=x onerror=alert(1)>", "Raids end"]})
+                           "title": ["<img src=x onerror=alert(1)>", "Raids end"]})
     spec = charts.with_events(base, events).to_dict()
     marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
     assert marks == ["line", "rule", "text"]
@@ -63,7 +64,7 @@ def test_events_become_numbered_rules_with_their_titles_as_data():
 def test_no_events_leaves_the_chart_alone():
     base = charts.lines(pd.DataFrame({"period": [dt.date(2017, 1, 1)], "region": ["all"], "cases": [1]}),
                         value="cases", value_title="Cases", grain="month")
-    empty = pd.DataFrame(columns=["event_date", "region", "title_en"])
+    empty = pd.DataFrame(columns=["event_date", "region", "title"])
     assert len(charts.with_events(base, empty).to_dict()["layer"]) == 1
 
 
@@ -72,3 +73,22 @@ def test_breakdown_sorts_largest_first():
     assert spec["encoding"]["y"]["sort"] == "-x"
     rows = spec["datasets"][spec["data"]["name"]]
     assert {r["category"]: r["cases"] for r in rows} == {"Police": 5, "Pimp": 9}
+
+
+def test_quarter_labels_and_titles_follow_the_language():
+    russian = translator("ru")
+    reach = pd.DataFrame({"quarter": [dt.date(2017, 4, 1)], "region": ["all"], "planned": [100], "reached": [39],
+                          "coverage_pct": [39.0]})
+    spec = charts.planned_vs_reached(reach, translate=russian).to_dict()
+    first = spec["layer"][0]["encoding"]
+    assert first["x"]["axis"]["format"] == "%q кв. %Y"
+    assert first["y"]["title"] == "Человек"
+    assert {r["measure"] for d in spec["datasets"].values() for r in d} == {"План", "Охвачено"}
+
+
+def test_localized_charts_carry_the_language_number_format():
+    base = charts.lines(pd.DataFrame({"period": [dt.date(2017, 1, 1)], "region": ["all"], "cases": [1]}),
+                        value="cases", value_title="Cases", grain="month")
+    locale = charts.localized(base, translator("ru")).to_dict()["config"]["locale"]
+    assert locale["number"]["decimal"] == "," and locale["number"]["thousands"] == "\xa0"
+    assert locale["time"]["months"][4] == "май"

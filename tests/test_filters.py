@@ -30,7 +30,7 @@ def test_selection_order_does_not_matter():
 
 @pytest.mark.parametrize("params, field, fragment", [
     ({"regions": "KG-ZZ"}, "regions", "KG-ZZ"),
-    ({"regions": ""}, "regions", "(empty)"),
+    ({"regions": ""}, "regions", "regions=—"),
     ({"types": "extortion,robbery"}, "types", "robbery"),
     ({"perpetrators": "<script>"}, "perpetrators", "<script>"),
     ({"from": "banana"}, "month_from", "banana"),
@@ -40,19 +40,19 @@ def test_selection_order_does_not_matter():
 def test_bad_url_values_fall_back_with_a_notice(params, field, fragment):
     filters, notices = from_query_params(params)
     assert getattr(filters, field) == getattr(Filters(), field)
-    assert len(notices) == 1 and fragment in notices[0]
+    assert len(notices) == 1 and fragment in str(notices[0])
 
 
 def test_reversed_period_in_url_falls_back_to_whole_period():
     filters, notices = from_query_params({"from": "2018-01", "to": "2016-01", "regions": "KG-GB"})
     assert (filters.month_from, filters.month_to) == (Filters().month_from, Filters().month_to)
     assert filters.regions == ("KG-GB",)  # the good value survives
-    assert "period" in notices[0]
+    assert "period" in str(notices[0])
 
 
 def test_a_long_bad_value_is_cut_in_the_notice():
     _, notices = from_query_params({"regions": "X" * 5000})
-    assert len(notices[0]) < 300
+    assert len(str(notices[0])) < 300
 
 
 def test_previous_period_has_equal_length_and_ends_before():

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from rightsmap import assets, config, geo, maps, vocab
+from rightsmap.i18n import translator
 
 VALUES = {"KG-C": 12.0, "KG-GB": 47.0, "KG-GO": 0.0, "KG-O": 3.0, "KG-N": 1.0, "KG-Y": 25.0}
 NAN = float("nan")
@@ -236,7 +237,16 @@ def test_default_value_format():
     assert maps.format_value(2.345) == "2.3"
     assert maps.format_value(float("nan")) == "no data"
     assert maps.format_value(87.25, percent=True) == "87.2%"
-    assert maps.format_value(100.0, percent=True) == "100%"
+    assert maps.format_value(100.0, percent=True) == "100.0%"
+
+
+def test_values_and_legend_follow_the_language():
+    russian = translator("ru")
+    assert maps.format_value(1234.0, translate=russian) == "1\xa0234"
+    assert maps.format_value(39.0, percent=True, translate=russian) == "39,0%"
+    classes = maps.classify([1500.0, 12000.0], translate=russian)
+    assert classes[0].label == "Нет данных"
+    assert any("\xa0" in c.label for c in classes[2:])
 
 
 def test_all_missing_values_still_render():

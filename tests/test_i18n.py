@@ -1,0 +1,210 @@
+"""Russian, Kyrgyz and English: complete catalogs, locale formats, and pages with no stray English."""
+
+import json
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from streamlit.testing.v1 import AppTest
+
+from rightsmap import config, i18n, metrics
+from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+
+PAGES = ["pages/overview.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/about.py"]
+KEYWORDS = {"_": None, "N_": None, "translate": None}
+
+
+def code_messages() -> set[str]:
+    """Every message the code marks for translation, found the way `make messages` finds them."""
+    found = set()
+    for folder in ("pages", "rightsmap"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+                config.ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS):
+            found.add(message)
+    return {m for m in found if m}
+
+
+def catalog(lang: str):
+    with open(i18n.catalog_path(lang), "rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+@pytest.mark.parametrize("lang", ["ru", "ky"])
+def test_every_message_has_a_reviewed_translation(lang):
+    entries = {m.id: m for m in catalog(lang) if m.id}
+    missing = sorted(code_messages() - entries.keys())
+    assert not missing, f"not in the {lang} catalog (run `make messages`, then translate): {missing[:5]}"
+    untranslated = sorted(m for m in code_messages() if not entries[m].string or entries[m].fuzzy)
+    assert not untranslated, f"untranslated or fuzzy in {lang}: {untranslated[:5]}"
+
+
+@pytest.mark.parametrize("lang", ["ru", "ky"])
+def test_translations_keep_their_placeholders(lang):
+    for entry in catalog(lang):
+        if entry.id and entry.string:
+            assert set(re.findall(r"\{\w+\}", entry.id)) == set(re.findall(r"\{\w+\}", entry.string)), entry.id
+
+
+def test_the_kyrgyz_catalog_is_one_file():
+    assert len(list((config.PACKAGE_DIR / "locales" / "ky").rglob("*.po"))) == 1
+
+
+def test_numbers_and_months_follow_the_locale():
+    assert i18n.translator("ru").number(1234.5, decimals=1) == "1\xa0234,5"
+    assert i18n.translator("en").number(1234.5, decimals=1) == "1,234.5"
+    assert i18n.translator("ky").number(1234) == "1\xa0234"
+    import datetime as dt
+
+    assert i18n.translator("ru").month(dt.date(2017, 5, 1)) == "май 2017"
+    assert i18n.translator("ky").month(dt.date(2017, 5, 1)).lower().startswith("май")
+
+
+def test_names_come_from_one_place():
+    assert i18n.translator("ky").region("KG-GO") == "Ош шаары"
+    assert i18n.translator("ru").region("KG-GB") == "город Бишкек"
+    assert i18n.translator("ru").violation_type("extortion") == "Вымогательство"
+    assert i18n.translator("ky").perpetrator("police") == "Милиция"
+
+
+@pytest.mark.parametrize("locale, lang", [("ky-KG", "ky"), ("en-US", "en"), ("ru_RU", "ru"), ("de-DE", "ru"),
+                                          (None, "ru"), ("", "ru")])
+def test_language_from_the_browser_locale(locale, lang):
+    assert i18n.language_from_locale(locale) == lang
+
+
+# Words that may appear in Latin letters on a Russian or Kyrgyz page: codes and proper names.
+ALLOWED = ({c.lower() for c in (*REGION_CODES, *VIOLATION_TYPES, *PERPETRATORS, *metrics.METRICS)}
+           | {"kg", "natural", "earth", "geojson", "places", "npm", "isc", "english", "lang", "ru", "ky", "en",
+              "leaflet", "pct"})
+
+
+def visible_text(at: AppTest) -> list[str]:
+    """The text a person sees: element values, labels, options, and chart titles, legends and labels."""
+    texts: list[str] = []
+
+    def walk(node) -> None:
+        kind = type(node).__name__
+        # A widget's value is its raw option (a code); what it shows is in its options and label.
+        attributes = ("label", "help", "placeholder") if hasattr(node, "options") else (
+            "value", "label", "body", "help", "placeholder")
+        for attribute in attributes if kind != "UnknownElement" else ():
+            value = getattr(node, attribute, None)
+            if isinstance(value, str):
+                texts.append(value)
+        options = getattr(node, "options", None)
+        if isinstance(options, list):
+            texts.extend(str(o) for o in options)
+        if kind == "UnknownElement" and node.type == "arrow_vega_lite_chart":
+            texts.extend(_chart_text(node.proto))
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+
+    walk(at._tree)
+    return texts
+
+
+def _chart_text(proto) -> list[str]:
+    spec = json.loads(proto.spec)
+    found: list[str] = []
+
+    def collect(value, key=None) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                collect(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                collect(v, key)
+        elif isinstance(value, str) and key == "title":
+            found.append(value)
+
+    collect(spec)
+    for dataset in proto.datasets:
+        table = pa.ipc.open_stream(dataset.data.data).read_all()
+        for column in ("category_label", "series_label", "measure", "title"):
+            if column in table.column_names:
+                found.extend(str(v) for v in table.column(column).to_pylist())
+    return found
+
+
+def english_words(texts: list[str]) -> set[str]:
+    words = set()
+    for text in texts:
+        text = re.sub(r"`[^`]*`", "", text)  # code spans hold codes
+        for word in re.findall(r"[A-Za-z][A-Za-z\-]+", text):
+            word = word.strip("-")
+            if word.lower() not in ALLOWED and not all(part.lower() in ALLOWED for part in word.split("-")):
+                words.add(word)
+    return words
+
+
+@pytest.fixture()
+def app(sample_db, monkeypatch):
+    monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
+
+    def open_app(page: str, lang: str) -> AppTest:
+        at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=60)
+        at.query_params["lang"] = lang
+        at.run()
+        if page != PAGES[0]:
+            at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_app
+
+
+@pytest.mark.parametrize("lang", ["ru", "ky"])
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_in_russian_and_kyrgyz_show_no_english_words(app, page, lang):
+    at = app(page, lang)
+    texts = visible_text(at)
+    assert len(texts) > 10
+    assert not english_words(texts), f"{page} in {lang}: {sorted(english_words(texts))}"
+
+
+def test_the_check_for_english_words_can_fail(app):
+    at = app(PAGES[0], "en")
+    assert {"Overview", "Documented"} <= english_words(visible_text(at))
+
+
+def test_language_switch_keeps_the_filters_and_the_url(app):
+    at = app(PAGES[0], "en")
+    at.multiselect(key="f_regions").set_value(["KG-GB"]).run()
+    at.radio(key="f_lang").set_value("ky").run()
+    assert at.title[0].value == "Жалпы көрүнүш"
+    assert at.multiselect(key="f_regions").value == ["KG-GB"]
+    assert at.query_params["lang"] == "ky" and at.query_params["regions"] == "KG-GB"
+
+
+def test_a_bad_language_in_the_link_falls_back_with_a_notice(app):
+    at = app(PAGES[0], "xx")
+    assert "lang=xx" in " ".join(w.value for w in at.warning)
+    assert at.query_params["lang"] == "ru"  # no browser locale in AppTest: Russian
+
+
+def test_region_names_on_the_map_follow_the_language(app, monkeypatch):
+    import streamlit_folium
+
+    drawn = {}
+
+    def capture(figure, **kwargs):
+        drawn["html"] = figure.get_root().render()
+        return {}
+
+    monkeypatch.setattr(streamlit_folium, "st_folium", capture)
+    app("pages/map.py", "ky")
+
+    def shown(text: str) -> bool:  # as written, or as JSON escapes it inside the map's script
+        return text in drawn["html"] or json.dumps(text)[1:-1] in drawn["html"]
+
+    assert shown("Ош шаары") and shown("Маалымат жок")
+    assert not shown("Osh City") and not shown("No data")
+
+
+def test_catalog_files_are_where_the_translator_reads_them():
+    assert Path(i18n.catalog_path("ky")).is_file() and Path(i18n.catalog_path("ru")).is_file()
