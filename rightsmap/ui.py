@@ -169,16 +169,28 @@ def ensure_entry_script_ran() -> None:
     """Rerun through dashboard.py when Streamlit ran a page file on its own.
 
     Streamlit treats an app with a pages/ folder as a legacy multipage app
-    until the entry script first calls st.navigation. So the first request
-    a new server gets for a deep link (/map) runs pages/map.py without the
-    entry script: no sidebar, no filters. Switching the legacy mode off and
-    rerunning sends that request through dashboard.py like every later one.
+    until the entry script first calls st.navigation. So the first requests
+    a new server gets for a deep link (/map) run pages/map.py without the
+    entry script: no sidebar, no filters. Every such run (there can be many
+    at once when a room opens the same link) switches the legacy mode off
+    and reruns, which sends it through dashboard.py like every later run.
     """
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    context = get_script_run_ctx()
+    shared = getattr(context, "shared", None)
+    if shared is not None and LANG_KEY in shared.widget_user_keys_this_run:
+        return  # the entry script drew the sidebar in this run
+    if shared is None and not PagesManager.uses_pages_directory:
+        return  # no way to tell (another Streamlit version): trust the legacy flag
+    PagesManager.uses_pages_directory = False
+    attempts = st.session_state.get("_entry_reruns", 0)
+    if attempts >= 3:  # never loop: say what is wrong instead
+        st.error("The dashboard could not start this page. Open the link again, or start from the home page.")
+        st.stop()
+    st.session_state["_entry_reruns"] = attempts + 1
+    st.rerun()
 
 
 def has_previous(filters: Filters) -> bool:
@@ -212,7 +224,10 @@ def escape_markdown(text: str) -> str:
 
 def chart(figure) -> None:
     """Draw an Altair chart across the page, with numbers and months in the chosen language."""
-    st.altair_chart(charts.localized(figure, translator()), width="stretch")
+    # Built by our own tested builders, so skip Altair's schema validation: profiling
+    # showed it was over half of a warm rerun of a page with charts.
+    spec = charts.localized(figure, translator()).to_dict(validate=False)
+    st.vega_lite_chart(spec, width="stretch")
 
 
 def events(filters: Filters) -> pd.DataFrame:

@@ -123,9 +123,12 @@ def _chart_text(proto) -> list[str]:
             found.append(value)
 
     collect(spec)
-    for dataset in proto.datasets:
+    label_columns = ("category_label", "series_label", "measure", "title")
+    for rows in spec.get("datasets", {}).values():  # data inlined in the spec
+        found.extend(str(row[c]) for row in rows for c in label_columns if c in row)
+    for dataset in proto.datasets:  # data sent as Arrow tables
         table = pa.ipc.open_stream(dataset.data.data).read_all()
-        for column in ("category_label", "series_label", "measure", "title"):
+        for column in label_columns:
             if column in table.column_names:
                 found.extend(str(v) for v in table.column(column).to_pylist())
     return found
