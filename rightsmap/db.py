@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,12 @@ from rightsmap import config, schema
 
 class DatabaseError(Exception):
     """A problem with the database file that a person can fix; the message says how."""
+
+
+# Observers, for the performance tests and bench/: each is called with the
+# file opened by connect(), or the name of the query run() is about to run.
+CONNECT_HOOKS: list[Callable[[Path], None]] = []
+QUERY_HOOKS: list[Callable[[str], None]] = []
 
 
 @functools.cache
@@ -67,6 +74,8 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
             f"{db_file} has schema version {version}; this rightsmap needs {schema.SCHEMA_VERSION}. "
             "Run `python -m rightsmap migrate` to bring it up to date."
         )
+    for hook in CONNECT_HOOKS:
+        hook(db_file)
     return conn
 
 
@@ -81,6 +90,8 @@ def run(conn: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFra
     missing = wanted - params.keys()
     if missing:
         raise KeyError(f"query {name!r} needs parameters {sorted(missing)}")
+    for hook in QUERY_HOOKS:
+        hook(name)
     # A cursor per query lets Streamlit's threads share one connection.
     with conn.cursor() as cursor:
         return cursor.execute(sql, {k: params[k] for k in wanted}).df()

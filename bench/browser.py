@@ -1,0 +1,135 @@
+"""Chromium measurements: server start to the first map painted, and filter change to view updated.
+
+"Updated" means all of these, checked on every animation frame:
+  1. Streamlit reports the script run finished (stApp data-test-script-state="notRunning");
+  2. the page caption shows the new period (so the finished run is the one we asked for);
+  3. the map iframe holds >= 8 drawn polygons, and its fills or legend differ from before the change
+     (the period sequence is chosen so that every step recolours the map);
+then two more animation frames, so the charts' re-render has been painted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+MAP_FRAME = "iframe[title*='st_folium']"
+MAP_SHAPES = "path.leaflet-interactive"
+_READ_MAP = """(() => {
+  const frame = document.querySelector("MAP_FRAME");
+  const doc = frame && frame.contentDocument;
+  const legend = doc && doc.querySelector(".rightsmap-legend");
+  if (!legend) return null;
+  const fills = [...doc.querySelectorAll("MAP_SHAPES")].map(shape => shape.getAttribute("fill"));
+  return {fills: fills, legend: legend.innerText};
+})()""".replace("MAP_FRAME", MAP_FRAME).replace("MAP_SHAPES", MAP_SHAPES)
+_UPDATED = """([before, caption]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+  const captions = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')].map(c => c.innerText);
+  if (!captions.some(text => text.includes(caption))) return false;
+  const now = READ_MAP;
+  return now !== null && now.fills.length >= 8 &&
+         (now.legend !== before.legend || JSON.stringify(now.fills) !== JSON.stringify(before.fills));
+}""".replace("READ_MAP", _READ_MAP)
+_RUN_SHOWN = """caption => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+  return [...document.querySelectorAll('[data-testid="stCaptionContainer"]')].some(c => c.innerText.includes(caption));
+}"""
+_TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def offline_page(browser: Browser) -> tuple[Page, list[str]]:
+    """A page whose requests to anything but 127.0.0.1 are aborted (and listed)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    blocked: list[str] = []
+
+    def route(r: Route) -> None:
+        url = urlsplit(r.request.url)
+        if url.scheme in ("data", "blob", "about") or url.hostname == "127.0.0.1":
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    return context.new_page(), blocked
+
+
+def wait_for_map(page: Page, timeout_ms: float = 60_000) -> None:
+    page.wait_for_function(f"(() => {{ const s = {_READ_MAP}; return s !== null && s.fills.length >= 8; }})()",
+                           timeout=timeout_ms, polling="raf")
+
+
+def first_map_seconds(browser: Browser, server, path: str = "/map") -> float:
+    """Start server (not yet started), open path, and return seconds from process start to polygons drawn."""
+    page, _ = offline_page(browser)
+    try:
+        server.start()
+        page.goto(server.url + path)
+        wait_for_map(page)
+        return time.perf_counter() - server.started_at
+    finally:
+        page.context.close()
+
+
+def _choose(page: Page, label: str, option: str) -> None:
+    box = page.get_by_test_id("stSidebar").get_by_role("combobox", name=label, exact=True)
+    box.click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).wait_for()
+
+
+def filter_change_seconds(browser: Browser, url: str, sequence: list[str], month_to: str,
+                          region_detail: str | None = "Bishkek") -> tuple[list[float], list[str]]:
+    """Choose each month of sequence in "From" on the map page; the seconds each took to show up."""
+    page, blocked = offline_page(browser)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(url + "/map")
+        wait_for_map(page)
+        if region_detail:
+            box = page.get_by_role("combobox", name="Region detail", exact=True)
+            box.click()
+            page.keyboard.type(region_detail)
+            page.keyboard.press("Enter")
+            page.get_by_role("heading", name=region_detail).wait_for()
+        page.wait_for_function("""() => document.querySelector('[data-testid="stApp"]')
+                                  .getAttribute("data-test-script-state") === "notRunning" """)
+        wait_for_map(page)
+        seconds = []
+        phases: list[tuple[float, float]] = []
+        for month in sequence:
+            before = page.evaluate(_READ_MAP)
+            _choose(page, "From", month)
+            started = time.perf_counter()
+            page.keyboard.press("Enter")
+            page.wait_for_function(_RUN_SHOWN, arg=f"{month} to {month_to}", timeout=30_000, polling="raf")
+            run_shown = time.perf_counter() - started
+            page.wait_for_function(_UPDATED, arg=[before, f"{month} to {month_to}"], timeout=30_000, polling="raf")
+            page.evaluate(_TWO_FRAMES)
+            seconds.append(time.perf_counter() - started)
+            phases.append((run_shown, seconds[-1]))
+        filter_change_seconds.last_phases = phases
+        return seconds, errors + [f"blocked {u}" for u in blocked]
+    finally:
+        page.context.close()

@@ -1,0 +1,349 @@
+"""The benchmark: starts the app itself, measures the figures of issue 7, prints a table, writes results.json.
+
+    .venv/bin/python bench/run.py            # the whole run, about 7 minutes on 2 cores
+    .venv/bin/python bench/run.py --quick    # 20 s of load instead of 2 minutes, fewer repeats
+
+Where a naive reference exists (bench/naive_page.py), it is measured in the
+same run and the ratio reported as naive / app. See bench/README.md for what
+each figure means exactly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import browser, load, naive, scale, sequence  # noqa: E402
+from bench.server import Server  # noqa: E402
+from bench.stclient import StreamlitSession  # noqa: E402
+from rightsmap import db, geo, maps, metrics, sample  # noqa: E402
+from rightsmap.filters import Filters  # noqa: E402
+from rightsmap.vocab import VIOLATION_TYPES  # noqa: E402
+
+RESULTS = HERE / "results.json"
+IMPORT_BENCH = HERE / "import_bench.py"
+IMPORT_RESULTS = HERE / "import_results.json"
+PAGES = {"overview": "", "map": "map", "timelines": "timelines", "reach": "reach", "about": "about"}
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 1)
+
+
+def machine() -> dict:
+    model = next((line.split(":", 1)[1].strip() for line in subprocess.run(
+        ["lscpu"], capture_output=True, text=True).stdout.splitlines() if line.startswith("Model name")), "?")
+    return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+
+
+def log(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')} load {os.getloadavg()[0]:.1f}] {text}", flush=True)
+
+
+# --- payload -------------------------------------------------------------------------------
+
+
+def payload(db_path: Path, full_geojson: Path) -> dict:
+    """Bytes of GeoJSON, styles and tooltips per map render: the largest over every map metric, and naive."""
+    conn = db.connect(db_path)
+    try:
+        sizes = {}
+        for metric in metrics.MAP_METRICS:
+            for violation_type in (VIOLATION_TYPES if metric == "cases_of_type" else [None]):
+                values = metrics.region_values(conn, Filters(), metric, violation_type)
+                figure = maps.choropleth(geo.join(geo.load_boundaries(), values), selected="KG-GB",
+                                         metric_label=metrics.METRICS[metric].label,
+                                         percent=metrics.METRICS[metric].percent)
+                sizes[metric if violation_type is None else f"{metric}:{violation_type}"] = \
+                    maps.map_payload_bytes(figure)
+    finally:
+        conn.close()
+    cases = naive.read_cases(str(db_path))
+    per_region = cases.groupby("region", as_index=False)["cases"].sum()
+    naive_bytes = maps.map_payload_bytes(naive.choropleth(full_geojson, per_region))
+    return {"app_max_bytes": max(sizes.values()), "app_by_metric": sizes, "naive_bytes": naive_bytes}
+
+
+# --- through the websocket protocol --------------------------------------------------------
+
+
+async def _warm_reruns(url: str, page: str, count: int) -> list[float]:
+    async with StreamlitSession(url, page_name=page) as session:
+        await session.run()
+        if page == "map":
+            session.set_selectbox("Region detail", "Bishkek")
+            await session.run()
+        await session.run()
+        seconds = []
+        for _ in range(count):
+            run = await session.run()
+            if run.exceptions:
+                raise RuntimeError(f"{page}: {run.exceptions}")
+            seconds.append(run.seconds)
+        return seconds
+
+
+async def _filter_changes(url: str, page: str, months: list[str], region: str | None = None) -> list[float]:
+    """Change "From" through months on page (each new, so the caches miss); seconds per rerun."""
+    async with StreamlitSession(url, page_name=page) as session:
+        await session.run()
+        if region and "Region detail" in session.widgets:
+            session.set_selectbox("Region detail", region)
+            await session.run()
+        seconds = []
+        for month in months:
+            session.set_selectbox("From", month)
+            run = await session.run()
+            if run.exceptions or not run.finished:
+                raise RuntimeError(f"{page} {month}: {run.exceptions or 'timeout'}")
+            seconds.append(run.seconds)
+        return seconds
+
+
+async def _first_run(url: str) -> float:
+    async with StreamlitSession(url) as session:
+        run = await session.run()
+        return run.seconds
+
+
+# --- the sections ---------------------------------------------------------------------------
+
+
+def measure_startup(work: Path, db_path: Path, full_geojson: Path, repeats: int) -> dict:
+    log("server start to first map painted (Chromium)")
+    seconds = []
+    with browser.chromium() as chromium:
+        for _ in range(repeats):
+            server = Server("dashboard.py", db_path, work / "logs")
+            try:
+                seconds.append(browser.first_map_seconds(chromium, server))
+            finally:
+                server.stop()
+    # The naive page never paints offline (its Leaflet and legend come from CDNs): server start to
+    # its first run finished, through the websocket protocol, instead.
+    server = Server("bench/naive_page.py", db_path, work / "logs",
+                    env={"RIGHTSMAP_BENCH_FULL_GEOJSON": str(full_geojson)})
+    try:
+        server.start()
+        asyncio.run(_first_run(server.url))
+        naive_seconds = time.perf_counter() - server.started_at
+    finally:
+        server.stop()
+    return {"app_s": seconds, "app_median_s": statistics.median(seconds), "app_max_s": max(seconds),
+            "naive_first_run_s": naive_seconds}
+
+
+def measure_browser_filter_change(work: Path, db_path: Path, changes: int) -> dict:
+    log("filter change to map and charts updated (Chromium)")
+    months = sequence.recolouring_months(db_path, changes)
+    with Server("dashboard.py", db_path, work / "logs") as server, browser.chromium() as chromium:
+        cold, errors = browser.filter_change_seconds(chromium, server.url, months, "2019-12")
+        cold_phases = browser.filter_change_seconds.last_phases
+        warm, more = browser.filter_change_seconds(chromium, server.url, months, "2019-12")
+        warm_phases = browser.filter_change_seconds.last_phases
+    both = cold + warm
+    return {"p95_s": p95(both), "median_s": statistics.median(both), "cold_p95_s": p95(cold),
+            "warm_p95_s": p95(warm), "n": len(both), "errors": errors + more,
+            "run_shown_median_s": statistics.median([a for a, _ in cold_phases + warm_phases]),
+            "months": months}
+
+
+def measure_server_reruns(work: Path, db_path: Path, full_geojson: Path, count: int) -> dict:
+    log("page reruns on the server, warm caches (websocket protocol)")
+    pages = {}
+    with Server("dashboard.py", db_path, work / "logs") as server:
+        asyncio.run(_first_run(server.url))  # the presenter opens the link first
+        for name, page in PAGES.items():
+            seconds = asyncio.run(_warm_reruns(server.url, page, count))
+            pages[name] = {"median_s": statistics.median(seconds), "p95_s": p95(seconds)}
+        months = sequence.recolouring_months(db_path, count)
+        app_changes = asyncio.run(_filter_changes(server.url, "map", months, region="Bishkek"))
+    with Server("bench/naive_page.py", db_path, work / "logs",
+                env={"RIGHTSMAP_BENCH_FULL_GEOJSON": str(full_geojson)}) as server:
+        naive_warm = asyncio.run(_warm_reruns(server.url, "", count))
+        naive_changes = asyncio.run(_filter_changes(server.url, "", months))
+    heaviest = max(pages, key=lambda name: pages[name]["median_s"])
+    return {"pages": pages, "heaviest": heaviest, "heaviest_median_s": pages[heaviest]["median_s"],
+            "naive_median_s": statistics.median(naive_warm),
+            "map_filter_change_p95_s": p95(app_changes), "naive_filter_change_p95_s": p95(naive_changes)}
+
+
+def measure_load(work: Path, db_path: Path, seconds: float) -> dict:
+    log("20 sessions opening a fresh server at once")
+    with Server("dashboard.py", db_path, work / "logs") as server:
+        cold_open_errors = load.open_all_at_once(server, 20)
+    log(f"20 sessions changing a filter every 2 s for {seconds:.0f} s")
+    with Server("dashboard.py", db_path, work / "logs") as server:
+        load.open_all_at_once(server, 1)  # the presenter opens the link first
+        result = load.run_load(server, sessions=20, seconds=seconds)
+    rss = [b for _, b in result.rss_samples]
+    growth = (rss[-1] - result.rss_after_warmup) / result.rss_after_warmup
+    return {"p95_s": p95(result.latencies) if result.latencies else None,
+            "median_s": statistics.median(result.latencies) if result.latencies else None,
+            "changes": result.changes, "errors": result.errors[:20], "error_count": len(result.errors),
+            "rss_after_warmup_mb": round(result.rss_after_warmup / 2**20, 1),
+            "rss_end_mb": round(rss[-1] / 2**20, 1), "rss_max_mb": round(max(rss) / 2**20, 1),
+            "memory_growth": round(growth, 4), "seconds": seconds,
+            "cold_open_error_count": len(cold_open_errors), "cold_open_errors": cold_open_errors[:3]}
+
+
+def measure_scaling(work: Path, db_path: Path, count: int) -> dict:
+    log("page reruns with 10x and 100x the data (websocket protocol, caches missing)")
+    months = sequence.recolouring_months(db_path, count)
+    out = {}
+    for factor in (1, 10, 100):
+        path = db_path if factor == 1 else work / f"x{factor}.duckdb"
+        rows = scale.scaled_copy(db_path, path, factor) if factor > 1 else None
+        with Server("dashboard.py", path, work / "logs") as server:
+            asyncio.run(_first_run(server.url))
+            overview = asyncio.run(_filter_changes(server.url, "", months))
+            map_page = asyncio.run(_filter_changes(server.url, "map", months, region="Bishkek"))
+        out[f"x{factor}"] = {"overview_median_s": statistics.median(overview),
+                             "map_median_s": statistics.median(map_page), "rows": rows}
+    for factor in ("x10", "x100"):
+        out[factor]["ratio"] = round(max(out[factor]["overview_median_s"] / out["x1"]["overview_median_s"],
+                                         out[factor]["map_median_s"] / out["x1"]["map_median_s"]), 2)
+    return out
+
+
+def measure_import(work: Path, rerun: bool) -> dict:
+    if not IMPORT_BENCH.exists():
+        return {"status": "not landed"}
+    if not rerun and IMPORT_RESULTS.exists():
+        return {"status": "ok (read from bench/import_results.json, not rerun)",
+                **json.loads(IMPORT_RESULTS.read_text())}
+    log("importing 1,000,000 case rows (bench/import_bench.py)")
+    try:
+        done = subprocess.run([sys.executable, str(IMPORT_BENCH)], cwd=ROOT, capture_output=True, text=True,
+                              timeout=300)
+    except subprocess.TimeoutExpired:
+        return {"status": "bench/import_bench.py timed out after 300 s"}
+    if done.returncode != 0 or not IMPORT_RESULTS.exists():
+        return {"status": f"bench/import_bench.py failed ({done.returncode}): {done.stderr.strip()[-300:]}"}
+    return {"status": "ok", **json.loads(IMPORT_RESULTS.read_text())}
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+def _import_seconds(result: dict) -> float | None:
+    for key in ("seconds", "import_seconds", "elapsed_s", "seconds_1m", "import_s"):
+        if isinstance(result.get(key), (int, float)):
+            return float(result[key])
+    return None
+
+
+def table(r: dict) -> list[list[str]]:
+    def ok(passed: bool | None) -> str:
+        return "—" if passed is None else ("met" if passed else "MISSED")
+
+    def ratio(naive_value, app_value) -> str:
+        return f"{naive_value / app_value:.1f}×" if naive_value and app_value else "—"
+
+    fc, st, sr, pl, ld, sc, im = (r["browser_filter_change"], r["startup"], r["server_reruns"], r["payload"],
+                                  r["load"], r["scaling"], r["import"])
+    imp = _import_seconds(im)
+    return [
+        ["What is measured", "Target", "App", "Naive reference", "Naive / app", "Result"],
+        ["Filter change to map and charts updated in Chromium, p95", "≤ 300 ms",
+         f"{ms(fc['p95_s']):.0f} ms (median {ms(fc['median_s']):.0f})",
+         "never paints offline", "—", ok(fc["p95_s"] <= 0.3)],
+        ["… the same change at the protocol level (server rerun + transfer), p95", "",
+         f"{ms(sr['map_filter_change_p95_s']):.0f} ms", f"{ms(sr['naive_filter_change_p95_s']):.0f} ms",
+         ratio(sr["naive_filter_change_p95_s"], sr["map_filter_change_p95_s"]), ""],
+        ["Server start to first map painted (median of runs; max)", "≤ 4 s",
+         f"{st['app_median_s']:.1f} s (max {st['app_max_s']:.1f})",
+         f"{st['naive_first_run_s']:.1f} s to first run (no paint)", "—", ok(st["app_max_s"] <= 4)],
+        [f"Heaviest page rerun, warm caches ({sr['heaviest']}), median", "≤ 50 ms",
+         f"{ms(sr['heaviest_median_s']):.0f} ms", f"{ms(sr['naive_median_s']):.0f} ms",
+         ratio(sr["naive_median_s"], sr["heaviest_median_s"]), ok(sr["heaviest_median_s"] <= 0.05)],
+        ["GeoJSON and style per render (largest metric)", "≤ 150 KB", f"{pl['app_max_bytes'] / 1000:.1f} KB",
+         f"{pl['naive_bytes'] / 1000:.1f} KB", ratio(pl["naive_bytes"], pl["app_max_bytes"]),
+         ok(pl["app_max_bytes"] <= 150_000)],
+        [f"20 sessions, a filter change every 2 s for {ld['seconds']:.0f} s: p95", "≤ 1 s",
+         f"{ld['p95_s']:.2f} s (median {ld['median_s']:.2f}, {ld['changes']} changes)" if ld["p95_s"] else "—",
+         "not run", "—", ok(ld["p95_s"] is not None and ld["p95_s"] <= 1.0)],
+        ["… errors", "0", str(ld["error_count"]), "", "", ok(ld["error_count"] == 0)],
+        ["… server memory growth", "< 10%",
+         f"{100 * ld['memory_growth']:+.1f}% ({ld['rss_after_warmup_mb']:.0f} → {ld['rss_end_mb']:.0f} MB)",
+         "", "", ok(ld["memory_growth"] < 0.10)],
+        ["… 20 sessions opening a fresh server at the same moment: errors", "0",
+         str(ld["cold_open_error_count"]), "", "", ok(ld["cold_open_error_count"] == 0)],
+        ["Rerun after a filter change, 10× data (overview / map median)", "< 1.5×",
+         f"{sc['x10']['ratio']:.2f}× ({ms(sc['x10']['overview_median_s']):.0f} / "
+         f"{ms(sc['x10']['map_median_s']):.0f} ms)", "", "", ok(sc["x10"]["ratio"] < 1.5)],
+        ["Rerun after a filter change, 100× data (overview / map median)", "< 1.5×",
+         f"{sc['x100']['ratio']:.2f}× ({ms(sc['x100']['overview_median_s']):.0f} / "
+         f"{ms(sc['x100']['map_median_s']):.0f} ms; 1×: {ms(sc['x1']['overview_median_s']):.0f} / "
+         f"{ms(sc['x1']['map_median_s']):.0f} ms)", "", "", ok(sc["x100"]["ratio"] < 1.5)],
+        ["Importing 1,000,000 case rows", "≤ 5 s",
+         f"{imp:.1f} s" if imp is not None else im["status"],
+         f"{im['baseline_seconds_for_all_rows']:.0f} s (pandas row by row, bench/import_bench.py)"
+         if im.get("baseline_seconds_for_all_rows") else "",
+         ratio(im.get("baseline_seconds_for_all_rows"), imp), ok(imp <= 5) if imp is not None else "—"],
+    ]
+
+
+def markdown(rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="20 s of load and fewer repeats (not for the README)")
+    args = parser.parse_args(argv)
+    load_seconds, repeats, changes = (20.0, 1, 10) if args.quick else (120.0, 3, 20)
+
+    started = time.perf_counter()
+    results: dict = {"when": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
+                     "quick": args.quick, "load_average_start": os.getloadavg()}
+    with tempfile.TemporaryDirectory(prefix="rightsmap-bench-") as tmp:
+        work = Path(tmp)
+        geo_cache = Path(tempfile.gettempdir()) / "rightsmap-bench-geodata"
+        log("building the sample database and the full-resolution boundaries")
+        db_path = sample.build(work / "sample.duckdb")
+        full_geojson = naive.full_resolution_geojson(geo_cache)
+        results["payload"] = payload(db_path, full_geojson)
+        results["startup"] = measure_startup(work, db_path, full_geojson, repeats)
+        results["browser_filter_change"] = measure_browser_filter_change(work, db_path, changes)
+        results["server_reruns"] = measure_server_reruns(work, db_path, full_geojson, changes)
+        results["load"] = measure_load(work, db_path, load_seconds)
+        results["scaling"] = measure_scaling(work, db_path, max(8, changes // 2))
+        results["import"] = measure_import(work, rerun=not args.quick)
+    results["load_average_end"] = os.getloadavg()
+    results["bench_seconds"] = round(time.perf_counter() - started, 1)
+    rows = table(results)
+    results["table_markdown"] = markdown(rows)
+    RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    print()
+    print(results["table_markdown"])
+    print(f"\n{machine()['nproc']} cores, {machine()['cpu']}; load average at start "
+          f"{results['load_average_start'][0]:.1f}, at end {results['load_average_end'][0]:.1f}; "
+          f"{results['bench_seconds']:.0f} s. Written to {RESULTS.relative_to(ROOT)}.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
