@@ -59,15 +59,13 @@ with right:
         b.metric(_("Raids"), _.number(detail["raids"]))
         c.metric(_("Coverage"), _.percent(detail["coverage_pct"]))
         timeline = cache.cases_series(region_filters, by="type", grain="quarter", by_region=False)
-        ui.chart(charts.stacked_cases(timeline, labels={k: _.violation_type(k) for k in filters.types},
-                                      grain="quarter", legend_title=_("Violation type"),
-                                      domain=charts.time_domain(filters.month_from, filters.month_to),
-                                      legend_columns=2, translate=_).properties(height=220))
-        ui.chart(charts.breakdown(detail["cases_by_type"], labels={k: _.violation_type(k) for k in VIOLATION_TYPES},
-                                  title=_("By violation type"), translate=_))
-        ui.chart(charts.breakdown(detail["cases_by_perpetrator"],
-                                  labels={k: _.perpetrator(k) for k in detail["cases_by_perpetrator"]},
-                                  title=_("By perpetrator"), translate=_))
+        ui.chart("stacked_cases", timeline, height=220, labels={k: _.violation_type(k) for k in filters.types},
+                 grain="quarter", legend_title=_("Violation type"),
+                 domain=charts.time_domain(filters.month_from, filters.month_to), legend_columns=2)
+        ui.chart("breakdown", counts=detail["cases_by_type"],
+                 labels={k: _.violation_type(k) for k in VIOLATION_TYPES}, title=_("By violation type"))
+        ui.chart("breakdown", counts=detail["cases_by_perpetrator"],
+                 labels={k: _.perpetrator(k) for k in detail["cases_by_perpetrator"]}, title=_("By perpetrator"))
 
 with st.expander(_("The numbers behind the map")):
     ui.table(values.assign(region=values["code"])[["code", "region", "value"]])

@@ -45,10 +45,8 @@ raids = cache.raids_series(filters, grain="month", by_region=False)
 events = ui.events(filters)
 domain = charts.time_domain(filters.month_from, filters.month_to)
 perpetrators = {code: _.perpetrator(code) for code in filters.perpetrators}
-ui.chart(charts.with_events(charts.stacked_cases(cases, labels=perpetrators, grain="month",
-                                                 legend_title=_("Perpetrator"), domain=domain, translate=_),
-                            events, translate=_).properties(height=300))
-ui.chart(charts.lines(raids.assign(measure="raids"), value="raid_events", value_title=_("Raids"), grain="month",
-                      series="measure", series_labels={"raids": _("Raids")}, domain=domain, translate=_)
-         .properties(height=200))
+ui.chart("stacked_cases", cases, events=events, height=300, labels=perpetrators, grain="month",
+         legend_title=_("Perpetrator"), domain=domain)
+ui.chart("lines", raids.assign(measure="raids"), height=200, value="raid_events", value_title=_("Raids"),
+         grain="month", series="measure", series_labels={"raids": _("Raids")}, domain=domain)
 ui.event_list(events)

@@ -27,15 +27,14 @@ pressure = pd.concat([
     cases.groupby("period", as_index=False)["cases"].sum().rename(columns={"cases": "count"}).assign(measure="cases"),
     raids.rename(columns={"raid_events": "count"})[["period", "count"]].assign(measure="raids"),
 ])
-ui.chart(charts.planned_vs_reached(total, domain=domain, translate=_).properties(height=260))
-bottom = charts.lines(pressure, value="count", value_title=_("Cases and raids"), grain="quarter", series="measure",
-                      series_labels={"cases": _("Documented cases"), "raids": _("Raids")}, domain=domain,
-                      translate=_)
-ui.chart(charts.with_events(bottom, events, translate=_).properties(height=220))
+ui.chart("planned_vs_reached", total, height=260, domain=domain)
+ui.chart("lines", pressure, events=events, height=220, value="count", value_title=_("Cases and raids"),
+         grain="quarter", series="measure", series_labels={"cases": _("Documented cases"), "raids": _("Raids")},
+         domain=domain)
 ui.event_list(events)
 
 st.subheader(_("Coverage by region"))
-ui.chart(charts.coverage_line(by_region, series_labels=names, domain=domain, translate=_).properties(height=320))
+ui.chart("coverage_line", by_region, height=320, series_labels=names, domain=domain)
 
 st.subheader(_("Planned and reached, by region and quarter"))
 quarter_label = {q: _("{year} Q{number}", year=q.year, number=(q.month - 1) // 3 + 1)

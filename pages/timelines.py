@@ -33,30 +33,27 @@ if series in ("type", "perpetrator"):
     frame = cache.cases_series(filters, by=series, grain=grain, by_region=compare)
     if compare:
         totals = frame.groupby(["period", "region"], as_index=False)["cases"].sum()
-        chart = charts.lines(totals, value="cases", value_title=_("Cases"), grain=grain, series_labels=names,
-                             domain=domain, translate=_)
+        chart = ("lines", totals, dict(value="cases", value_title=_("Cases"), grain=grain, series_labels=names))
         if series == "type":
             st.caption(_("A case with several types counts under each: the lines add up the types you chose."))
     else:
         labels = ({k: _.violation_type(k) for k in filters.types} if series == "type"
                   else {k: _.perpetrator(k) for k in filters.perpetrators})
         legend = _("Violation type") if series == "type" else _("Perpetrator")
-        chart = charts.stacked_cases(frame, labels=labels, grain=grain, legend_title=legend, domain=domain,
-                                     translate=_)
+        chart = ("stacked_cases", frame, dict(labels=labels, grain=grain, legend_title=legend))
 elif series in ("raids", "detentions"):
     frame = cache.raids_series(filters, grain=grain, by_region=compare)
     value, title = (("raid_events", _("Raids")) if series == "raids" else ("detentions", _("Documented detentions")))
     if compare:
-        chart = charts.lines(frame, value=value, value_title=title, grain=grain, series_labels=names, domain=domain,
-                             translate=_)
+        chart = ("lines", frame, dict(value=value, value_title=title, grain=grain, series_labels=names))
     else:
         second = "people_detained_in_raids" if series == "raids" else "detention_days"
         long = frame.melt(id_vars=["period"], value_vars=[value, second], var_name="measure")
-        chart = charts.lines(long, value="value", value_title=_("Count"), grain=grain, series="measure",
-                             series_labels={"raid_events": _("Raids"), "people_detained_in_raids": _("People detained"),
-                                            "detentions": _("Cases with a detention"),
-                                            "detention_days": _("Days in detention")},
-                             domain=domain, translate=_)
+        chart = ("lines", long, dict(value="value", value_title=_("Count"), grain=grain, series="measure",
+                                     series_labels={"raid_events": _("Raids"),
+                                                    "people_detained_in_raids": _("People detained"),
+                                                    "detentions": _("Cases with a detention"),
+                                                    "detention_days": _("Days in detention")}))
     st.caption(_("Raids and detentions are recorded by region and month; the type and perpetrator filters do not "
                  "apply to them."))
 else:
@@ -65,10 +62,10 @@ else:
         st.info(_("No quarter lies wholly inside the chosen period, so there is no reach to show. "
                   "Widen the period to at least one full quarter."))
         st.stop()
-    chart = (charts.coverage_line(frame, series_labels=names, domain=domain, translate=_) if compare
-             else charts.planned_vs_reached(frame, domain=domain, translate=_))
+    chart = ("coverage_line", frame, dict(series_labels=names)) if compare else ("planned_vs_reached", frame, {})
 
-ui.chart(charts.with_events(chart.properties(height=380), events, translate=_))
+kind, data, options = chart
+ui.chart(kind, data, events=events, height=380, domain=domain, **options)
 ui.event_list(events)
 with st.expander(_("The numbers behind the chart")):
     ui.table(frame)

@@ -11,9 +11,10 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
-from rightsmap import assets, config, db, metrics, sample
+from rightsmap import assets, charts, config, db, metrics, sample
 from rightsmap.filters import Filters
 
 DbKey = tuple[str, int]
@@ -46,10 +47,20 @@ def db_key() -> DbKey:
         ) from None
 
 
+# The connection open on each path. DuckDB hands a new connection to a path the
+# database instance that is already open there, even after an import has
+# replaced the file, so the old connection is closed before the new one opens.
+_open: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
 # One entry: when the file changes, the old connection is dropped and closed.
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _connection(path: str, stamp: int) -> duckdb.DuckDBPyConnection:
-    return db.connect(path, read_only=True)
+    previous = _open.pop(path, None)
+    if previous is not None:
+        previous.close()
+    _open[path] = db.connect(path, read_only=True)
+    return _open[path]
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -126,3 +137,47 @@ def _data_span(key: DbKey) -> tuple[Any, Any]:
 
 def data_span() -> tuple[Any, Any]:
     return _data_span(db_key())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _batches(key: DbKey) -> pd.DataFrame:
+    from rightsmap.importing.report import batches as list_batches
+
+    return list_batches(_connection(*key))
+
+
+def batches() -> pd.DataFrame:
+    """The import batches in the current database, newest first (for the staff page)."""
+    return _batches(db_key())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _export_data(key: DbKey, filters: Filters, metric: str, violation_type: str | None, view: str):
+    from rightsmap.exports import data as export_data
+
+    return export_data.gather(_connection(*key), filters, metric=metric, violation_type=violation_type, view=view)
+
+
+def export_data(filters: Filters, *, metric: str = "cases", violation_type: str | None = None, view: str = "full"):
+    """Every number the presentation and the exports show for one view (rightsmap.exports.data.gather)."""
+    return _export_data(db_key(), filters, metric, violation_type, view)
+
+
+# A resource, not data: the spec is returned without a copy (Streamlit copies the
+# top level before it changes anything), and its datasets are already Arrow bytes,
+# so a warm rerun neither unpickles nor re-encodes them.
+@st.cache_resource(max_entries=512, show_spinner=False)
+def chart_spec(kind: str, lang: str, options: tuple, frame: pd.DataFrame | None = None,
+               events: pd.DataFrame | None = None, height: int | None = None) -> dict:
+    """A finished chart spec; building and serialising charts was most of a warm rerun."""
+    spec = charts.spec(kind, lang, options, frame, events, height)
+    spec["datasets"] = {name: _arrow_bytes(rows) for name, rows in spec.get("datasets", {}).items()}
+    return spec
+
+
+def _arrow_bytes(rows: list[dict]) -> bytes:
+    sink = pa.BufferOutputStream()
+    table = pa.Table.from_pylist(rows)
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()

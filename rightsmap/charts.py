@@ -142,7 +142,7 @@ def with_events(chart: alt.TopLevelMixin, events: pd.DataFrame, *,
     return alt.layer(chart, rules, numbers)
 
 
-def breakdown(counts: Mapping[str, int], *, labels: Mapping[str, str], title: str,
+def breakdown(*, counts: Mapping[str, int], labels: Mapping[str, str], title: str,
               translate: Translator = ENGLISH) -> alt.Chart:
     """A horizontal bar per category, largest first."""
     data = pd.DataFrame({"category": [labels.get(k, k) for k in counts], "cases": list(counts.values())})
@@ -176,3 +176,35 @@ def vega_locale(translate: Translator) -> dict:
 def localized(chart: alt.TopLevelMixin, translate: Translator) -> alt.TopLevelMixin:
     """The chart with Vega's locale set for the language (numbers and month names)."""
     return chart.configure(locale=vega_locale(translate))
+
+
+BUILDERS = {
+    "stacked_cases": stacked_cases,
+    "lines": lines,
+    "planned_vs_reached": planned_vs_reached,
+    "coverage_line": coverage_line,
+    "breakdown": breakdown,
+}
+
+
+def spec(kind: str, lang: str, options: tuple[tuple[str, object], ...], frame: pd.DataFrame | None = None,
+         events: pd.DataFrame | None = None, height: int | None = None) -> dict:
+    """The finished Vega-Lite spec of one chart, from hashable arguments, so it can be cached.
+
+    Options are (name, value) pairs; a value given as a tuple of pairs is a mapping (labels keep their order).
+    """
+    translate = translator(lang)
+    kwargs = {name: dict(value) if _is_pairs(value) else value for name, value in options}
+    figure = BUILDERS[kind](frame, translate=translate, **kwargs) if frame is not None \
+        else BUILDERS[kind](translate=translate, **kwargs)
+    if height is not None:
+        figure = figure.properties(height=height)
+    if events is not None:
+        figure = with_events(figure, events, translate=translate)
+    # Built by these tested builders, so Altair's schema validation is skipped: profiling
+    # showed it was over half of a warm rerun of a page with charts.
+    return localized(figure, translate).to_dict(validate=False)
+
+
+def _is_pairs(value: object) -> bool:
+    return isinstance(value, tuple) and all(isinstance(v, tuple) and len(v) == 2 for v in value) and bool(value)

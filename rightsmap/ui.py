@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from rightsmap import cache, charts, db, i18n
+from rightsmap import cache, db, i18n
 from rightsmap.filters import URL_KEYS, Filters, Notice, from_query_params, month_text
 from rightsmap.sample import SAMPLE_CALIBRATION, months
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
@@ -222,11 +222,12 @@ def escape_markdown(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~:$" else ch for ch in text)
 
 
-def chart(figure) -> None:
-    """Draw an Altair chart across the page, with numbers and months in the chosen language."""
-    # Built by our own tested builders, so skip Altair's schema validation: profiling
-    # showed it was over half of a warm rerun of a page with charts.
-    spec = charts.localized(figure, translator()).to_dict(validate=False)
+def chart(kind: str, frame: pd.DataFrame | None = None, *, events: pd.DataFrame | None = None,
+          height: int | None = None, **options: object) -> None:
+    """Draw one chart from rightsmap.charts across the page, in the chosen language, from a cached spec."""
+    frozen = tuple((name, tuple(value.items()) if isinstance(value, dict) else value)
+                   for name, value in options.items())
+    spec = cache.chart_spec(kind, translator().lang, frozen, frame, events, height)
     st.vega_lite_chart(spec, width="stretch")
 
 

@@ -69,7 +69,7 @@ def test_no_events_leaves_the_chart_alone():
 
 
 def test_breakdown_sorts_largest_first():
-    spec = charts.breakdown({"police": 5, "pimp": 9}, labels=PERPETRATORS, title="By perpetrator").to_dict()
+    spec = charts.breakdown(counts={"police": 5, "pimp": 9}, labels=PERPETRATORS, title="By perpetrator").to_dict()
     assert spec["encoding"]["y"]["sort"] == "-x"
     rows = spec["datasets"][spec["data"]["name"]]
     assert {r["category"]: r["cases"] for r in rows} == {"Police": 5, "Pimp": 9}
