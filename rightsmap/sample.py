@@ -19,12 +19,12 @@ import duckdb
 import pandas as pd
 
 from rightsmap import config, schema
-from rightsmap.vocab import REGION_CODES, REGIONS
+from rightsmap.vocab import N_, REGION_CODES, REGIONS
 
 SEED = 42
 GENERATOR_VERSION = "1"
 
-SAMPLE_CALIBRATION = (
+SAMPLE_CALIBRATION = N_(
     "475 cases of violations by law enforcement in 2016 and 459 in 2017; in 2017, 81% of all "
     "reports were complaints against police about extortion; Bishkek HIV-prevention coverage at "
     "39% of plan in 2017-Q2, about half of its mid-2016 level by the end of 2017 "
@@ -292,7 +292,8 @@ def _write(conn: duckdb.DuckDBPyConnection, cases, raids, reach, seed: int) -> N
     _insert(conn, "detentions", [(r, m, detained[(r, m)], days[(r, m)]) for r in REGION_CODES for m in months()])
     _insert(conn, "raids", raids)
     _insert(conn, "reach", reach)
-    conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", list(EVENTS))
+    conn.executemany("INSERT INTO events (event_date, region, title_en, title_ru, title_ky) VALUES (?, ?, ?, ?, ?)",
+                     list(EVENTS))
     conn.executemany(
         "INSERT INTO meta VALUES (?, ?)",
         [("dataset", "sample"), ("sample_seed", str(seed)),
@@ -307,9 +308,11 @@ def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> N
     """Insert rows in one statement through a DataFrame (executemany is slow in DuckDB)."""
     if table not in _TABLES:  # table names cannot be bound, so only these fixed names are allowed
         raise ValueError(f"not a sample table: {table!r}")
-    columns = [c[0] for c in conn.execute(f"SELECT * FROM {table} LIMIT 0").description]  # noqa: S608
+    # Sample rows belong to no import batch: batch_id stays NULL.
+    columns = [c[0] for c in conn.execute(f"SELECT * FROM {table} LIMIT 0").description  # noqa: S608
+               if c[0] != "batch_id"]
     frame = pd.DataFrame(rows, columns=columns)  # noqa: F841 - read by DuckDB below
-    conn.execute(f"INSERT INTO {table} SELECT * FROM frame")  # noqa: S608
+    conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM frame")  # noqa: S608
 
 
 def ensure(path: Path | str | None = None) -> Path:

@@ -1,0 +1,1 @@
+"""Import documentation spreadsheets as aggregates: read, validate, coarsen, aggregate, write one batch."""

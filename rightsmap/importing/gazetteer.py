@@ -1,0 +1,110 @@
+"""Places of Kyrgyzstan to the nine region codes, from geodata/gazetteer.csv.
+
+A name resolves only when the gazetteer knows it and it points at one region;
+anything else is unknown, never a guess. Matching ignores case, spaces,
+hyphens, dots, Latin letters typed inside Cyrillic words (and the reverse),
+and, as a fallback, Kyrgyz letters typed as their Russian look-alikes.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from dataclasses import dataclass
+
+from rightsmap import config
+
+GAZETTEER_FILE = config.GEODATA_DIR / "gazetteer.csv"
+
+# Forms staff write around a name, by kind of place.
+_SETTLEMENT = ("{}", "г. {}", "город {}", "с. {}", "село {}", "пгт {}", "п. {}", "{} шаары", "{} ш.",
+               "{} айылы", "{} city", "{} town", "{} village", "city of {}")
+_OBLAST = {"ru": ("{} область", "{} обл.", "{} обл"), "ky": ("{} облусу", "{} областы", "{} обл."),
+           "en": ("{} Region", "{} Oblast", "{} Province", "{} oblusu")}
+_DISTRICT = {"ru": ("{} район", "{} р-н", "{} р-он", "{} р."), "ky": ("{} району", "{} р."),
+             "en": ("{} District", "{} Raion", "{} Rayon")}
+
+# Look-alike letters, by case, Latin -> Cyrillic.
+_LATIN = "ABCEHKMOPTXYacekopxy"
+_CYRILLIC = "АВСЕНКМОРТХУасекорху"
+_TO_CYRILLIC = str.maketrans(_LATIN, _CYRILLIC)
+_TO_LATIN = str.maketrans(_CYRILLIC, _LATIN)
+_LATIN_FOLD = str.maketrans({"ö": "o", "ü": "u", "ı": "i", "ç": "ch", "ş": "sh", "ñ": "n", "é": "e", "ä": "a",
+                             "ё": "е"})
+_KYRGYZ_FOLD = str.maketrans({"ө": "о", "ү": "у", "ң": "н"})
+_WORD = re.compile(r"\w+")
+_NOT_KEY = re.compile(r"[\W_]+")
+_CYR = re.compile(r"[\u0400-\u04ff]")
+_LAT = re.compile(r"[A-Za-z]")
+
+
+def _fix_script(word: str) -> str:
+    cyrillic, latin = len(_CYR.findall(word.group())), len(_LAT.findall(word.group()))
+    if cyrillic and latin:
+        return word.group().translate(_TO_CYRILLIC if cyrillic >= latin else _TO_LATIN)
+    return word.group()
+
+
+def normalise(name: str) -> str:
+    """The matching key of a place name: 'г. Бишкeк' (Latin e) and 'Бишкек' give the same key."""
+    text = _WORD.sub(_fix_script, name.strip())
+    return _NOT_KEY.sub("", text.lower().translate(_LATIN_FOLD))
+
+
+def _fold(key: str) -> str:
+    return key.translate(_KYRGYZ_FOLD)
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    exact: dict[str, frozenset[str]]
+    folded: dict[str, frozenset[str]]
+
+    def resolve(self, name: str | None) -> str | None:
+        """The region code of a place name, or None when it is unknown or ambiguous."""
+        if name is None:
+            return None
+        key = normalise(name)
+        if not key:
+            return None
+        codes = self.exact.get(key) or self.folded.get(_fold(key))
+        return next(iter(codes)) if codes and len(codes) == 1 else None
+
+    def ambiguous(self) -> list[str]:
+        """Keys that point at more than one region (they never resolve)."""
+        return sorted(k for k, codes in self.exact.items() if len(codes) > 1)
+
+
+def _forms(row: dict[str, str]) -> set[str]:
+    kind = row["kind"]
+    names = {"ru": row["ru"], "ky": row["ky"], "en": row["en"]}
+    also = [a for a in row["also"].split("|") if a.strip()]
+    forms = set(also)
+    if kind == "oblast":
+        forms |= {f.format(names[lang]) for lang, templates in _OBLAST.items() for f in templates}
+    elif kind in ("district", "city_district"):
+        forms |= {f.format(names[lang]) for lang, templates in _DISTRICT.items() for f in templates}
+    else:
+        forms |= {f.format(n) for n in (*names.values(), *also) for f in _SETTLEMENT}
+    return forms
+
+
+@functools.cache
+def load() -> Gazetteer:
+    """The gazetteer, read once from geodata/gazetteer.csv."""
+    exact: dict[str, set[str]] = {}
+    with GAZETTEER_FILE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            for form in _forms(row):
+                exact.setdefault(normalise(form), set()).add(row["code"])
+    exact.pop("", None)
+    folded: dict[str, set[str]] = {}
+    for key, codes in exact.items():
+        folded.setdefault(_fold(key), set()).update(codes)
+    return Gazetteer({k: frozenset(v) for k, v in exact.items()}, {k: frozenset(v) for k, v in folded.items()})
+
+
+def resolve(name: str | None) -> str | None:
+    """The region code of a place name, or None when the gazetteer does not know it."""
+    return load().resolve(name)

@@ -1,0 +1,279 @@
+"""Read a CSV or XLSX file into an in-memory table of text cells, one row per data row.
+
+Raw cells live only in an in-memory DuckDB that never spills to disk, and
+only while the import runs. Nothing here quotes a cell in a message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime as dt
+import fcntl
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from rightsmap.vocab import N_
+
+MAX_LINE_BYTES = 32 * 1024 * 1024  # a longer line is refused as a whole; shorter long cells get a row error
+_CHUNK = 8 * 1024 * 1024
+_SCRATCH_PREFIX = "rightsmap-import-"
+_REJECT_REASONS = {
+    "TOO MANY COLUMNS": N_("more cells than the header has columns"),
+    "MISSING COLUMNS": N_("fewer cells than the header has columns"),
+    "UNQUOTED VALUE": N_("a quote is not closed"),
+    "LINE SIZE OVER MAXIMUM": N_("the line is longer than 32 MB"),
+    "INVALID UNICODE": N_("not valid text in the file's encoding"),
+}
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; the message says why, without quoting its content."""
+
+
+@dataclass
+class RawTable:
+    """The file's cells as text in table `raw` of an in-memory connection: columns c0..cN and `row`."""
+
+    conn: duckdb.DuckDBPyConnection
+    headers: list[str]
+    rows: int
+    encoding: str
+    structure_errors: list[dict] = field(default_factory=list)
+
+
+def memory_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that holds raw cells and never writes them to a temporary file."""
+    conn = duckdb.connect(":memory:")
+    conn.execute("SET temp_directory = ''")
+    return conn
+
+
+def read(data: bytes | Path) -> RawTable:
+    """Read a file given as a path or as its bytes; raises FileProblem when it is not a readable table."""
+    head = _head(data)
+    if not head.strip():
+        raise FileProblem(N_("the file is empty"))
+    if head.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileProblem(N_("this is an old Excel .xls file; save it as .xlsx or as CSV"))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileProblem(N_("the file is UTF-16 text; save it as CSV in UTF-8 or Windows-1251"))
+    if b"\x00" in head:
+        raise FileProblem(N_("the file is binary, not CSV or XLSX"))
+    encoding = _detect_encoding(data)
+    return _read_csv(data, encoding, blank_lines=_has_blank_lines(data))
+
+
+def _head(data: bytes | Path, size: int = 65536) -> bytes:
+    if isinstance(data, bytes):
+        return data[:size]
+    with open(data, "rb") as handle:
+        return handle.read(size)
+
+
+def _chunks(data: bytes | Path) -> Iterator[bytes]:
+    if isinstance(data, bytes):
+        for start in range(0, len(data), _CHUNK):
+            yield data[start:start + _CHUNK]
+        return
+    with open(data, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            yield chunk
+
+
+def _detect_encoding(data: bytes | Path) -> str:
+    """utf-8-sig, utf-8 or cp1251; FileProblem when the text is in neither."""
+    if _head(data, 3) == codecs.BOM_UTF8:
+        if not _decodes(data, "utf-8-sig"):
+            raise FileProblem(N_("the file starts like UTF-8 but is not valid UTF-8 text"))
+        return "utf-8-sig"
+    if _decodes(data, "utf-8"):
+        return "utf-8"
+    if not _decodes(data, "cp1251"):
+        raise FileProblem(N_("the file is neither UTF-8 nor Windows-1251 text; save it as CSV in UTF-8"))
+    sample = _head(data, 1 << 20).decode("cp1251", errors="replace")
+    upper = len(re.findall(r"[А-ЯЁ]", sample))
+    lower = len(re.findall(r"[а-яё]", sample))
+    # KOI8-R read as Windows-1251 turns lower case into upper case.
+    if upper + lower > 20 and upper > 2 * lower:
+        raise FileProblem(N_("the file looks like KOI8-R or another encoding; save it as CSV in UTF-8"))
+    return "cp1251"
+
+
+def _decodes(data: bytes | Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for chunk in _chunks(data):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _has_blank_lines(data: bytes | Path) -> bool:
+    """Whether a line is empty: DuckDB skips such lines, which would shift the row numbers after them."""
+    previous = b""
+    for chunk in _chunks(data):
+        window = previous[-2:] + chunk
+        if b"\n\n" in window or b"\n\r\n" in window:
+            return True
+        previous = chunk
+    return False
+
+
+def _header_line(data: bytes | Path, encoding: str) -> str:
+    head = _head(data, 1 << 20)
+    end = head.find(b"\n")
+    line = head if end < 0 else head[:end]
+    return line.decode(encoding, errors="replace").rstrip("\r")
+
+
+def _delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+@contextlib.contextmanager
+def _utf8_file(data: bytes | Path, encoding: str, blank_row: str | None) -> Iterator[str]:
+    """A UTF-8 path DuckDB can read: the file itself, or a private scratch copy deleted afterwards.
+
+    blank_row: what to write for an empty line, so that it keeps its row number.
+    """
+    if isinstance(data, Path) and encoding in ("utf-8", "utf-8-sig") and blank_row is None:
+        yield str(data)
+        return
+    # In RAM where possible; locked while in use so a later import can tell a copy left by a kill.
+    scratch_dir = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    _remove_stale_scratch(scratch_dir)
+    fd, name = tempfile.mkstemp(prefix=_SCRATCH_PREFIX, suffix=".csv", dir=scratch_dir)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            fcntl.flock(out, fcntl.LOCK_EX)
+            if blank_row is None:
+                decoder = codecs.getincrementaldecoder(encoding)()
+                for chunk in _chunks(data):
+                    out.write(decoder.decode(chunk).encode("utf-8"))
+                out.write(decoder.decode(b"", final=True).encode("utf-8"))
+            else:
+                source = io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb")  # noqa: SIM115
+                with io.TextIOWrapper(source, encoding=encoding, newline="") as text:
+                    for line in text:
+                        out.write((line if line.strip("\r\n") else blank_row + "\n").encode("utf-8"))
+            out.flush()
+            yield name
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
+
+
+def _remove_stale_scratch(directory: str | None) -> None:
+    for path in Path(directory or tempfile.gettempdir()).glob(f"{_SCRATCH_PREFIX}*.csv"):
+        try:
+            with open(path, "rb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: its writer is gone
+                path.unlink()
+        except OSError:
+            continue
+
+
+def _read_csv(data: bytes | Path, encoding: str, *, blank_lines: bool = False) -> RawTable:
+    line = _header_line(data, encoding)
+    delimiter = _delimiter(line)
+    headers = next(csv.reader([line], delimiter=delimiter), [])
+    if encoding == "utf-8-sig" and headers:
+        headers[0] = headers[0].lstrip("\ufeff")
+    if not any(h.strip() for h in headers):
+        raise FileProblem(N_("the first line holds no column headers"))
+    columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
+    conn = memory_connection()
+    cells = ", ".join(f"nullif(trim(c{i}), '') AS c{i}" for i in range(len(headers)))
+    with _utf8_file(data, encoding, delimiter * (len(headers) - 1) if blank_lines else None) as path:
+        try:
+            # The table keeps the file's order (DuckDB preserves insertion order), so rowid + 2 is the
+            # row number a spreadsheet shows, the header being row 1.
+            conn.execute(
+                f"CREATE TABLE scanned AS SELECT {cells} FROM read_csv($path, header = false, skip = 1, "  # noqa: S608
+                "columns = $columns, "
+                "delim = $delim, quote = '\"', escape = '\"', auto_detect = false, store_rejects = true, "
+                "max_line_size = $max_line)",
+                {"path": path, "columns": columns, "delim": delimiter, "max_line": MAX_LINE_BYTES},
+            )
+        except duckdb.Error:
+            raise FileProblem(N_("the file could not be read as CSV")) from None
+    rejects = conn.execute("SELECT line, error_type FROM reject_errors ORDER BY line").fetchall()
+    errors = [{"row": int(row), "column": None, "reason": _REJECT_REASONS.get(kind, "the line is not well-formed CSV")}
+              for row, kind in rejects]
+    present = " OR ".join(f"c{i} IS NOT NULL" for i in range(len(headers)))
+    conn.execute(f"CREATE VIEW raw AS SELECT (rowid + 2)::BIGINT AS row, * FROM scanned WHERE {present}")  # noqa: S608
+    rows = conn.execute("SELECT count(*) FROM raw").fetchall()[0][0]
+    return RawTable(conn, headers, rows, encoding.replace("-sig", " with BOM"), errors)
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(data: bytes | Path) -> RawTable:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data,
+                                      read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds; none of their messages is shown
+        raise FileProblem(N_("the file looks like XLSX but could not be opened; save it again as .xlsx or CSV")) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        headers: list[str] = []
+        for values in rows:
+            if any(v is not None and str(v).strip() for v in values):
+                headers = ["" if v is None else str(v) for v in values]
+                break
+        if not headers:
+            raise FileProblem(N_("the first sheet is empty"))
+        header_row = sheet.min_row if sheet.min_row else 1
+        numbers, cells = [], [[] for _ in headers]
+        for offset, values in enumerate(rows, start=1):
+            texts = [_cell_text(v) for v in values[:len(headers)]]
+            extra = [v for v in values[len(headers):] if v is not None]
+            if extra:
+                raise FileProblem(N_("row {row} has cells to the right of the last header").format(row=header_row + offset))
+            texts += [None] * (len(headers) - len(texts))
+            if not any(t is not None and t.strip() for t in texts):
+                continue
+            numbers.append(header_row + offset)
+            for column, text in zip(cells, texts, strict=True):
+                column.append(text)
+    finally:
+        book.close()
+    frame = pd.DataFrame({"row": pd.Series(numbers, dtype="int64"),
+                          **{f"c{i}": pd.Series(col, dtype="object") for i, col in enumerate(cells)}})
+    conn = memory_connection()
+    conn.register("frame", frame)
+    cols = ", ".join(f"nullif(trim(CAST(c{i} AS VARCHAR), ' \t\r\n\u00a0'), '') AS c{i}" for i in range(len(headers)))
+    conn.execute(f"CREATE TABLE raw AS SELECT row, {cols} FROM frame")  # noqa: S608
+    conn.unregister("frame")
+    return RawTable(conn, headers, len(numbers), "xlsx")

@@ -1,0 +1,67 @@
+"""What the staff page needs, kept out of the page: preview, commit, and frames to show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from rightsmap import config, store
+from rightsmap.importing import pipeline, report
+from rightsmap.vocab import N_, REGION_BY_CODE
+
+KIND_LABELS = {"cases": N_("Cases (one row per documented case)"), "raids": N_("Raids (one row per raid)"),
+               "coverage": N_("Coverage (plan and reach per region and period)"),
+               "events": N_("Events (dated annotations)")}
+TABLE_LABELS = {"cases": N_("Cases"), "raids": N_("Raids"), "detentions": N_("Documented detentions"),
+                "reach": N_("Service reach"), "events": N_("Events")}
+
+
+@dataclass
+class Preview:
+    prepared: pipeline.Prepared
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def can_import(self) -> bool:
+        return self.prepared.ok and not self.problems
+
+
+def preview(kind: str, data: bytes, conn: duckdb.DuckDBPyConnection) -> Preview:
+    """Check an uploaded file and whether the open database would take it; writes nothing."""
+    prepared = pipeline.prepare(kind, data)
+    return Preview(prepared, pipeline.target_problems(conn, prepared) if prepared.ok else [])
+
+
+def commit(result: Preview, by: str) -> int:
+    """Write the previewed file as one batch into the app's database (RIGHTSMAP_DB)."""
+    return pipeline.commit(config.db_path(), result.prepared, by=by.strip() or None)
+
+
+def undo(batch_id: int) -> dict[str, int]:
+    return report.undo(config.db_path(), batch_id)
+
+
+def errors_frame(result: Preview) -> pd.DataFrame:
+    rows = result.prepared.errors + [{"row": None, "column": None, "reason": p} for p in result.problems]
+    return pd.DataFrame(rows, columns=["row", "column", "reason"])
+
+
+def aggregate_frames(result: Preview, region_name=lambda code: REGION_BY_CODE[code].name_en) -> dict[str, pd.DataFrame]:
+    """The rows the import would add, per table, with region names."""
+    frames = {}
+    for table, rows in result.prepared.tables.items():
+        frame = rows.to_pandas()
+        if "region" in frame:
+            frame.insert(1, "region_name", frame["region"].map(
+                lambda code: region_name(code) if code in REGION_BY_CODE else ""))
+        if "violation_types" in frame:
+            frame["violation_types"] = frame["violation_types"].map(lambda types: ", ".join(types))
+        frames[table] = frame
+    return frames
+
+
+StoreError = store.StoreError
+Refused = pipeline.Refused
+default_user = pipeline.default_user

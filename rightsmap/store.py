@@ -1,0 +1,132 @@
+"""Write to the database without ever opening the live file for writing.
+
+The running app keeps the live file open read-only, and DuckDB lets no other
+process open a file for writing while anyone has it open. So every write works
+on a copy: take the sidecar lock, copy the live file next to it, change the
+copy in one transaction, checkpoint, fsync, and os.replace it onto the live
+path. A crash or kill at any moment leaves the live file as it was; at worst a
+stray copy remains, which the next writer removes. The app sees the new
+modification time and reconnects on its next rerun.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from rightsmap import config, schema
+from rightsmap.vocab import N_, REGIONS
+
+COPY_PREFIX = ".rightsmap-write-"
+
+
+class StoreError(RuntimeError):
+    """The database cannot be written now; the message says why and what to do."""
+
+
+def lock_path(target: Path) -> Path:
+    return target.with_name(target.name + ".lock")
+
+
+@contextlib.contextmanager
+def exclusive(target: Path) -> Iterator[None]:
+    """Hold the sidecar lock of a database file; a second writer gets a clear error instead of waiting."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path(target), "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise StoreError(N_("another import or undo is writing to {path}; try again when it has finished")
+                                 .format(path=target)) from None
+            raise
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def stray_copies(target: Path) -> list[Path]:
+    """Copies left by writers that were killed (only safe to remove while holding the lock)."""
+    return sorted(target.parent.glob(f"{COPY_PREFIX}{target.name}.*"))
+
+
+def _remove(path: Path | str) -> None:
+    for leftover in (Path(path), Path(f"{path}.wal")):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def writable(path: Path | str | None = None, *, create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to a migrated copy of the database, swapped in when the block succeeds.
+
+    The block runs inside one transaction. Raise to abandon every change.
+    """
+    target = config.db_path(path)
+    if not create and not target.is_file():
+        raise StoreError(N_("no database at {path}; create one with `python -m rightsmap init --db PATH`")
+                         .format(path=target))
+    if create and target.exists():
+        raise StoreError(N_("{path} already exists").format(path=target))
+    with exclusive(target):
+        for stray in stray_copies(target):
+            _remove(stray)
+        fd, copy = tempfile.mkstemp(prefix=f"{COPY_PREFIX}{target.name}.", dir=target.parent)
+        os.close(fd)
+        try:
+            if create:
+                os.unlink(copy)  # DuckDB wants to create a new file itself
+            else:
+                shutil.copyfile(target, copy)
+                shutil.copymode(target, copy)
+            before = target.stat().st_mtime_ns if target.exists() else 0
+            conn = duckdb.connect(copy)
+            try:
+                schema.migrate(conn)
+                conn.execute("BEGIN TRANSACTION")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("CHECKPOINT")
+            finally:
+                conn.close()
+            _fsync(Path(copy))
+            # The app keys its connection on the modification time: make sure it moves.
+            if os.stat(copy).st_mtime_ns <= before:
+                os.utime(copy, ns=(before + 1, before + 1))
+            os.replace(copy, target)
+            _fsync(target.parent)
+        finally:
+            _remove(copy)
+
+
+def create_empty(path: Path | str | None = None) -> Path:
+    """A new database with the schema, the nine regions and no data, marked as imported data."""
+    target = config.db_path(path)
+    with writable(target, create=True) as conn:
+        conn.executemany(
+            "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(r.code, r.name_en, r.name_ru, r.name_ky, r.kind, r.label_lat, r.label_lon) for r in REGIONS],
+        )
+        conn.execute("INSERT INTO meta VALUES ('dataset', 'imported')")
+    return target

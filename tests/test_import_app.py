@@ -1,0 +1,87 @@
+"""The app with imported data: an empty database, an import while the app runs, and the staff page."""
+
+import pytest
+from import_helpers import CASES_HEADER, run_import, write
+from streamlit.testing.v1 import AppTest
+
+from rightsmap import config, store
+
+PAGES = ["pages/overview.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/about.py",
+         "pages/data.py"]
+NO_DATA = "No data yet"
+FOUR_CASES = (CASES_HEADER + "\n" + "\n".join(["05.01.2017;Бишкек;extortion;police;да;3;100;нет"] * 3)
+              + "\n06.02.2017;Ош;threats;pimp;;;;\n")
+
+
+@pytest.fixture()
+def real_db(tmp_path, monkeypatch):
+    target = store.create_empty(tmp_path / "real.duckdb")
+    monkeypatch.setenv("RIGHTSMAP_DB", str(target))
+    return target
+
+
+def open_app(page: str = "pages/overview.py") -> AppTest:
+    at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    if page != "pages/overview.py":
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_copes_with_an_empty_database(real_db, page):
+    at = open_app(page)
+    assert NO_DATA in " ".join(i.value for i in at.info)
+
+
+def test_an_import_while_the_app_runs_shows_up_on_the_next_rerun(real_db, tmp_path):
+    at = open_app()
+    assert at.metric[0].value == "0"  # documented cases
+    code, report = run_import("cases", write(tmp_path / "c.csv", FOUR_CASES), real_db)
+    assert code == 0, report["errors"]
+    at.run()
+    assert not at.exception
+    assert at.metric[0].value == "4"
+    assert NO_DATA not in " ".join(i.value for i in at.info)
+
+
+def test_the_staff_page_previews_imports_and_undoes(real_db):
+    at = open_app("pages/data.py")
+    at.selectbox(key="import_kind").set_value("cases").run()
+    at.file_uploader[0].set_value(("cases.csv", FOUR_CASES.encode(), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert "**4** rows read." in [m.value for m in at.markdown]
+    at.button(key="import_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Imported as batch 1" in " ".join(s.value for s in at.success)
+    assert len(at.dataframe[-1].value) == 1  # the batch list
+    at.switch_page("pages/overview.py").run()
+    assert at.metric[0].value == "4"
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="undo_batch").set_value(1).run()
+    at.button(key="undo_confirm").click().run()
+    assert "Batch 1 undone" in " ".join(s.value for s in at.success)
+    at.switch_page("pages/overview.py").run()
+    assert at.metric[0].value == "0"
+
+
+def test_the_staff_page_shows_errors_and_offers_no_import(real_db):
+    at = open_app("pages/data.py")
+    bad = CASES_HEADER + "\n05.01.2017;Atlantis;extortion;police;;;;\n"
+    at.file_uploader[0].set_value(("cases.csv", bad.encode(), "text/csv")).run()
+    assert not at.exception
+    assert at.error and "Nothing can be imported" in at.error[0].value
+    errors = at.dataframe[0].value
+    assert list(errors["Row"]) == [2] and list(errors["Column"]) == ["place"]
+    assert "Atlantis" not in errors.to_string()
+    assert not [b for b in at.button if b.key == "import_confirm"]
+
+
+def test_the_staff_page_refuses_to_add_real_data_to_the_sample(sample_db, monkeypatch):
+    monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
+    at = open_app("pages/data.py")
+    at.file_uploader[0].set_value(("cases.csv", FOUR_CASES.encode(), "text/csv")).run()
+    assert "synthetic sample" in at.dataframe[0].value.to_string()
