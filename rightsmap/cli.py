@@ -9,11 +9,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from rightsmap import config, db, metrics, sample, schema
+from rightsmap import cli_data, cli_export, config, db, i18n, metrics, sample, schema
 from rightsmap.filters import Filters, parse_month
-from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 EXIT_USAGE = 2
+
+# argparse's own messages, marked so they are translated like ours.
+ARGPARSE_MESSAGES = (
+    N_("unrecognized arguments: {arguments}"),
+    N_("the following arguments are required: {arguments}"),
+    N_("argument {argument}: invalid choice: {choice} (choose from {choices})"),
+    N_("argument {argument}: expected one argument"),
+    N_("argument {argument}: expected at least one argument"),
+)
+
+
+_say = i18n.say
 
 
 class UsageError(Exception):
@@ -23,7 +35,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse would print usage and exit 2; keep the exit, shorten the text
         command = self.prog.replace("rightsmap", "python -m rightsmap", 1)
-        raise UsageError(f"{message} (see `{command} --help`)")
+        raise UsageError(N_("{message} (see `{command} --help`)").format(message=message, command=command))
 
 
 def _month(text: str) -> str:
@@ -44,11 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = commands.add_parser("summary", help="print the headline figures for some filters as JSON")
     summary.add_argument("--db")
-    summary.add_argument("--region", nargs="+", metavar="CODE", help=f"one or more of {', '.join(REGION_CODES)}")
-    summary.add_argument("--from", dest="month_from", metavar="YYYY-MM")
-    summary.add_argument("--to", dest="month_to", metavar="YYYY-MM")
-    summary.add_argument("--type", nargs="+", metavar="CODE", help=f"one or more of {', '.join(VIOLATION_TYPES)}")
-    summary.add_argument("--perpetrator", nargs="+", metavar="CODE", help=f"one or more of {', '.join(PERPETRATORS)}")
+    add_filter_arguments(summary)
     summary.add_argument("--batch", metavar="FILE",
                          help="read one JSON object of these filters per line ('-' for stdin); print one result per line")
 
@@ -56,7 +64,24 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(handler=_migrate)
     summary.set_defaults(handler=_summary)
     # Other command groups add their parsers here; each sets its own handler(args, out) -> exit code.
+    cli_data.add_commands(commands)
+    cli_export.add_commands(commands)
     return parser
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The filter flags of summary, for every command that takes filters (read them with filters_from_args)."""
+    parser.add_argument("--region", nargs="+", metavar="CODE", help=f"one or more of {', '.join(REGION_CODES)}")
+    parser.add_argument("--from", dest="month_from", metavar="YYYY-MM")
+    parser.add_argument("--to", dest="month_to", metavar="YYYY-MM")
+    parser.add_argument("--type", nargs="+", metavar="CODE", help=f"one or more of {', '.join(VIOLATION_TYPES)}")
+    parser.add_argument("--perpetrator", nargs="+", metavar="CODE", help=f"one or more of {', '.join(PERPETRATORS)}")
+
+
+def filters_from_args(args: argparse.Namespace) -> Filters:
+    """Filters from the flags add_filter_arguments declared."""
+    return filters_from({"region": args.region, "from": args.month_from, "to": args.month_to,
+                         "type": args.type, "perpetrator": args.perpetrator})
 
 
 def filters_from(options: dict[str, Any]) -> Filters:
@@ -64,7 +89,8 @@ def filters_from(options: dict[str, Any]) -> Filters:
     known = {"region", "from", "to", "type", "perpetrator", "month_from", "month_to"}
     unknown = sorted(set(options) - known)
     if unknown:
-        raise UsageError(f"unknown filter {', '.join(unknown)}; use region, from, to, type, perpetrator")
+        raise UsageError(N_("unknown filter {names}; use region, from, to, type, perpetrator").format(
+            names=", ".join(unknown)))
     values: dict[str, Any] = {}
     for key, attr in (("region", "regions"), ("type", "types"), ("perpetrator", "perpetrators")):
         value = options.get(key)
@@ -72,7 +98,7 @@ def filters_from(options: dict[str, Any]) -> Filters:
             continue
         codes = [value] if isinstance(value, str) else value
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-            raise UsageError(f"{key} must be a code or a list of codes")
+            raise UsageError(N_("{key} must be a code or a list of codes").format(key=key))
         values[attr] = tuple(codes)
     for key in ("from", "to"):
         value = options.get(key, options.get(f"month_{key}"))
@@ -81,7 +107,7 @@ def filters_from(options: dict[str, Any]) -> Filters:
         try:
             values[f"month_{key}"] = parse_month(str(value))
         except ValueError as exc:
-            raise UsageError(f"--{key}: {exc}") from None
+            raise UsageError(N_("--{key}: {problem}").format(key=key, problem=exc)) from None
     try:
         return Filters(**values)
     except ValueError as exc:
@@ -92,8 +118,7 @@ def _summary(args: argparse.Namespace, out: TextIO) -> int:
     conn = db.connect(args.db)
     try:
         if args.batch is None:
-            filters = filters_from({"region": args.region, "from": args.month_from, "to": args.month_to,
-                                    "type": args.type, "perpetrator": args.perpetrator})
+            filters = filters_from_args(args)
             print(json.dumps(metrics.summary(conn, filters), ensure_ascii=False), file=out)
             return 0
         return _summary_batch(conn, args.batch, out)
@@ -108,11 +133,12 @@ def _summary_batch(conn, source: str, out: TextIO) -> int:
     else:
         path = Path(source)
         if not path.is_file():
-            raise UsageError(f"--batch: no file at {path}")
+            raise UsageError(N_("--batch: no file at {path}").format(path=path))
         try:
             lines = path.read_text(encoding="utf-8-sig").splitlines()
         except UnicodeDecodeError:
-            raise UsageError(f"--batch: {path} is not UTF-8 text with one JSON object per line") from None
+            raise UsageError(N_("--batch: {path} is not UTF-8 text with one JSON object per line").format(
+                path=path)) from None
     status = 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -133,21 +159,21 @@ def _summary_batch(conn, source: str, out: TextIO) -> int:
 def _build_sample(args: argparse.Namespace, out: TextIO) -> int:
     target = config.db_path(args.db)
     if target.exists() and not args.force:
-        raise UsageError(f"{target} already exists; pass --force to replace it with the sample")
+        raise UsageError(N_("{path} already exists; pass --force to replace it with the sample").format(path=target))
     sample.build(target)
-    print(f"Wrote the synthetic sample database to {target}", file=out)
+    print(_say(N_("Wrote the synthetic sample database to {path}").format(path=target)), file=out)
     return 0
 
 
 def _migrate(args: argparse.Namespace, out: TextIO) -> int:
     target = config.db_path(args.db)
     if not target.is_file():
-        raise UsageError(f"no database at {target}")
+        raise UsageError(N_("no database at {path}").format(path=target))
     import duckdb
 
     with duckdb.connect(str(target)) as conn:
         version = schema.migrate(conn)
-    print(f"{target} is at schema version {version}", file=out)
+    print(_say(N_("{path} is at schema version {version}").format(path=target, version=version)), file=out)
     return 0
 
 
@@ -157,8 +183,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         args = build_parser().parse_args(argv)
         return args.handler(args, out)
     except (UsageError, db.DatabaseError, RuntimeError) as exc:
-        print(f"rightsmap: error: {exc}", file=sys.stderr)
+        print(_say(N_("rightsmap: error: {message}").format(message=exc)), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("rightsmap: interrupted", file=sys.stderr)
+        print(_say(N_("rightsmap: interrupted")), file=sys.stderr)
         return 130

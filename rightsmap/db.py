@@ -12,10 +12,14 @@ import duckdb
 import pandas as pd
 
 from rightsmap import config, schema
+from rightsmap.vocab import N_
 
 
 class DatabaseError(Exception):
-    """A problem with the database file that a person can fix; the message says how."""
+    """A problem with the database file that a person can fix; the message says how (in English: see i18n.text)."""
+
+
+NOT_OURS = N_("{path} is not a rightsmap database: {problem}")
 
 
 # Observers, for the performance tests and bench/: each is called with the
@@ -53,27 +57,26 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
     """Open the database; read-only unless asked. Raises DatabaseError with an actionable message."""
     db_file = config.db_path(path)
     if read_only and not db_file.is_file():
-        raise DatabaseError(
-            f"No database at {db_file}. Build the sample with `python -m rightsmap build-sample` "
-            "or point RIGHTSMAP_DB at an existing file."
-        )
+        raise DatabaseError(N_(
+            "No database at {path}. Build the sample with `python -m rightsmap build-sample` "
+            "or point RIGHTSMAP_DB at an existing file.").format(path=db_file))
     try:
         conn = duckdb.connect(str(db_file), read_only=read_only)
     except duckdb.IOException as exc:
-        raise DatabaseError(f"Cannot open {db_file}: {_first_line(exc)}") from None
+        raise DatabaseError(N_("Cannot open {path}: {problem}").format(path=db_file, problem=_first_line(exc))) from None
     except duckdb.Error as exc:
-        raise DatabaseError(f"{db_file} is not a rightsmap database: {_first_line(exc)}") from None
+        raise DatabaseError(NOT_OURS.format(path=db_file, problem=_first_line(exc))) from None
     try:
         version = schema.current_version(conn)
     except duckdb.Error as exc:
         conn.close()
-        raise DatabaseError(f"{db_file} is not a rightsmap database: {_first_line(exc)}") from None
+        raise DatabaseError(NOT_OURS.format(path=db_file, problem=_first_line(exc))) from None
     if read_only and version != schema.SCHEMA_VERSION:
         conn.close()
-        raise DatabaseError(
-            f"{db_file} has schema version {version}; this rightsmap needs {schema.SCHEMA_VERSION}. "
-            "Run `python -m rightsmap migrate` to bring it up to date."
-        )
+        raise DatabaseError(N_(
+            "{path} has schema version {version}; this rightsmap needs {needed}. "
+            "Run `python -m rightsmap migrate` to bring it up to date.").format(
+                path=db_file, version=version, needed=schema.SCHEMA_VERSION))
     for hook in CONNECT_HOOKS:
         hook(db_file)
     return conn

@@ -23,7 +23,7 @@ def parse_month(text: str) -> dt.date:
     """'2017-05' -> date(2017, 5, 1); ValueError with a readable message otherwise."""
     match = _MONTH.match(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+        raise ValueError(N_("{text} is not a month in the form YYYY-MM").format(text=repr(text)))
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -52,13 +52,15 @@ class Filters:
     perpetrators: tuple[str, ...] = tuple(PERPETRATORS)
 
     def __post_init__(self) -> None:
-        _check_codes("region", self.regions, REGION_CODES)
-        _check_codes("violation type", self.types, tuple(VIOLATION_TYPES))
-        _check_codes("perpetrator", self.perpetrators, tuple(PERPETRATORS))
+        _check_codes(self.regions, REGION_CODES, N_("choose at least one region"),
+                     N_("unknown region {codes}; known: {known}"))
+        _check_codes(self.types, tuple(VIOLATION_TYPES), N_("choose at least one violation type"),
+                     N_("unknown violation type {codes}; known: {known}"))
+        _check_codes(self.perpetrators, tuple(PERPETRATORS), N_("choose at least one perpetrator"),
+                     N_("unknown perpetrator {codes}; known: {known}"))
         if self.month_from > self.month_to:
-            raise ValueError(
-                f"the period starts ({month_text(self.month_from)}) after it ends ({month_text(self.month_to)})"
-            )
+            raise ValueError(N_("the period starts ({first}) after it ends ({last})").format(
+                first=month_text(self.month_from), last=month_text(self.month_to)))
         # Canonical order, so equal selections hash and cache alike.
         object.__setattr__(self, "regions", _ordered(self.regions, REGION_CODES))
         object.__setattr__(self, "types", _ordered(self.types, tuple(VIOLATION_TYPES)))
@@ -97,12 +99,12 @@ class Filters:
         return params
 
 
-def _check_codes(what: str, values: tuple[str, ...], known: tuple[str, ...]) -> None:
+def _check_codes(values: tuple[str, ...], known: tuple[str, ...], empty: str, unknown_codes: str) -> None:
     if not values:
-        raise ValueError(f"choose at least one {what}")
+        raise ValueError(empty)
     unknown = [v for v in values if v not in known]
     if unknown:
-        raise ValueError(f"unknown {what} {', '.join(map(repr, unknown))}; known: {', '.join(known)}")
+        raise ValueError(unknown_codes.format(codes=", ".join(map(repr, unknown)), known=", ".join(known)))
 
 
 def _ordered(values: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ...]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
+import re
 from dataclasses import dataclass
 
 from babel import Locale
@@ -43,12 +45,47 @@ def _catalog(lang: str) -> dict[str, str]:
     return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
 
 
+@functools.cache
+def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
+    """Each translated message with {placeholders}, as a pattern that matches it filled in."""
+    found = []
+    for template in _catalog(lang):
+        if "{" not in template:
+            continue
+        parts = re.split(r"\{(\w+)\}", template)
+        names = parts[1::2]
+        if len(set(names)) != len(names):
+            continue  # a placeholder used twice cannot be matched back
+        regex = "".join(f"(?P<{part}>.+?)" if i % 2 else re.escape(part) for i, part in enumerate(parts))
+        found.append((re.compile(regex, re.DOTALL), template))
+    # Longest templates first, so the most specific one wins.
+    return sorted(found, key=lambda item: -len(item[1]))
+
+
 def language_from_locale(locale: str | None) -> str:
     """The app language for a browser locale such as 'ky-KG' or 'en-US'; Russian otherwise."""
     if not locale:
         return DEFAULT_LANGUAGE
     primary = locale.replace("_", "-").split("-")[0].lower()
     return primary if primary in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def terminal_language(environ: dict[str, str] | None = None) -> str:
+    """The command line's language: $RIGHTSMAP_LANG, else the terminal's locale, else English.
+
+    A terminal with no language set (C or POSIX, as on many servers) gets
+    English rather than Russian: its output often goes to logs and scripts.
+    """
+    environ = os.environ if environ is None else environ
+    chosen = environ.get("RIGHTSMAP_LANG", "").strip().lower()
+    if chosen in LANGUAGES:
+        return chosen
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            primary = value.replace("_", "-").split("-")[0].split(".")[0].lower()
+            return primary if primary in LANGUAGES else "en"
+    return "en"
 
 
 @dataclass(frozen=True)
@@ -64,6 +101,25 @@ class Translator:
     def __call__(self, message: str, **values: object) -> str:
         text = _catalog(self.lang).get(message, message)
         return text.format(**values) if values else text
+
+    def text(self, message: str) -> str:
+        """Translate a message that was already filled in, such as 'before 2000-01-01'.
+
+        Code that runs without a language (the importer's checks, errors raised
+        deep down) fills in English templates marked with N_(); this finds the
+        template the text was made from and fills in its translation instead.
+        Text that matches no template is returned unchanged.
+        """
+        catalog = _catalog(self.lang)
+        if message in catalog or not catalog:
+            return catalog.get(message, message)
+        for pattern, template in _templates(self.lang):
+            match = pattern.fullmatch(message)
+            if match:
+                # A filled-in value may itself be a message, as in "--from: {problem}".
+                values = {k: self.text(v) if v != message else v for k, v in match.groupdict().items()}
+                return catalog[template].format(**values)
+        return message
 
     @property
     def locale(self) -> Locale:
@@ -100,3 +156,8 @@ class Translator:
 @functools.cache
 def translator(lang: str) -> Translator:
     return Translator(lang)
+
+
+def say(message: str) -> str:
+    """A finished English message in the terminal's language, for the command line."""
+    return translator(terminal_language()).text(message)

@@ -181,6 +181,7 @@ def ensure_entry_script_ran() -> None:
     context = get_script_run_ctx()
     shared = getattr(context, "shared", None)
     if shared is not None and LANG_KEY in shared.widget_user_keys_this_run:
+        st.session_state["_entry_reruns"] = 0
         return  # the entry script drew the sidebar in this run
     if shared is None and not PagesManager.uses_pages_directory:
         return  # no way to tell (another Streamlit version): trust the legacy flag

@@ -1,0 +1,99 @@
+"""The export command: python -m rightsmap export KIND --out FILE [filters] [--public] [--lang ru|ky|en]."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from rightsmap import db, i18n
+from rightsmap.exports import data as export_data
+from rightsmap.exports.chartset import CHARTS
+from rightsmap.exports.render import KINDS, export, story_deck
+from rightsmap.exports.tables import TABLES
+from rightsmap.metrics import MAP_METRICS
+from rightsmap.vocab import VIOLATION_TYPES
+
+
+class ExportError(RuntimeError):
+    """An export that cannot be made; the message says why (printed as one line, exit code 2)."""
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    from rightsmap import cli  # here, not at the top: cli imports this module
+
+    export_cmd = commands.add_parser("export", help="write a stamped map, chart, brief, deck or table for some filters")
+    export_cmd.add_argument("kind", choices=list(KINDS), metavar="KIND", help=f"one of {', '.join(KINDS)}")
+    export_cmd.add_argument("--out", required=True, metavar="FILE", help="the file to write (replaced if it exists)")
+    export_cmd.add_argument("--db")
+    cli.add_filter_arguments(export_cmd)
+    export_cmd.add_argument("--metric", choices=MAP_METRICS, default="cases", help="what the map shows")
+    export_cmd.add_argument("--violation-type", choices=list(VIOLATION_TYPES), metavar="CODE",
+                            help="the violation type, for --metric cases_of_type")
+    export_cmd.add_argument("--chart", choices=list(CHARTS), default="timeline", help="for chart.png and chart.svg")
+    export_cmd.add_argument("--table", choices=["all", *TABLES], default="all", help="for data.csv")
+    export_cmd.add_argument("--story", metavar="FILE", help="for deck.pptx: one slide per view of this story file")
+    export_cmd.add_argument("--public", action="store_true", help="the public view, with small counts suppressed")
+    export_cmd.add_argument("--lang", choices=list(i18n.LANGUAGES), default=i18n.DEFAULT_LANGUAGE)
+    export_cmd.set_defaults(handler=_export)
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    from rightsmap import cli
+
+    view = export_data.PUBLIC if args.public else export_data.FULL
+    try:
+        export_data.check_view(view)  # before anything is read or written
+        export_data.check_metric(args.metric, args.violation_type)
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
+    if args.story and args.kind != "deck.pptx":
+        raise ExportError("--story is for deck.pptx")
+    filters = cli.filters_from_args(args)
+    target = Path(args.out).expanduser()
+    if not target.parent.is_dir():
+        raise ExportError(f"--out: no folder {target.parent}")
+    conn = db.connect(args.db)
+    try:
+        if args.story:
+            content = _story_deck(conn, Path(args.story), args.lang, view)
+        else:
+            data = export_data.gather(conn, filters, metric=args.metric, violation_type=args.violation_type,
+                                      view=view)
+            content = export(args.kind, data, args.lang, chart=args.chart, table=args.table)
+    except FileNotFoundError as exc:
+        # The translations of a language arrive as catalogs (issue 6); without one, say so.
+        raise ExportError(f"cannot write in {args.lang!r}: {exc.strerror}: {exc.filename}") from None
+    finally:
+        conn.close()
+    _write(target, content)
+    print(f"Wrote {args.kind} ({len(content):,} bytes) to {target}", file=out)
+    return 0
+
+
+def _story_deck(conn, path: Path, lang: str, view: str) -> bytes:
+    from rightsmap import story
+
+    try:
+        loaded = story.from_json(path.read_bytes())
+    except OSError as exc:
+        raise ExportError(f"--story: cannot read {path}: {exc.strerror}") from None
+    except story.StoryError as exc:
+        raise ExportError(f"--story: {path}: {exc}") from None
+    slides = [(v.slide, export_data.gather(conn, v.to_filters(), metric=v.metric, violation_type=v.violation_type,
+                                           view=view)) for v in loaded.views]
+    return story_deck(loaded.name, slides, lang)
+
+
+def _write(target: Path, content: bytes) -> None:
+    """Write through a temporary file in the same folder, so a failed export leaves no half-written file."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,85 @@
+"""Download buttons for every export of a view, for any page: downloads.panel(filters, metric=...).
+
+Files are made when a button is clicked (Streamlit's deferred downloads), on
+another thread, from the numbers already read for the view, so drawing the
+panel costs nothing and a click does not rerun the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from rightsmap import cache, ui
+from rightsmap.exports import data as export_data
+from rightsmap.exports import render
+from rightsmap.exports.chartset import CHART_TABLES, CHARTS
+from rightsmap.exports.data import ExportData
+from rightsmap.exports.stamp import make
+from rightsmap.exports.tables import TABLES
+from rightsmap.filters import Filters
+from rightsmap.i18n import LANGUAGES
+
+
+def panel(filters: Filters, *, metric: str = "cases", violation_type: str | None = None, lang: str | None = None,
+          view: str = export_data.FULL, charts: Sequence[str] | None = None,
+          story_slides: Sequence[tuple[str, ExportData]] | None = None, story_name: str = "",
+          key: str = "downloads", expanded: bool = False) -> None:
+    """An expander of download buttons: map (PNG, SVG), brief (PDF), deck (PPTX), each chart and table.
+
+    charts limits the chart buttons to some names of exports.chartset.CHARTS (default: all);
+    story_slides adds a button for a deck of the whole story. lang defaults to the page's language.
+    """
+    _ = ui.translator()
+    lang = lang or _.lang
+    try:
+        data = cache.export_data(filters, metric=metric, violation_type=violation_type, view=view)
+    except export_data.ViewUnavailable as exc:
+        st.info(_("Downloads are not available for this view: {reason}.", reason=str(exc)),
+                icon=":material/block:")
+        return
+    with st.expander(_("Download the map, charts, tables, brief and deck"), icon=":material/download:",
+                     expanded=expanded):
+        lang = st.segmented_control(_("Language of the files"), list(LANGUAGES), default=lang,
+                                    format_func=LANGUAGES.get, key=f"{key}-lang") or lang
+        st.caption(_("Every file is stamped:") + " " + make(data, lang).text())
+
+        def button(column, label: str, kind: str, make_bytes: Callable[[], bytes], name: str,
+                   section: str = "") -> None:
+            column.download_button(label, data=make_bytes, file_name=name, mime=render.KINDS[kind],
+                                   key=f"{key}-{section}{name}", on_click="ignore", icon=":material/download:",
+                                   width="stretch")
+
+        def export(kind: str, **options: str) -> Callable[[], bytes]:
+            return lambda: render.export(kind, data, lang, **options)
+
+        columns = st.columns(5)
+        for column, (label, kind) in zip(columns, (
+            (_("Map (PNG)"), "map.png"), (_("Map (SVG)"), "map.svg"), (_("Brief (PDF, A4)"), "brief.pdf"),
+            (_("Slides (PPTX)"), "deck.pptx"), (_("All tables (CSV)"), "data.csv"),
+        ), strict=True):
+            button(column, label, kind, export(kind), render.file_name(kind, data))
+        if story_slides:
+            st.download_button(_("The whole story as slides (PPTX)"), key=f"{key}-story-deck", on_click="ignore",
+                               data=lambda: render.story_deck(story_name, story_slides, lang),
+                               file_name="rightsmap-story.pptx", mime=render.KINDS["deck.pptx"],
+                               icon=":material/download:")
+
+        st.markdown("**" + _("Charts") + "**")
+        for name in charts or CHARTS:
+            label, png, svg, csv = st.columns([3, 1, 1, 1], vertical_alignment="center")
+            label.write(_(CHARTS[name][0]))
+            button(png, "PNG", "chart.png", export("chart.png", chart=name),
+                   render.file_name("chart.png", data, chart=name))
+            button(svg, "SVG", "chart.svg", export("chart.svg", chart=name),
+                   render.file_name("chart.svg", data, chart=name))
+            table = CHART_TABLES[name]
+            button(csv, "CSV", "data.csv", export("data.csv", table=table),
+                   render.file_name("data.csv", data, table=table), section="chart-")
+
+        st.markdown("**" + _("Tables") + "**")
+        columns = st.columns(4)
+        for index, name in enumerate(TABLES):
+            button(columns[index % 4], _(TABLES[name][0]) + " (CSV)", "data.csv", export("data.csv", table=name),
+                   render.file_name("data.csv", data, table=name))

@@ -1,0 +1,116 @@
+"""The map as a static picture (PNG, SVG, or a panel of the PDF brief), drawn with matplotlib.
+
+It uses the screen's classes, colours and values (rightsmap.maps.classify and
+class_for), so a printed map and the map on screen agree region for region.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import threading
+from collections.abc import Iterator
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from rightsmap import geo, maps, metrics
+from rightsmap.exports import pngtext
+from rightsmap.exports.data import ExportData
+from rightsmap.exports.slides import metric_label
+from rightsmap.exports.stamp import Stamp, describe_filters
+from rightsmap.i18n import Translator, translator
+
+FONT = "DejaVu Sans"  # ships with matplotlib; covers Cyrillic, including Kyrgyz letters
+RC = {"font.family": FONT, "svg.fonttype": "none", "pdf.fonttype": 42}
+DASH = (0, (4, 3))  # "no data": dashed outline, as on screen
+# Cities sit close to oblast labels: their labels are nudged (in points) away from them.
+_CITY_OFFSETS = {"KG-GB": (10, 10), "KG-GO": (12, 4)}
+# rcParams are global: downloads run on their own threads, so one figure is drawn at a time.
+_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def drawing() -> Iterator[None]:
+    """Matplotlib settings for exports (DejaVu Sans, text kept as text), one drawing at a time."""
+    with _LOCK, matplotlib.rc_context(RC):
+        yield
+
+
+def classes_for(data: ExportData, _: Translator) -> list[maps.ValueClass]:
+    percent = metrics.METRICS[data.metric].percent
+    return maps.classify(data.region_values["value"].dropna(), percent=percent, translate=_)
+
+
+def draw(ax: Axes, data: ExportData, _: Translator, *, legend: bool = True, font_size: float = 9) -> None:
+    """Draw the choropleth, its region labels with values, its legend and the boundary attribution on ax."""
+    percent = metrics.METRICS[data.metric].percent
+    frame = geo.join(geo.load_boundaries(), data.region_values)
+    classes = classes_for(data, _)
+    polygons = frame[frame.geometry.notna()]
+    chosen = [maps.class_for(v, classes) for v in polygons["value"]]
+    polygons.plot(ax=ax, color=[c.color for c in chosen], edgecolor=maps.OUTLINE_COLOR, linewidth=0.8)
+    nodata = polygons[[c.key == "nodata" for c in chosen]]
+    if not nodata.empty:
+        nodata.boundary.plot(ax=ax, color=maps.OUTLINE_COLOR, linewidth=1.2, linestyle=DASH)
+    for row in frame.itertuples(index=False):
+        value_text = maps.format_value(row.value, percent=percent, translate=_)
+        label = f"{_.region(row.code)}\n{value_text}"
+        if row.kind == "city":
+            cls = maps.class_for(row.value, classes)
+            ax.scatter([row.label_lon], [row.label_lat], s=90, color=cls.color, edgecolors=maps.OUTLINE_COLOR,
+                       linewidths=1.2, linestyle="--" if cls.key == "nodata" else "-", zorder=3)
+            ax.annotate(label, (row.label_lon, row.label_lat), xytext=_CITY_OFFSETS[row.code],
+                        textcoords="offset points", ha="left" if _CITY_OFFSETS[row.code][0] > 0 else "right",
+                        fontsize=font_size, fontweight="bold", zorder=4,
+                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8})
+        else:
+            ax.text(row.label_lon, row.label_lat, label, ha="center", va="center", fontsize=font_size, zorder=4)
+    # Degrees of longitude shrink with latitude: keep the country's shape as on screen.
+    ax.set_aspect(1 / math.cos(math.radians(maps.KG_CENTRE[0])))
+    (south, west), (north, east) = maps.KG_BOUNDS
+    ax.set_xlim(west - 0.2, east + 0.2)
+    ax.set_ylim(south - 0.2, north + 0.2)
+    ax.set_axis_off()
+    if legend:
+        handles = [Patch(facecolor=c.color, edgecolor=maps.OUTLINE_COLOR,
+                         linestyle="--" if c.key == "nodata" else "-", label=c.label) for c in classes]
+        handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
+                              markeredgecolor=maps.OUTLINE_COLOR, label=_("city (circle)")))
+        ax.legend(handles=handles, title=metric_label(data, _), loc="lower right", fontsize=font_size,
+                  title_fontsize=font_size, frameon=True, framealpha=1)
+    ax.text(1.0, -0.01, _(maps.ATTRIBUTION), transform=ax.transAxes, ha="right", va="top",
+            fontsize=font_size * 0.8, color="#333333")
+
+
+def figure(data: ExportData, lang: str, stamp: Stamp) -> Figure:
+    """A landscape figure: title, map with legend and attribution, and the stamp underneath."""
+    _ = translator(lang)
+    with drawing():
+        fig = Figure(figsize=(11, 7.6), dpi=100)
+        fig.text(0.02, 0.97, metric_label(data, _), fontsize=18, fontweight="bold", va="top")
+        fig.text(0.02, 0.925, describe_filters(data.filters, _) + " · " + _("every region is shown"),
+                 fontsize=10, va="top")
+        ax = fig.add_axes((0.02, 0.14, 0.96, 0.76))
+        draw(ax, data, _)
+        fig.text(0.02, 0.02, "\n".join(stamp.lines()), fontsize=8, va="bottom", color="#222222")
+    return fig
+
+
+def render(fig: Figure, fmt: str, **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    with drawing():
+        fig.savefig(buffer, format=fmt, facecolor="white", metadata=kwargs.pop("metadata", None), **kwargs)
+    return buffer.getvalue()
+
+
+def png(data: ExportData, lang: str, stamp: Stamp, *, dpi: int = 150) -> bytes:
+    return pngtext.with_text(render(figure(data, lang, stamp), "png", dpi=dpi), "Description", stamp.text())
+
+
+def svg(data: ExportData, lang: str, stamp: Stamp) -> bytes:
+    return render(figure(data, lang, stamp), "svg", metadata={"Description": stamp.text()})
