@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 import streamlit_folium
 
-from rightsmap import cache, charts, geo, maps, metrics, ui
+from rightsmap import cache, charts, downloads, geo, maps, metrics, ui
 from rightsmap.vocab import REGION_CODES, VIOLATION_TYPES
 
 filters = ui.current_filters()
@@ -69,3 +69,4 @@ with right:
 
 with st.expander(_("The numbers behind the map")):
     ui.table(values.assign(region=values["code"])[["code", "region", "value"]])
+downloads.panel(filters, metric=metric, violation_type=violation_type, charts=("by_type", "by_perpetrator"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rightsmap import cache, charts, metrics, ui
+from rightsmap import cache, charts, downloads, metrics, ui
 from rightsmap.vocab import N_
 
 HEADLINES = (
@@ -50,3 +50,4 @@ ui.chart("stacked_cases", cases, events=events, height=300, labels=perpetrators,
 ui.chart("lines", raids.assign(measure="raids"), height=200, value="raid_events", value_title=_("Raids"),
          grain="month", series="measure", series_labels={"raids": _("Raids")}, domain=domain)
 ui.event_list(events)
+downloads.panel(filters, charts=("timeline", "raids"))

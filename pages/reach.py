@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from rightsmap import cache, charts, ui
+from rightsmap import cache, charts, downloads, ui
 
 filters = ui.current_filters()
 _ = ui.translator()
@@ -44,3 +44,4 @@ coverage = by_region.pivot(index="region", columns="quarter", values="coverage_p
 st.dataframe(coverage.rename(index=names, columns=quarter_label).rename_axis(index=_("Region"), columns=None))
 with st.expander(_("Planned and reached counts")):
     ui.table(by_region[["quarter", "region", "planned", "reached", "coverage_pct"]])
+downloads.panel(filters, charts=("reach", "coverage_by_region"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rightsmap import cache, charts, ui
+from rightsmap import cache, charts, downloads, ui
 from rightsmap.vocab import N_
 
 SERIES = {
@@ -69,3 +69,4 @@ ui.chart(kind, data, events=events, height=380, domain=domain, **options)
 ui.event_list(events)
 with st.expander(_("The numbers behind the chart")):
     ui.table(frame)
+downloads.panel(filters, charts=("timeline", "cases_by_type", "raids"))

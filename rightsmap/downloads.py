@@ -33,14 +33,18 @@ def panel(filters: Filters, *, metric: str = "cases", violation_type: str | None
     """
     _ = ui.translator()
     lang = lang or _.lang
-    try:
-        data = cache.export_data(filters, metric=metric, violation_type=violation_type, view=view)
-    except export_data.ViewUnavailable as exc:
-        st.info(_("Downloads are not available for this view: {reason}.", reason=str(exc)),
-                icon=":material/block:")
-        return
     with st.expander(_("Download the map, charts, tables, brief and deck"), icon=":material/download:",
                      expanded=expanded):
+        # Gathering every number for the files costs a dozen queries per filter change:
+        # only once someone asks for files (the switch stays on for the session).
+        if not expanded and not st.toggle(_("Prepare the files for these filters"), key=f"{key}-ready"):
+            return
+        try:
+            data = cache.export_data(filters, metric=metric, violation_type=violation_type, view=view)
+        except export_data.ViewUnavailable as exc:
+            st.info(_("Downloads are not available for this view: {reason}.", reason=str(exc)),
+                    icon=":material/block:")
+            return
         lang = st.segmented_control(_("Language of the files"), list(LANGUAGES), default=lang,
                                     format_func=LANGUAGES.get, key=f"{key}-lang") or lang
         st.caption(_("Every file is stamped:") + " " + make(data, lang).text())

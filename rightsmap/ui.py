@@ -25,6 +25,15 @@ def region_name(code: str) -> str:
     return translator().region(code)
 
 
+def init_language() -> i18n.Translator:
+    """Choose the session's language before anything is drawn: the link, the browser's locale, else Russian."""
+    if LANG_KEY not in st.session_state:
+        lang, notices = _initial_language(st.query_params.get("lang"))
+        st.session_state[LANG_KEY] = lang
+        st.session_state["lang_notices"] = notices
+    return translator()
+
+
 def _initial_language(raw: str | None) -> tuple[str, list[Notice]]:
     """The language from the link, else from the browser's locale, else Russian."""
     if raw in i18n.LANGUAGES:
@@ -63,17 +72,15 @@ def sidebar_filters() -> Filters:
         # First run of this browser session: the URL is the source of truth.
         params = st.query_params.to_dict()
         filters, notices = from_query_params(params)
-        lang, lang_notices = _initial_language(params.get("lang"))
+        init_language()
         _widgets_from(filters)
-        st.session_state[LANG_KEY] = lang
-        st.session_state["url_notices"] = lang_notices + notices
+        st.session_state["url_notices"] = st.session_state.pop("lang_notices", []) + notices
         st.session_state["filters_initialised"] = True
     elif not _widget_state_intact():
         # Streamlit drops a widget's state after a run that did not draw it (a page run on its own, see ensure_entry_script_ran); restore
         # the widgets from the last filters rather than from their defaults.
         _widgets_from(st.session_state.get("filters", Filters()))
-    if LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = i18n.DEFAULT_LANGUAGE
+    init_language()  # after a run that did not draw the switcher, its state comes back from the link
 
     all_months = months()
     with st.sidebar:

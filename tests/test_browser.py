@@ -178,7 +178,8 @@ def test_changing_the_period_recolours_the_map_and_the_url(visit: Visit):
     assert after != before
     # The app mirrors the filters into the URL, so the view can be shared.
     page.wait_for_url(re.compile(r"[?&]to=2015-03\b"))
-    assert parse_qs(urlsplit(page.url).query) == {"to": ["2015-03"]}
+    # The language always stays in the link; Chromium's en-US locale picks English.
+    assert parse_qs(urlsplit(page.url).query) == {"to": ["2015-03"], "lang": ["en"]}
     expect(page.get_by_text("2015-01 to 2015-03 · all regions")).to_be_visible()
     expect(month_to).to_have_value("2015-03")
     visit.assert_clean()
@@ -234,7 +235,8 @@ def test_a_copied_url_reopens_the_same_view(visit: Visit):
     expect(month_from).to_have_value("2016-01")
     expect(month_to).to_have_value("2017-12")
     visit.wait_until_idle()
-    assert parse_qs(urlsplit(page.url).query) == {"regions": ["KG-GB"], "from": ["2016-01"], "to": ["2017-12"]}
+    assert parse_qs(urlsplit(page.url).query) == {"regions": ["KG-GB"], "from": ["2016-01"], "to": ["2017-12"],
+                                                  "lang": ["en"]}
     visit.assert_clean()
 
 

@@ -139,6 +139,9 @@ def test_every_download_button_delivers_a_valid_stamped_file(session, tmp_path: 
     expect(heading(page, "Headline figures")).to_be_visible()
     visit.idle()
     open_expander(page, "Download the map, charts, tables, brief and deck")
+    # The files' numbers are gathered only once someone asks for them.
+    page.get_by_test_id("stCheckbox").filter(has_text="Prepare the files for these filters").locator("label").click()
+    visit.idle()
     buttons = page.get_by_test_id("stDownloadButton").locator("button")
     # every export, the deck of the whole story, and the story file
     expected = 5 + 3 * len(CHARTS) + len(TABLES) + 2

@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 from rightsmap import config, i18n, metrics
 from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
-PAGES = ["pages/overview.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/about.py"]
+PAGES = ["pages/overview.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/about.py",
+         "pages/present.py", "pages/data.py"]
 KEYWORDS = {"_": None, "N_": None, "translate": None}
 
 
@@ -78,7 +79,7 @@ def test_language_from_the_browser_locale(locale, lang):
 # Words that may appear in Latin letters on a Russian or Kyrgyz page: codes and proper names.
 ALLOWED = ({c.lower() for c in (*REGION_CODES, *VIOLATION_TYPES, *PERPETRATORS, *metrics.METRICS)}
            | {"kg", "natural", "earth", "geojson", "places", "npm", "isc", "english", "lang", "ru", "ky", "en",
-              "leaflet", "pct"})
+              "leaflet", "pct", "csv", "utf", "windows", "xlsx", "json", "pptx", "pdf", "png", "svg"})
 
 
 def visible_text(at: AppTest) -> list[str]:
@@ -92,7 +93,7 @@ def visible_text(at: AppTest) -> list[str]:
             "value", "label", "body", "help", "placeholder")
         for attribute in attributes if kind != "UnknownElement" else ():
             value = getattr(node, attribute, None)
-            if isinstance(value, str):
+            if isinstance(value, str) and not value.lstrip().startswith("<style"):  # CSS is not shown
                 texts.append(value)
         options = getattr(node, "options", None)
         if isinstance(options, list):
