@@ -212,3 +212,41 @@ def test_region_names_on_the_map_follow_the_language(app, monkeypatch):
 
 def test_catalog_files_are_where_the_translator_reads_them():
     assert Path(i18n.catalog_path("ky")).is_file() and Path(i18n.catalog_path("ru")).is_file()
+
+
+@pytest.fixture(scope="module")
+def export_data_sample(sample_db):
+    from rightsmap import db
+    from rightsmap.exports import data as export_data
+    from rightsmap.filters import Filters, parse_month
+
+    filters = Filters(regions=("KG-GB",), month_from=parse_month("2016-01"), month_to=parse_month("2017-12"))
+    with db.connect(sample_db) as conn:
+        return export_data.gather(conn, filters, metric="cases")
+
+
+@pytest.mark.parametrize("lang, view", [("ru", "Представление"), ("ky", "Көрүнүш")])
+def test_export_stamps_are_in_the_chosen_language(export_data_sample, lang, view):
+    import io
+
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from rightsmap.exports import render, stamp, tables
+
+    lines = stamp.make(export_data_sample, lang).lines()
+    assert lines[1].startswith(view)
+    assert not english_words(lines), english_words(lines)
+    csv_stamp, _frame = tables.read_csv(render.export("data.csv", export_data_sample, lang))
+    assert not english_words(csv_stamp) and any(view in line for line in csv_stamp)
+    pdf = PdfReader(io.BytesIO(render.export("brief.pdf", export_data_sample, lang))).pages[0].extract_text()
+    assert view in pdf
+    deck = Presentation(io.BytesIO(render.export("deck.pptx", export_data_sample, lang)))
+    notes = deck.slides[1].notes_slide.notes_text_frame.text
+    assert view in notes and not english_words([notes])
+
+
+def test_the_english_stamp_is_english(export_data_sample):
+    from rightsmap.exports import stamp
+
+    assert stamp.make(export_data_sample, "en").lines()[1].startswith("View:")
