@@ -179,6 +179,8 @@ def _migrate(args: argparse.Namespace, out: TextIO) -> int:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    for problem in config.SETTING_PROBLEMS:
+        print(f"rightsmap: warning: {problem}", file=sys.stderr)
     try:
         args = build_parser().parse_args(argv)
         return args.handler(args, out)

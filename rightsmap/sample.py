@@ -99,8 +99,8 @@ class _Case:
 
 def months() -> list[dt.date]:
     """Every month the sample covers, as first days."""
-    first = dt.date.fromisoformat(config.FIRST_MONTH + "-01")
-    last = dt.date.fromisoformat(config.LAST_MONTH + "-01")
+    first = dt.date.fromisoformat(config.DEFAULT_FIRST_MONTH + "-01")
+    last = dt.date.fromisoformat(config.DEFAULT_LAST_MONTH + "-01")
     out, m = [], first
     while m <= last:
         out.append(m)

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from rightsmap import cache, db, i18n
-from rightsmap.filters import URL_KEYS, Filters, Notice, from_query_params, month_text
-from rightsmap.sample import SAMPLE_CALIBRATION, months
+from rightsmap import cache, config, db, i18n
+from rightsmap.filters import URL_KEYS, Filters, Notice, add_months, from_query_params, month_text, months_between
+from rightsmap.sample import SAMPLE_CALIBRATION
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 _KEYS = {"regions": "f_regions", "from": "f_from", "to": "f_to", "types": "f_types", "perpetrators": "f_perpetrators"}
@@ -82,7 +82,8 @@ def sidebar_filters() -> Filters:
         _widgets_from(st.session_state.get("filters", Filters()))
     init_language()  # after a run that did not draw the switcher, its state comes back from the link
 
-    all_months = months()
+    span = Filters()
+    all_months = [add_months(span.month_from, n) for n in range(months_between(span.month_from, span.month_to))]
     with st.sidebar:
         _ = translator()
         st.radio(_("Language"), list(i18n.LANGUAGES), key=LANG_KEY, format_func=i18n.LANGUAGES.get,
@@ -119,6 +120,8 @@ def sidebar_filters() -> Filters:
     _mirror_in_url(filters)
     for notice in st.session_state.get("url_notices", []):
         st.warning(notice.text(_), icon=":material/link_off:")
+    for problem in config.SETTING_PROBLEMS:
+        st.warning(problem, icon=":material/settings:")
     return filters
 
 

@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOCAL_HOST = "127.0.0.1"
+# The app picks its language from the browser's locale: pin it, whatever the machine's LANG is.
+LOCALE = "en-US"
 # Non-network URLs never leave the machine; Playwright does not route them anyway.
 LOCAL_SCHEMES = ("data", "blob", "about")
 # WebSockets bypass context.route; route only those to other hosts, so the app's own is untouched.

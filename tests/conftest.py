@@ -34,3 +34,15 @@ def summary(sample_db: Path):
         return json.loads(out.getvalue())
 
     return run
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for every browser test: Playwright's sync API allows one running instance per thread."""
+    from browser_support import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

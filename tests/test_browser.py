@@ -15,8 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    LOCALE,
     MAP_FRAME,
     MAP_SHAPES,
     AppServer,
@@ -24,7 +23,7 @@ from browser_support import (
     map_state,
     wait_for_map_change,
 )
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from rightsmap import sample
 from rightsmap.vocab import REGIONS
@@ -70,20 +69,12 @@ def fresh_server(app_server: AppServer, browser_db: Path, tmp_path: Path) -> Ite
         yield from _serve(browser_db, tmp_path)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 class Visit:
     """One browser context on one server: open paths, then check nothing went wrong."""
 
     def __init__(self, browser: Browser, server: AppServer):
         self.server = server
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=LOCALE)
         self.context.set_default_timeout(TIMEOUT_MS)
         self.offline = Offline(self.context)
         self.page = self.context.new_page()
@@ -260,7 +251,7 @@ def test_every_page_loads_from_the_sidebar_navigation(visit: Visit):
 
 def test_the_offline_guard_aborts_and_records_other_hosts(browser: Browser, app_server: AppServer):
     """The guard every test relies on: it must catch requests and sockets to other hosts, and pass 127.0.0.1."""
-    context = browser.new_context()
+    context = browser.new_context(locale=LOCALE)
     try:
         offline = Offline(context)
         page = context.new_page()

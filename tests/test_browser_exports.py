@@ -15,9 +15,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, MAP_SHAPES, AppServer, Offline, map_state
+from browser_support import LOCALE, MAP_FRAME, MAP_SHAPES, AppServer, Offline, map_state
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pptx import Presentation
 from pypdf import PdfReader
 
@@ -45,20 +45,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     assert "Traceback" not in app.stderr(), app.stderr()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 class Session:
     """One browser context, as one person's browser: offline except for 127.0.0.1."""
 
     def __init__(self, browser: Browser, server: AppServer):
         self.server = server
-        self.context: BrowserContext = browser.new_context(viewport={"width": 1400, "height": 1000},
+        self.context: BrowserContext = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=LOCALE,
                                                            accept_downloads=True)
         self.context.set_default_timeout(TIMEOUT_MS)
         self.offline = Offline(self.context)

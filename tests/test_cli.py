@@ -106,3 +106,16 @@ def test_build_sample_refuses_to_overwrite_without_force(tmp_path):
     assert target.read_bytes() == b"precious"
     assert run_cli("build-sample", "--db", str(target), "--force").returncode == 0
     assert run_cli("summary", "--db", str(target)).returncode == 0
+
+
+def test_the_offered_period_follows_the_settings(sample_db):
+    wider = run_cli("summary", "--db", str(sample_db), "--from", "2021-01", env={"RIGHTSMAP_LAST_MONTH": "2021-12"})
+    assert wider.returncode == 0 and json.loads(wider.stdout)["cases"] == 0
+    narrow = run_cli("summary", "--db", str(sample_db), "--from", "2021-01")
+    assert narrow.returncode == 2 and "after it ends" in narrow.stderr
+
+
+def test_a_bad_period_setting_is_a_warning_not_a_crash(sample_db):
+    done = run_cli("summary", "--db", str(sample_db), env={"RIGHTSMAP_LAST_MONTH": "banana"})
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "RIGHTSMAP_LAST_MONTH='banana' is not a month" in done.stderr

@@ -182,6 +182,6 @@ def _warnings(conn, kind: str) -> list[str]:
     ).fetchall()[0][0]
     if not outside:
         return []
-    return [N_("{count} rows fall outside {first} to {last}, the period the dashboard's filters cover: they are "
-               "stored, but the pages do not show them yet").format(count=f"{outside:,}", first=config.FIRST_MONTH,
+    return [N_("{count} rows fall outside {first} to {last}, the period the dashboard's filters offer: they are "
+               "stored; set RIGHTSMAP_FIRST_MONTH and RIGHTSMAP_LAST_MONTH to show them").format(count=f"{outside:,}", first=config.FIRST_MONTH,
                                                                     last=config.LAST_MONTH)]
