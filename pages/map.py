@@ -30,10 +30,12 @@ with left:
     selected = st.session_state.get("map_selected")
     frame = geo.join(geo.load_boundaries(), values)
     frame["name"] = [_.region(code) for code in frame["code"]]
-    figure = maps.choropleth(frame, metric_label=label, selected=selected, percent=definition.percent, translate=_)
-    # Only clicks come back, so panning and zooming do not rerun the page.
-    returned = streamlit_folium.st_folium(figure, key="map", height=520, use_container_width=True,
-                                          returned_objects=["last_active_drawing"])
+    regions = maps.region_layer(frame, metric_label=label, selected=selected, percent=definition.percent,
+                                translate=_)
+    # The base map never changes, so a new metric, period or selection swaps the regions layer
+    # in place instead of remounting the map; only clicks come back, so panning does not rerun.
+    returned = streamlit_folium.st_folium(maps.base_map(), feature_group_to_add=regions, key="map", height=520,
+                                          use_container_width=True, returned_objects=["last_active_drawing"])
     clicked = ((returned or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
     if clicked in REGION_CODES and clicked != selected:
         # The selection lives in session state: restyling remounts the map and resets what it returns.

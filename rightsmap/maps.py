@@ -151,8 +151,8 @@ def format_value(value: float | None, *, percent: bool = False, translate: Trans
     return translate.number(value, decimals=0 if float(value).is_integer() else 1)
 
 
-class Legend(MacroElement):
-    """The class legend: a bottom-right Leaflet control in plain HTML (no d3, no colormap)."""
+class MapStyle(MacroElement):
+    """What the base map carries for the layers that come and go: legend CSS, white ground, plain credits."""
 
     _template = Template(
         """
@@ -167,6 +167,29 @@ class Legend(MacroElement):
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MapStyle"
+        self.background = BACKGROUND_COLOR
+        self.outline = OUTLINE_COLOR
+
+
+class Legend(MacroElement):
+    """The class legend: a bottom-right Leaflet control in plain HTML (no d3, no colormap).
+
+    It belongs to the regions layer, not to the map: it appears when the layer is
+    added and goes when the layer is removed, so streamlit-folium can swap the
+    layer (feature_group_to_add) without remounting the map.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: "bottomright"});
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div", "rightsmap-legend");
@@ -174,8 +197,11 @@ class Legend(MacroElement):
             L.DomEvent.disableClickPropagation(div);
             return div;
         };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
+        (function (layer, legend) {
+            layer.on("add", function () { legend.addTo(layer._map); });
+            layer.on("remove", function () { legend.remove(); });
+            if (layer._map) { legend.addTo(layer._map); }
+        })({{ this._parent.get_name() }}, {{ this.get_name() }});
         {% endmacro %}
         """
     )
@@ -183,8 +209,6 @@ class Legend(MacroElement):
     def __init__(self, title: str, classes: list[ValueClass]):
         super().__init__()
         self._name = "Legend"
-        self.background = BACKGROUND_COLOR
-        self.outline = OUTLINE_COLOR
         rows = []
         for c in classes:
             dash = "border-style: dashed; " if c.key == "nodata" else ""
@@ -233,7 +257,19 @@ def region_features(
     return polygons + points
 
 
-def choropleth(
+def base_map() -> folium.Map:
+    """The map without data: no tiles, local Leaflet only, fitted to the country. The same on every rerun."""
+    m = folium.Map(**_MAP_OPTIONS)
+    # Only Leaflet, from this machine; folium's defaults (jQuery, Bootstrap,
+    # awesome-markers) come from CDNs, and one failed script blanks the map.
+    m.default_js = [("leaflet", assets.LEAFLET_JS_URL)]
+    m.default_css = [("leaflet_css", assets.LEAFLET_CSS_URL)]
+    m.fit_bounds(KG_BOUNDS, padding=(8, 8))
+    MapStyle().add_to(m)
+    return m
+
+
+def region_layer(
     frame: gpd.GeoDataFrame,
     *,
     metric_label: str,
@@ -241,8 +277,8 @@ def choropleth(
     selected: str | None = None,
     percent: bool = False,
     translate: Translator = ENGLISH,
-) -> folium.Map:
-    """The regions coloured by value class; a click reports the feature's properties.code.
+) -> folium.FeatureGroup:
+    """The regions coloured by value class, with their tooltips and legend; a click reports properties.code.
 
     Percent values are on a 0-100 scale; value_format defaults to format_value.
     """
@@ -268,12 +304,7 @@ def choropleth(
         weight = 4 if feature["properties"]["code"] == selected else 3
         return {"color": SELECTED_COLOR, "weight": weight}
 
-    m = folium.Map(**_MAP_OPTIONS)
-    # Only Leaflet, from this machine; folium's defaults (jQuery, Bootstrap,
-    # awesome-markers) come from CDNs, and one failed script blanks the map.
-    m.default_js = [("leaflet", assets.LEAFLET_JS_URL)]
-    m.default_css = [("leaflet_css", assets.LEAFLET_CSS_URL)]
-
+    layer = folium.FeatureGroup(name="regions", control=False)
     data = {"type": "FeatureCollection", "features": region_features(frame, classes, fmt, selected)}
     folium.GeoJson(
         data,
@@ -288,9 +319,15 @@ def choropleth(
             sticky=True,
         ),
         attribution=html.escape(translate(ATTRIBUTION)),
-    ).add_to(m)
-    m.fit_bounds(KG_BOUNDS, padding=(8, 8))
-    Legend(metric_label, classes).add_to(m)
+    ).add_to(layer)
+    Legend(metric_label, classes).add_to(layer)
+    return layer
+
+
+def choropleth(frame: gpd.GeoDataFrame, **options) -> folium.Map:
+    """The whole map in one piece: base_map() with region_layer(frame, **options) on it."""
+    m = base_map()
+    region_layer(frame, **options).add_to(m)
     return m
 
 

@@ -197,6 +197,7 @@ def test_region_names_on_the_map_follow_the_language(app, monkeypatch):
     drawn = {}
 
     def capture(figure, **kwargs):
+        kwargs["feature_group_to_add"].add_to(figure)  # as streamlit-folium puts the layer on the map
         drawn["html"] = figure.get_root().render()
         return {}
 

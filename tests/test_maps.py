@@ -39,7 +39,7 @@ def rendered(frame):
 
 
 def _layer(m: folium.Map) -> folium.GeoJson:
-    layers = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
+    layers = [c for c in _walk(m) if isinstance(c, folium.GeoJson)]
     assert len(layers) == 1
     return layers[0]
 
@@ -261,7 +261,7 @@ def test_all_missing_values_still_render():
 
 def test_legend_lists_every_class_with_title(frame, rendered):
     m, page = rendered
-    legend = next(c for c in m._children.values() if isinstance(c, maps.Legend))
+    legend = next(c for c in _walk(m) if isinstance(c, maps.Legend))
     assert '<div class="rightsmap-legend-title">Cases &lt;police&gt;</div>' in legend.html
     assert "No data</div>" in legend.html and "</span>0</div>" in legend.html
     for c in maps.classify(frame["value"].dropna()):
@@ -322,3 +322,20 @@ def test_missing_leaflet_package_says_what_to_do(monkeypatch):
     monkeypatch.setattr(assets.importlib.resources, "files", missing)
     with pytest.raises(RuntimeError, match=r"pip install -r requirements\.txt"):
         assets.ensure_leaflet()
+
+
+def test_the_base_map_is_the_same_whatever_the_data():
+    # streamlit-folium remounts the map when its script changes; only the region layer may vary.
+    def script(m):
+        html = m.get_root().render()
+        return re.sub(r"[0-9a-f]{32}", "ID", html)
+
+    assert script(maps.base_map()) == script(maps.base_map())
+    layer = maps.region_layer(_frame({"KG-C": 5.0}), metric_label="Cases")
+    assert any(isinstance(c, maps.Legend) for c in _walk(layer))
+    assert any(isinstance(c, folium.GeoJson) for c in _walk(layer))
+
+
+def test_the_legend_follows_its_layer_onto_the_map(rendered):
+    _, html = rendered
+    assert 'layer.on("add"' in html and 'layer.on("remove"' in html
