@@ -13,12 +13,15 @@ from rightsmap.sample import SAMPLE_CALIBRATION
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 _KEYS = {"regions": "f_regions", "from": "f_from", "to": "f_to", "types": "f_types", "perpetrators": "f_perpetrators"}
-LANG_KEY = "f_lang"
+LANG_KEY = "f_lang"  # the switcher widget
+# The chosen language, kept apart from the widget: Streamlit drops a widget's state
+# after any run that did not draw it, and the language must never fall back silently.
+CHOSEN_LANG = "lang"
 
 
 def translator() -> i18n.Translator:
     """The translator for the language chosen in this session."""
-    return i18n.translator(st.session_state.get(LANG_KEY, i18n.DEFAULT_LANGUAGE))
+    return i18n.translator(st.session_state.get(CHOSEN_LANG, i18n.DEFAULT_LANGUAGE))
 
 
 def region_name(code: str) -> str:
@@ -27,11 +30,16 @@ def region_name(code: str) -> str:
 
 def init_language() -> i18n.Translator:
     """Choose the session's language before anything is drawn: the link, the browser's locale, else Russian."""
-    if LANG_KEY not in st.session_state:
+    if CHOSEN_LANG not in st.session_state:
         lang, notices = _initial_language(st.query_params.get("lang"))
-        st.session_state[LANG_KEY] = lang
+        st.session_state[CHOSEN_LANG] = lang
         st.session_state["lang_notices"] = notices
     return translator()
+
+
+def _language_changed() -> None:
+    # A callback runs before the script, so the page titles are already in the new language.
+    st.session_state[CHOSEN_LANG] = st.session_state[LANG_KEY]
 
 
 def _initial_language(raw: str | None) -> tuple[str, list[Notice]]:
@@ -77,18 +85,21 @@ def sidebar_filters() -> Filters:
         st.session_state["url_notices"] = st.session_state.pop("lang_notices", []) + notices
         st.session_state["filters_initialised"] = True
     elif not _widget_state_intact():
-        # Streamlit drops a widget's state after a run that did not draw it (a page run on its own, see ensure_entry_script_ran); restore
-        # the widgets from the last filters rather than from their defaults.
+        # Streamlit drops a widget's state after a run that did not draw it (a page run
+        # on its own, see ensure_entry_script_ran): restore the widgets from the last
+        # filters rather than from their defaults.
         _widgets_from(st.session_state.get("filters", Filters()))
-    init_language()  # after a run that did not draw the switcher, its state comes back from the link
+    init_language()
 
     span = Filters()
     all_months = [add_months(span.month_from, n) for n in range(months_between(span.month_from, span.month_to))]
     with st.sidebar:
         _ = translator()
+        # The switcher's default is the chosen language, and its state is never set from code: a
+        # redrawn switcher then starts from the choice, never from the first option (Russian).
         st.radio(_("Language"), list(i18n.LANGUAGES), key=LANG_KEY, format_func=i18n.LANGUAGES.get,
+                 index=list(i18n.LANGUAGES).index(_.lang), on_change=_language_changed,
                  horizontal=True)
-        _ = translator()  # the choice may have just changed
         st.header(_("Filters"))
         regions = st.multiselect(_("Regions"), REGION_CODES, key=_KEYS["regions"], format_func=_.region,
                                  placeholder=_("All regions"))
@@ -127,7 +138,7 @@ def sidebar_filters() -> Filters:
 
 def _mirror_in_url(filters: Filters) -> None:
     # The language always stays in the link, so a copied link opens in the same language.
-    wanted = {**filters.to_query_params(), "lang": st.session_state[LANG_KEY]}
+    wanted = {**filters.to_query_params(), "lang": st.session_state[CHOSEN_LANG]}
     for key in (*URL_KEYS, "lang"):
         if key in wanted:
             if st.query_params.get(key) != wanted[key]:
