@@ -24,10 +24,6 @@ def translator() -> i18n.Translator:
     return i18n.translator(st.session_state.get(CHOSEN_LANG, i18n.DEFAULT_LANGUAGE))
 
 
-def region_name(code: str) -> str:
-    return translator().region(code)
-
-
 def init_language() -> i18n.Translator:
     """Choose the session's language before anything is drawn: the link, the browser's locale, else Russian."""
     if CHOSEN_LANG not in st.session_state:
