@@ -9,7 +9,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from rightsmap import cli_data, cli_export, config, db, i18n, metrics, sample, schema
+from rightsmap import (
+    cli_data,
+    cli_export,
+    cli_keys,
+    cli_users,
+    config,
+    crypto,
+    db,
+    i18n,
+    metrics,
+    sample,
+    schema,
+)
 from rightsmap.filters import Filters, parse_month
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
@@ -66,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     # Other command groups add their parsers here; each sets its own handler(args, out) -> exit code.
     cli_data.add_commands(commands)
     cli_export.add_commands(commands)
+    cli_users.add_commands(commands)
+    cli_keys.add_commands(commands)
     return parser
 
 
@@ -169,9 +183,7 @@ def _migrate(args: argparse.Namespace, out: TextIO) -> int:
     target = config.db_path(args.db)
     if not target.is_file():
         raise UsageError(N_("no database at {path}").format(path=target))
-    import duckdb
-
-    with duckdb.connect(str(target)) as conn:
+    with crypto.open_file(target, read_only=False) as conn:
         version = schema.migrate(conn)
     print(_say(N_("{path} is at schema version {version}").format(path=target, version=version)), file=out)
     return 0

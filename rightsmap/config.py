@@ -50,3 +50,64 @@ def db_path(override: str | os.PathLike | None = None) -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return DEFAULT_DB
+
+
+# Staff accounts: how long a staff login lasts without activity, and where the accounts are kept.
+DEFAULT_SESSION_MINUTES = 30
+
+
+def _minutes_setting(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= 24 * 60:
+        return int(value)
+    SETTING_PROBLEMS.append(f"{name}={value[:20]!r} is not a number of minutes from 1 to 1440; using {default}")
+    return default
+
+
+SESSION_MINUTES = _minutes_setting("RIGHTSMAP_SESSION_MINUTES", DEFAULT_SESSION_MINUTES)
+
+
+def users_path() -> Path:
+    """The staff accounts file: $RIGHTSMAP_USERS, else data/users.json (data/ is not in git)."""
+    env = os.environ.get("RIGHTSMAP_USERS")
+    if env:
+        return Path(env).expanduser().resolve()
+    return ROOT / "data" / "users.json"
+
+
+# Encryption at rest (rightsmap/crypto.py). The key is read each time a database is opened, never at import.
+def encryption_key() -> str | None:
+    """The database key: the contents of $RIGHTSMAP_DB_KEY_FILE, else $RIGHTSMAP_DB_KEY, else None (no encryption).
+
+    Raises ValueError, whose message never contains the key, when the key file is missing, unreadable or empty.
+    """
+    key_file = os.environ.get("RIGHTSMAP_DB_KEY_FILE", "").strip()
+    if key_file:
+        return key_from_file(key_file, "RIGHTSMAP_DB_KEY_FILE")
+    return os.environ.get("RIGHTSMAP_DB_KEY", "").strip() or None
+
+
+def key_from_file(path: str | os.PathLike, setting: str) -> str:
+    """The key in a file (surrounding whitespace removed); warns when other users can read the file."""
+    import warnings
+
+    from rightsmap.vocab import N_
+
+    key_path = Path(path).expanduser()
+    try:
+        mode = key_path.stat().st_mode
+        text = key_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(N_("{setting}: no key file at {path}").format(setting=setting, path=key_path)) from None
+    except (OSError, UnicodeError):
+        raise ValueError(N_("{setting}: cannot read the key file {path}").format(setting=setting, path=key_path)) from None
+    if mode & 0o077:
+        problem = N_("other users of this machine have access to the key file {path}; restrict it with chmod 600").format(path=key_path)
+        if problem not in SETTING_PROBLEMS:
+            SETTING_PROBLEMS.append(problem)
+        warnings.warn(problem, stacklevel=3)
+    if not text.strip():
+        raise ValueError(N_("{setting}: the key file {path} is empty").format(setting=setting, path=key_path))
+    return text.strip()

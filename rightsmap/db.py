@@ -20,6 +20,7 @@ class DatabaseError(Exception):
 
 
 NOT_OURS = N_("{path} is not a rightsmap database: {problem}")
+CANNOT_OPEN = N_("Cannot open {path}: {problem}")
 
 
 # Observers, for the performance tests and bench/: each is called with the
@@ -60,10 +61,14 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
         raise DatabaseError(N_(
             "No database at {path}. Build the sample with `python -m rightsmap build-sample` "
             "or point RIGHTSMAP_DB at an existing file.").format(path=db_file))
+    # Imported here: crypto builds on this module's DatabaseError.
+    from rightsmap import crypto
+
     try:
-        conn = duckdb.connect(str(db_file), read_only=read_only)
+        # Encrypted when a key is configured (RIGHTSMAP_DB_KEY_FILE), a plain file otherwise.
+        conn = crypto.open_file(db_file, read_only=read_only)
     except duckdb.IOException as exc:
-        raise DatabaseError(N_("Cannot open {path}: {problem}").format(path=db_file, problem=_first_line(exc))) from None
+        raise DatabaseError(CANNOT_OPEN.format(path=db_file, problem=_first_line(exc))) from None
     except duckdb.Error as exc:
         raise DatabaseError(NOT_OURS.format(path=db_file, problem=_first_line(exc))) from None
     try:

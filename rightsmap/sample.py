@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rightsmap import config, schema
+from rightsmap import config, crypto, db, schema
 from rightsmap.vocab import N_, REGION_CODES, REGIONS
 
 SEED = 42
@@ -250,6 +250,10 @@ def _reach(rng: random.Random) -> list[tuple]:
 def build(path: Path | str | None = None, *, seed: int = SEED) -> Path:
     """Build the sample database at path, atomically: a crash leaves no half-written file."""
     target = config.db_path(path)
+    key = crypto.configured_key()
+    if key is None and crypto.is_encrypted(target):
+        # Replacing an encrypted database with a plain file is a step nobody should take by accident.
+        raise db.DatabaseError(crypto.NO_KEY.format(path=target))
     target.parent.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     cases = _with_types(rng, _police_cases(rng) + _other_cases(rng))
@@ -260,7 +264,8 @@ def build(path: Path | str | None = None, *, seed: int = SEED) -> Path:
     os.close(fd)
     os.unlink(tmp_name)  # DuckDB wants to create the file itself
     try:
-        with duckdb.connect(tmp_name) as conn:
+        # Encrypted when a key is configured.
+        with crypto.open_with(tmp_name, key, read_only=False) as conn:
             schema.migrate(conn)
             _write(conn, cases, raids, reach, seed)
             conn.execute("CHECKPOINT")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from rightsmap import config, schema
+from rightsmap import config, crypto, schema
 from rightsmap.vocab import N_, REGIONS
 
 COPY_PREFIX = ".rightsmap-write-"
@@ -74,10 +74,46 @@ def _fsync(path: Path) -> None:
 
 
 @contextlib.contextmanager
+def replacement(target: Path) -> Iterator[Path]:
+    """Under the lock, a free path next to target; what the block writes there replaces target if it succeeds.
+
+    The path does not exist when the block starts. On any error, or a kill,
+    target stays as it was; the copy is removed (or, after a kill, by the next writer).
+    """
+    with exclusive(target):
+        for stray in stray_copies(target):
+            _remove(stray)
+        fd, copy = tempfile.mkstemp(prefix=f"{COPY_PREFIX}{target.name}.", dir=target.parent)
+        os.close(fd)
+        os.unlink(copy)  # DuckDB wants to create a new file itself
+        try:
+            before = target.stat().st_mtime_ns if target.exists() else 0
+            yield Path(copy)
+            swap_in(Path(copy), target, before)
+        finally:
+            _remove(copy)
+
+
+def swap_in(copy: Path, target: Path, before_ns: int) -> None:
+    """Make a finished, closed copy the live file in one os.replace, moving the modification time past before_ns."""
+    _fsync(copy)
+    # The app keys its connection on the modification time: make sure it moves.
+    if os.stat(copy).st_mtime_ns <= before_ns:
+        os.utime(copy, ns=(before_ns + 1, before_ns + 1))
+    os.replace(copy, target)
+    _fsync(target.parent)
+    # The copy was checkpointed and closed, so a WAL beside target belongs to the file just replaced
+    # (it may hold that file's plaintext) and must not be replayed onto the new one.
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(f"{target}.wal")
+
+
+@contextlib.contextmanager
 def writable(path: Path | str | None = None, *, create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to a migrated copy of the database, swapped in when the block succeeds.
 
-    The block runs inside one transaction. Raise to abandon every change.
+    The block runs inside one transaction. Raise to abandon every change. With a
+    database key configured, the copy is opened (or created) encrypted.
     """
     target = config.db_path(path)
     if not create and not target.is_file():
@@ -85,39 +121,23 @@ def writable(path: Path | str | None = None, *, create: bool = False) -> Iterato
                          .format(path=target))
     if create and target.exists():
         raise StoreError(N_("{path} already exists").format(path=target))
-    with exclusive(target):
-        for stray in stray_copies(target):
-            _remove(stray)
-        fd, copy = tempfile.mkstemp(prefix=f"{COPY_PREFIX}{target.name}.", dir=target.parent)
-        os.close(fd)
+    with replacement(target) as copy:
+        if not create:
+            shutil.copyfile(target, copy)
+            shutil.copymode(target, copy)
+        conn = crypto.open_file(copy, read_only=False)
         try:
-            if create:
-                os.unlink(copy)  # DuckDB wants to create a new file itself
-            else:
-                shutil.copyfile(target, copy)
-                shutil.copymode(target, copy)
-            before = target.stat().st_mtime_ns if target.exists() else 0
-            conn = duckdb.connect(copy)
+            schema.migrate(conn)
+            conn.execute("BEGIN TRANSACTION")
             try:
-                schema.migrate(conn)
-                conn.execute("BEGIN TRANSACTION")
-                try:
-                    yield conn
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-                conn.execute("CHECKPOINT")
-            finally:
-                conn.close()
-            _fsync(Path(copy))
-            # The app keys its connection on the modification time: make sure it moves.
-            if os.stat(copy).st_mtime_ns <= before:
-                os.utime(copy, ns=(before + 1, before + 1))
-            os.replace(copy, target)
-            _fsync(target.parent)
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("CHECKPOINT")
         finally:
-            _remove(copy)
+            conn.close()
 
 
 def create_empty(path: Path | str | None = None) -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from rightsmap import config, store
+from rightsmap import config, crypto, store
 from rightsmap.importing import aggregate, readers, validate
 from rightsmap.importing.columns import KINDS, NOT_STORED
 from rightsmap.vocab import N_
@@ -157,5 +157,5 @@ def check_target(path: Path | str | None, prepared: Prepared) -> list[str]:
     target = config.db_path(path)
     if not target.is_file():
         return [NO_DATABASE.format(path=target)]
-    with duckdb.connect(str(target), read_only=True) as conn:
+    with crypto.open_file(target, read_only=True) as conn:
         return target_problems(conn, prepared)

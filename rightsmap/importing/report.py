@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from rightsmap import config, store
+from rightsmap import config, crypto, store
 from rightsmap.importing import aggregate
 from rightsmap.importing.pipeline import Prepared
 from rightsmap.vocab import N_
@@ -68,7 +68,7 @@ def list_batches(path: Path | str | None = None) -> pd.DataFrame:
     target = config.db_path(path)
     if not target.is_file():
         raise store.StoreError(N_("no database at {path}").format(path=target))
-    with duckdb.connect(str(target), read_only=True) as conn:
+    with crypto.open_file(target, read_only=True) as conn:
         return batches(conn)
 
 
