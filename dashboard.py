@@ -1,33 +1,56 @@
-"""rightsmap: the entry script. Page config, navigation, shared sidebar filters, sample banner."""
+"""rightsmap: the entry script. Page config, the two views' navigation, sidebar filters, view marker, banner."""
 
 from pathlib import Path
 
 import streamlit as st
 
-from rightsmap import cache, db, ui
+from rightsmap import cache, db, public_ui, staff, ui
 from rightsmap.vocab import N_
 
 HERE = Path(__file__).resolve().parent
 
-PAGES = (  # file, title, icon, URL path
-    ("overview.py", N_("Overview"), ":material/dashboard:", "overview"),
+PUBLIC_PAGES = (  # file, title, icon, URL path
+    ("public.py", N_("Overview"), ":material/public:", "public"),
+    ("about.py", N_("About the data"), ":material/info:", "about"),
+)
+STAFF_PAGES = (
+    ("overview.py", N_("Exact counts"), ":material/dashboard:", "overview"),
     ("map.py", N_("Map"), ":material/map:", "map"),
     ("timelines.py", N_("Timelines"), ":material/timeline:", "timelines"),
     ("reach.py", N_("Service reach"), ":material/volunteer_activism:", "reach"),
     ("present.py", N_("Present"), ":material/slideshow:", "present"),
-    ("about.py", N_("About the data"), ":material/info:", "about"),
     ("data.py", N_("Import data"), ":material/upload_file:", "data"),
 )
 
+
+def _page(file: str, title: str, icon: str, path: str) -> st.Page:
+    return st.Page(HERE / "pages" / file, title=_(title), icon=icon, url_path=path, default=(path == "public"))
+
+
+def _locked(title: str, path: str) -> st.Page:
+    """A staff page's address while nobody is logged in: it shows the login, then the page itself."""
+    return st.Page(staff.login_page, title=_(title), icon=":material/lock:", url_path=path)
+
+
 st.set_page_config(page_title="rightsmap", page_icon="🗺️", layout="wide")
 _ = ui.init_language()
-navigation = st.navigation([
-    st.Page(HERE / "pages" / file, title=_(title), icon=icon, url_path=path, default=(path == "overview"))
-    for file, title, icon, path in PAGES
-])
+user = staff.current_user()
+public = [_page(*page) for page in PUBLIC_PAGES]
+if user is None:
+    staff_pages = [_locked(title, path) for _file, title, _icon, path in STAFF_PAGES]
+else:
+    staff_pages = [_page(*page) for page in STAFF_PAGES]
+navigation = st.navigation({_("Public view"): public, _("Staff view (login)"): staff_pages})
+on_staff_page = navigation.url_path in {path for *_rest, path in STAFF_PAGES}
 
 try:
-    st.session_state["filters"] = ui.sidebar_filters()
+    if user is not None and on_staff_page:
+        st.session_state["filters"] = ui.sidebar_filters()
+    else:
+        public_ui.sidebar_filters()
+    if user is not None:
+        staff.logout_button()
+    public_ui.view_marker(user if on_staff_page else None)
     ui.sample_banner()
     if cache.data_span() == (None, None):
         st.info(_("No data yet: this database is empty. Staff can add data on the Import data page."),

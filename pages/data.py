@@ -4,7 +4,10 @@ import streamlit as st
 
 from rightsmap import cache, ui
 from rightsmap.importing import staff
+from rightsmap.staff import require as require_staff
 from rightsmap.vocab import N_
+
+require_staff()  # exact counts: staff only, whatever the address
 
 COLUMNS = {
     "row": N_("Row"), "column": N_("Column"), "reason": N_("Reason"), "region": N_("Code"),

@@ -6,7 +6,10 @@ import streamlit as st
 import streamlit_folium
 
 from rightsmap import cache, charts, downloads, geo, maps, metrics, ui
+from rightsmap.staff import require as require_staff
 from rightsmap.vocab import REGION_CODES, VIOLATION_TYPES
+
+require_staff()  # exact counts: staff only, whatever the address
 
 filters = ui.current_filters()
 _ = ui.translator()

@@ -3,7 +3,10 @@
 import streamlit as st
 
 from rightsmap import cache, charts, downloads, metrics, ui
+from rightsmap.staff import require as require_staff
 from rightsmap.vocab import N_
+
+require_staff()  # exact counts: staff only, whatever the address
 
 HEADLINES = (
     ("cases", "cases", N_("Documented cases")),

@@ -3,6 +3,9 @@
 import streamlit as st
 
 from rightsmap import cache, downloads, presenting, ui
+from rightsmap.staff import require as require_staff
+
+require_staff()  # exact counts: staff only, whatever the address
 
 filters = ui.current_filters()
 _ = ui.translator()

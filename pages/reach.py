@@ -4,6 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from rightsmap import cache, charts, downloads, ui
+from rightsmap.staff import require as require_staff
+
+require_staff()  # exact counts: staff only, whatever the address
 
 filters = ui.current_filters()
 _ = ui.translator()

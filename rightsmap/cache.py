@@ -163,6 +163,26 @@ def export_data(filters: Filters, *, metric: str = "cases", violation_type: str 
     return _export_data(db_key(), filters, metric, violation_type, view)
 
 
+# Resources, not data: computed once per database file and k, shared by every
+# session, and never copied (nothing changes them).
+@st.cache_resource(max_entries=2, show_spinner="Protecting small counts for the public view…")
+def _protected(key: DbKey, k: int) -> tuple[pd.DataFrame, dict]:
+    from rightsmap import disclosure, public
+
+    table = disclosure.protected_table(_connection(*key), k)
+    return table, public.index(table)
+
+
+def protected_table() -> pd.DataFrame:
+    """The public view's one protected table (rightsmap.disclosure): quarter x region x category."""
+    return _protected(db_key(), config.MIN_COUNT)[0]
+
+
+def public_cells() -> dict:
+    """The protected table as a lookup for rightsmap.public's figures."""
+    return _protected(db_key(), config.MIN_COUNT)[1]
+
+
 # A resource, not data: the spec is returned without a copy (Streamlit copies the
 # top level before it changes anything), and its datasets are already Arrow bytes,
 # so a warm rerun neither unpickles nor re-encodes them.

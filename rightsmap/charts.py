@@ -158,6 +158,30 @@ def breakdown(*, counts: Mapping[str, int], labels: Mapping[str, str], title: st
     )
 
 
+def public_series(frame: pd.DataFrame, *, value_title: str, domain: Domain | None = None,
+                  translate: Translator = ENGLISH) -> alt.LayerChart:
+    """Public figures per quarter: a bar where the figure is exact, a pale bar up to its published part
+    where it is "≥ N", and the label ("<5", "≥ N", "hidden") written where a figure is withheld.
+
+    frame: period, value (the exact value or the bound; NaN when there is none), shown (the text),
+    status (rightsmap.public's EXACT, AT_LEAST, LESS_THAN, HIDDEN, NO_DATA) and exact.
+    """
+    exact_label, partial_label = translate("exact"), translate("partly hidden")
+    data = frame.assign(kind=[exact_label if e else partial_label for e in frame["exact"]],
+                        bar=frame["value"].where(frame["status"].isin(["exact", "at_least"])))
+    data["label_y"] = data["bar"].fillna(0)
+    tooltip = [_period_tooltip("quarter", translate), alt.Tooltip("shown:N", title=value_title)]
+    base = alt.Chart(data).encode(x=_x("quarter", domain, translate), tooltip=tooltip)
+    bars = base.mark_bar(size=14).encode(
+        y=_y("bar:Q", value_title),
+        color=alt.Color("kind:N", legend=_legend(None), scale=alt.Scale(domain=[exact_label, partial_label],
+                                                                        range=[PALETTE[0], "#B3CDE3"])),
+    )
+    labels = base.transform_filter(~alt.datum.exact).mark_text(
+        angle=270, align="left", dx=4, fontSize=11, color="#333").encode(y="label_y:Q", text="shown:N")
+    return alt.layer(bars, labels)
+
+
 def vega_locale(translate: Translator) -> dict:
     """Vega's number and time locale for the language: 1 234,5 and month names in Russian and Kyrgyz."""
     symbols = translate.locale.number_symbols.get("latn", translate.locale.number_symbols)
@@ -184,6 +208,7 @@ BUILDERS = {
     "planned_vs_reached": planned_vs_reached,
     "coverage_line": coverage_line,
     "breakdown": breakdown,
+    "public_series": public_series,
 }
 
 

@@ -13,6 +13,7 @@ from rightsmap import (
     cli_data,
     cli_export,
     cli_keys,
+    cli_public,
     cli_users,
     config,
     crypto,
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_arguments(summary)
     summary.add_argument("--batch", metavar="FILE",
                          help="read one JSON object of these filters per line ('-' for stdin); print one result per line")
+    cli_public.add_public_arguments(summary)
 
     build.set_defaults(handler=_build_sample)
     migrate.set_defaults(handler=_migrate)
@@ -80,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_export.add_commands(commands)
     cli_users.add_commands(commands)
     cli_keys.add_commands(commands)
+    cli_public.add_commands(commands)
     return parser
 
 
@@ -129,6 +132,19 @@ def filters_from(options: dict[str, Any]) -> Filters:
 
 
 def _summary(args: argparse.Namespace, out: TextIO) -> int:
+    if args.public:
+        if args.batch is not None:
+            raise UsageError(N_("--batch does not work with --public yet"))
+        try:
+            filters = cli_public.public_filters_from_args(args)
+        except cli_public.PublicUsageError as exc:
+            raise UsageError(str(exc)) from None
+        conn = db.connect(args.db)
+        try:
+            print(json.dumps(cli_public.public_summary(conn, filters), ensure_ascii=False), file=out)
+        finally:
+            conn.close()
+        return 0
     conn = db.connect(args.db)
     try:
         if args.batch is None:

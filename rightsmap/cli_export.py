@@ -8,8 +8,9 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from rightsmap import db, i18n
+from rightsmap import cli_public, db, i18n
 from rightsmap.exports import data as export_data
+from rightsmap.exports import public_files
 from rightsmap.exports.chartset import CHARTS
 from rightsmap.exports.render import KINDS, export, story_deck
 from rightsmap.exports.tables import TABLES
@@ -35,7 +36,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     export_cmd.add_argument("--chart", choices=list(CHARTS), default="timeline", help="for chart.png and chart.svg")
     export_cmd.add_argument("--table", choices=["all", *TABLES], default="all", help="for data.csv")
     export_cmd.add_argument("--story", metavar="FILE", help="for deck.pptx: one slide per view of this story file")
-    export_cmd.add_argument("--public", action="store_true", help="the public view, with small counts suppressed")
+    cli_public.add_public_arguments(export_cmd)
     export_cmd.add_argument("--lang", choices=list(i18n.LANGUAGES), default=i18n.DEFAULT_LANGUAGE)
     export_cmd.set_defaults(handler=_export)
 
@@ -43,7 +44,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def _export(args: argparse.Namespace, out: TextIO) -> int:
     from rightsmap import cli
 
-    view = export_data.PUBLIC if args.public else export_data.FULL
+    if args.public:
+        return _export_public(args, out)
+    view = export_data.FULL
     try:
         export_data.check_view(view)  # before anything is read or written
         export_data.check_metric(args.metric, args.violation_type)
@@ -70,6 +73,32 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
         conn.close()
     _write(target, content)
     print(f"Wrote {args.kind} ({len(content):,} bytes) to {target}", file=out)
+    return 0
+
+
+def _export_public(args: argparse.Namespace, out: TextIO) -> int:
+    """The public view's exports: only what it publishes (map and figures), from the protected table."""
+    if args.kind not in public_files.KINDS:
+        raise ExportError(f"the public view exports {', '.join(public_files.KINDS)}; {args.kind} shows exact counts "
+                          "and is for the staff view")
+    if args.story:
+        raise ExportError("--story is for the staff view's deck.pptx")
+    try:
+        filters = cli_public.public_filters_from_args(args)
+    except cli_public.PublicUsageError as exc:
+        raise ExportError(str(exc)) from None
+    target = Path(args.out).expanduser()
+    if not target.parent.is_dir():
+        raise ExportError(f"--out: no folder {target.parent}")
+    conn = db.connect(args.db)
+    try:
+        cells, k = cli_public.protected_cells(conn)
+        sample = export_data.source(conn).sample
+    finally:
+        conn.close()
+    content = public_files.export(args.kind, public_files.gather(cells, k, filters, sample=sample), args.lang)
+    _write(target, content)
+    print(f"Wrote the public {args.kind} ({len(content):,} bytes) to {target}", file=out)
     return 0
 
 

@@ -42,6 +42,21 @@ if FIRST_MONTH > LAST_MONTH:
     FIRST_MONTH, LAST_MONTH = DEFAULT_FIRST_MONTH, DEFAULT_LAST_MONTH
 
 
+def _count_setting(name: str, default: int, lowest: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if value.isdigit() and int(value) >= lowest:
+        return int(value)
+    SETTING_PROBLEMS.append(f"{name}={value[:20]!r} is not a whole number of at least {lowest}; using {default}")
+    return default
+
+
+# The public view hides every count from 1 to MIN_COUNT - 1 (and enough others that
+# none of them can be worked out). 5 is a common floor for counts about people.
+MIN_COUNT = _count_setting("RIGHTSMAP_MIN_COUNT", 5, 2)
+
+
 def db_path(override: str | os.PathLike | None = None) -> Path:
     """The database file: an explicit path, else $RIGHTSMAP_DB, else data/rightsmap.duckdb."""
     if override:

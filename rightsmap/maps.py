@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import folium
@@ -27,6 +27,12 @@ PALETTE = ("#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
 NO_DATA_COLOR = "#bdbdbd"
 NO_DATA_DASH = "4 3"
 OUTLINE_COLOR = "#4d4d4d"
+# The public view's withheld values: "<5" is light grey with a dotted outline, "hidden"
+# dark grey; both differ from "no data" (mid grey, dashed) by colour and pattern.
+SMALL_COLOR = "#e0e0e0"
+SMALL_DASH = "1 3"
+HIDDEN_COLOR = "#737373"
+AT_LEAST_DASH = "6 2"
 SELECTED_COLOR = "#000000"
 BACKGROUND_COLOR = "#ffffff"
 ATTRIBUTION = N_("Boundaries: Natural Earth (public domain)")
@@ -211,7 +217,8 @@ class Legend(MacroElement):
         self._name = "Legend"
         rows = []
         for c in classes:
-            dash = "border-style: dashed; " if c.key == "nodata" else ""
+            dash = {"nodata": "border-style: dashed; ", "small": "border-style: dotted; ",
+                    "at_least": "border-style: dashed; "}.get(c.key, "")
             rows.append(
                 f'<div><span class="rightsmap-legend-swatch" style="{dash}background: {c.color}">'
                 f"</span>{html.escape(c.label)}</div>"
@@ -220,8 +227,10 @@ class Legend(MacroElement):
         self.html = title_html + "".join(rows)
 
 
-def _feature(row, geometry: dict, feature_id: str, value_format, classes) -> dict:
+def _feature(row, geometry: dict, feature_id: str, value_format, classes, withheld) -> dict:
     value = None if math.isnan(row.value) else float(row.value)
+    status, label = withheld.get(row.code, (None, None))
+    class_key = status if status in ("small", "hidden") else class_for(row.value, classes).key
     return {
         "type": "Feature",
         "id": feature_id,
@@ -229,8 +238,9 @@ def _feature(row, geometry: dict, feature_id: str, value_format, classes) -> dic
             "code": row.code,
             "name": row.name,
             "value": value,
-            "value_label": value_format(row.value),
-            "class_key": class_for(row.value, classes).key,
+            "value_label": label if label is not None else value_format(row.value),
+            "class_key": class_key,
+            "at_least": status == "at_least",
         },
         "geometry": geometry,
     }
@@ -241,18 +251,20 @@ def region_features(
     classes: list[ValueClass],
     value_format: Callable[[float], str],
     selected: str | None = None,
+    withheld: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[dict]:
     """GeoJSON features: polygons (the selected one last, its outline on top), then city points."""
     polygons, points = [], []
+    withheld = withheld or {}
     for row in frame.itertuples(index=False):
         if row.geometry is not None:
             geometry = mapping(row.geometry)
-            polygons.append(_feature(row, geometry, row.code, value_format, classes))
+            polygons.append(_feature(row, geometry, row.code, value_format, classes, withheld))
         # Osh City has no polygon, and Bishkek's is a few pixels wide at national zoom:
         # both cities get a circle at their label point, so each is visible and clickable.
         if row.kind == "city":
             point = {"type": "Point", "coordinates": [row.label_lon, row.label_lat]}
-            points.append(_feature(row, point, f"{row.code}/point", value_format, classes))
+            points.append(_feature(row, point, f"{row.code}/point", value_format, classes, withheld))
     polygons.sort(key=lambda f: f["properties"]["code"] == selected)
     return polygons + points
 
@@ -277,13 +289,25 @@ def region_layer(
     selected: str | None = None,
     percent: bool = False,
     translate: Translator = ENGLISH,
+    withheld: Mapping[str, tuple[str, str]] | None = None,
+    small_label: str | None = None,
 ) -> folium.FeatureGroup:
     """The regions coloured by value class, with their tooltips and legend; a click reports properties.code.
 
-    Percent values are on a 0-100 scale; value_format defaults to format_value.
+    Percent values are on a 0-100 scale; value_format defaults to format_value. In the public view,
+    withheld maps a region code to (status, label): "small" and "hidden" get their own classes, and
+    "at_least" is coloured by its lower bound (the value) with a dashed outline; label is the tooltip text.
     """
     fmt = value_format or (lambda v: format_value(v, percent=percent, translate=translate))
+    withheld = dict(withheld or {})
     classes = classify(frame["value"].dropna(), percent=percent, translate=translate)
+    statuses = {status for status, _label in withheld.values()}
+    if "small" in statuses:
+        classes.append(ValueClass("small", small_label or translate("small count, hidden"), SMALL_COLOR, None, None))
+    if "hidden" in statuses:
+        classes.append(ValueClass("hidden", translate("hidden"), HIDDEN_COLOR, None, None))
+    if "at_least" in statuses:
+        classes.append(ValueClass("at_least", translate("≥: at least, part hidden"), BACKGROUND_COLOR, None, None))
     colors = {c.key: c for c in classes}
 
     def style(feature: dict) -> dict:
@@ -298,6 +322,10 @@ def region_layer(
         }
         if props["class_key"] == "nodata":
             result["dashArray"] = NO_DATA_DASH
+        elif props["class_key"] == "small":
+            result["dashArray"] = SMALL_DASH
+        elif props.get("at_least"):
+            result["dashArray"] = AT_LEAST_DASH
         return result
 
     def highlight(feature: dict) -> dict:
@@ -305,7 +333,7 @@ def region_layer(
         return {"color": SELECTED_COLOR, "weight": weight}
 
     layer = folium.FeatureGroup(name="regions", control=False)
-    data = {"type": "FeatureCollection", "features": region_features(frame, classes, fmt, selected)}
+    data = {"type": "FeatureCollection", "features": region_features(frame, classes, fmt, selected, withheld)}
     folium.GeoJson(
         data,
         name="regions",

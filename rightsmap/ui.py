@@ -48,6 +48,15 @@ def _initial_language(raw: str | None) -> tuple[str, list[Notice]]:
     return fallback, [Notice(N_("Ignored lang={value} in the link: use ru, ky or en."), (("value", str(raw)[:20]),))]
 
 
+def language_switcher() -> None:
+    """The language radio, drawn in the sidebar by both views."""
+    _ = translator()
+    # The switcher's default is the chosen language, and its state is never set from code: a
+    # redrawn switcher then starts from the choice, never from the first option (Russian).
+    st.radio(_("Language"), list(i18n.LANGUAGES), key=LANG_KEY, format_func=i18n.LANGUAGES.get,
+             index=list(i18n.LANGUAGES).index(_.lang), on_change=_language_changed, horizontal=True)
+
+
 def _widgets_from(filters: Filters) -> None:
     """Set the sidebar widgets' state from filters (empty selection means all)."""
     default = Filters()
@@ -91,11 +100,7 @@ def sidebar_filters() -> Filters:
     all_months = [add_months(span.month_from, n) for n in range(months_between(span.month_from, span.month_to))]
     with st.sidebar:
         _ = translator()
-        # The switcher's default is the chosen language, and its state is never set from code: a
-        # redrawn switcher then starts from the choice, never from the first option (Russian).
-        st.radio(_("Language"), list(i18n.LANGUAGES), key=LANG_KEY, format_func=i18n.LANGUAGES.get,
-                 index=list(i18n.LANGUAGES).index(_.lang), on_change=_language_changed,
-                 horizontal=True)
+        language_switcher()
         st.header(_("Filters"))
         regions = st.multiselect(_("Regions"), REGION_CODES, key=_KEYS["regions"], format_func=_.region,
                                  placeholder=_("All regions"))
@@ -259,7 +264,7 @@ COLUMN_LABELS = {
     "cases": N_("Cases"), "raid_events": N_("Raids"), "people_detained_in_raids": N_("People detained in raids"),
     "detentions": N_("Documented detentions"), "detention_days": N_("Days in detention"),
     "planned": N_("Planned"), "reached": N_("Reached"), "coverage_pct": N_("Coverage, % of plan"),
-    "code": N_("Code"), "value": N_("Value"),
+    "code": N_("Code"), "value": N_("Value"), "name": N_("Name"), "shown": N_("Figure"), "group": N_("Group"),
 }
 
 

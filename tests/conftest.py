@@ -8,13 +8,29 @@ from pathlib import Path
 
 import pytest
 
-from rightsmap import cli, db, sample
+from rightsmap import auth, cli, db, sample
 
 
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The calibrated sample, built once; tests must not write to it."""
     return sample.build(tmp_path_factory.mktemp("db") / "rightsmap.duckdb")
+
+
+@pytest.fixture(scope="session")
+def staff_users(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An accounts file with one staff account (tests/app_support.py's STAFF_NAME)."""
+    from app_support import STAFF_NAME, STAFF_PASSWORD
+
+    path = tmp_path_factory.mktemp("users") / "users.json"
+    auth.add_user(STAFF_NAME, STAFF_PASSWORD, path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _staff_accounts(staff_users: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Never the real data/users.json; a test that needs other accounts sets its own.
+    monkeypatch.setenv("RIGHTSMAP_USERS", str(staff_users))
 
 
 @pytest.fixture()

@@ -5,6 +5,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import streamlit_folium
+from app_support import open_dashboard
 from streamlit.testing.v1 import AppTest
 
 from rightsmap import config, sample
@@ -19,13 +20,7 @@ def app(sample_db, monkeypatch):
     monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
 
     def open_app(page: str = "pages/overview.py", **query: str) -> AppTest:
-        at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=60)
-        at.query_params.update({"lang": "en", **query})
-        at.run()
-        if page != "pages/overview.py":
-            at.switch_page(page).run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        return open_dashboard(page, query={"lang": "en", **query})
 
     return open_app
 

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
@@ -28,7 +29,7 @@ from rightsmap.i18n import translator
 GENERATED = dt.date(2026, 11, 28)
 FILTERS = Filters(regions=("KG-GB", "KG-GO"), month_from=parse_month("2016-01"), month_to=parse_month("2017-12"))
 STAMP_EN = ("Filters: Bishkek, Osh City · 2016-01 to 2017-12 · all violation types · all perpetrators",
-            "View: full data (no disclosure control yet)", "Data: sample data (synthetic, illustrative)",
+            "View: staff view, exact counts", "Data: sample data (synthetic, illustrative)",
             "Generated 2026-11-28")  # fmt: skip
 
 
@@ -190,8 +191,8 @@ def test_the_tables_add_up_to_the_headline_figures(data):
     assert raids["raid_events"].sum() == data.summary["raids"]
 
 
-def test_the_public_view_is_refused_until_it_exists(conn):
-    with pytest.raises(export_data.ViewUnavailable, match=r"not available yet \(issue 4\)"):
+def test_exact_exports_refuse_the_public_view(conn):
+    with pytest.raises(export_data.ViewUnavailable, match="for the staff view"):
         export_data.gather(conn, FILTERS, view="public")
 
 
@@ -223,11 +224,38 @@ def test_the_command_line_writes_every_kind(run_export):
         assert check(out.read_bytes()), kind
 
 
-def test_the_command_line_refuses_the_public_view(run_export, capsys):
-    code, out = run_export("map.png", *FLAGS, "--public")
+PUBLIC_FLAGS = ["--public", "--region", "KG-N", "--from", "2016-Q1", "--to", "2017-Q4", "--lang", "en"]
+
+
+def test_the_command_line_exports_the_public_view_from_the_protected_table(run_export, capsys):
+    code, out = run_export("data.csv", *PUBLIC_FLAGS)
+    assert code == 0
+    stamp, rows = public_csv(out.read_bytes())
+    assert "View: public (disclosure control applied)" in stamp
+    assert any(line.startswith("Counts from 1 to 4 are shown as <5") for line in stamp)
+    for shown in rows["shown"]:
+        digits = "".join(ch for ch in shown if ch.isdigit())
+        assert shown.startswith(("<", "≥")) or shown in ("hidden", "no data") or shown.endswith("%") \
+            or int(digits) == 0 or int(digits) >= 5, shown
+    assert set(rows["status"]) - {"exact"}, "Naryn over two years has hidden or small figures"
+    code, out = run_export("map.png", *PUBLIC_FLAGS)
+    assert code == 0 and out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_command_line_refuses_exact_exports_in_the_public_view(run_export, capsys):
+    code, out = run_export("brief.pdf", *PUBLIC_FLAGS)
     assert code == 2
-    assert "the public view is not available yet (issue 4)" in capsys.readouterr().err
+    assert "is for the staff view" in capsys.readouterr().err
     assert not out.exists()
+    code, out = run_export("data.csv", "--public", "--from", "2016-01")
+    assert code == 2 and "takes a quarter such as 2017-Q2" in capsys.readouterr().err
+
+
+def public_csv(content: bytes) -> tuple[list[str], pd.DataFrame]:
+    text = content.decode("utf-8-sig")
+    stamp = [line[2:] for line in text.splitlines() if line.startswith("# ")]
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("# "))
+    return stamp, pd.read_csv(io.StringIO(body), dtype=str)
 
 
 def test_the_command_line_reports_bad_input_in_one_line(run_export, tmp_path, capsys):

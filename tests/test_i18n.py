@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from app_support import STAFF_NAME, open_dashboard
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
@@ -13,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from rightsmap import config, i18n, metrics
 from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
-PAGES = ["pages/overview.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/about.py",
+PAGES = ["pages/overview.py", "pages/public.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/about.py",
          "pages/present.py", "pages/data.py"]
 KEYWORDS = {"_": None, "N_": None, "translate": None}
 
@@ -79,7 +80,8 @@ def test_language_from_the_browser_locale(locale, lang):
 # Words that may appear in Latin letters on a Russian or Kyrgyz page: codes and proper names.
 ALLOWED = ({c.lower() for c in (*REGION_CODES, *VIOLATION_TYPES, *PERPETRATORS, *metrics.METRICS)}
            | {"kg", "natural", "earth", "geojson", "places", "npm", "isc", "english", "lang", "ru", "ky", "en",
-              "leaflet", "pct", "csv", "utf", "windows", "xlsx", "json", "pptx", "pdf", "png", "svg"})
+              "leaflet", "pct", "csv", "utf", "windows", "xlsx", "json", "pptx", "pdf", "png", "svg"}
+           | {STAFF_NAME})  # the logged-in user's name, shown in the staff marker
 
 
 def visible_text(at: AppTest) -> list[str]:
@@ -151,13 +153,7 @@ def app(sample_db, monkeypatch):
     monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
 
     def open_app(page: str, lang: str) -> AppTest:
-        at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=60)
-        at.query_params["lang"] = lang
-        at.run()
-        if page != PAGES[0]:
-            at.switch_page(page).run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        return open_dashboard(page, query={"lang": lang})
 
     return open_app
 

@@ -1,10 +1,11 @@
 """The app with imported data: an empty database, an import while the app runs, and the staff page."""
 
 import pytest
+from app_support import open_dashboard
 from import_helpers import CASES_HEADER, run_import, write
 from streamlit.testing.v1 import AppTest
 
-from rightsmap import config, store
+from rightsmap import store
 
 PAGES = ["pages/overview.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/about.py",
          "pages/data.py"]
@@ -21,13 +22,7 @@ def real_db(tmp_path, monkeypatch):
 
 
 def open_app(page: str = "pages/overview.py") -> AppTest:
-    at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params["lang"] = "en"
-    at.run()
-    if page != "pages/overview.py":
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_dashboard(page, query={"lang": "en"})
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -161,7 +161,7 @@ def test_one_feature_per_region_with_points_for_cities(rendered):
     kinds = {}
     for f in features:
         kinds.setdefault(f["properties"]["code"], []).append(f["geometry"]["type"])
-        assert set(f["properties"]) == {"code", "name", "value", "value_label", "class_key"}
+        assert set(f["properties"]) == {"code", "name", "value", "value_label", "class_key", "at_least"}
     assert kinds["KG-GO"] == ["Point"]
     assert sorted(kinds["KG-GB"]) == ["Point", "Polygon"]
     assert all(kinds[c] == ["Polygon"] for c in vocab.REGION_CODES if c not in ("KG-GO", "KG-GB"))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from app_support import open_dashboard
 from streamlit.testing.v1 import AppTest
 
-from rightsmap import config, story
+from rightsmap import story
 from rightsmap.exports.chartset import CHARTS
 from rightsmap.exports.tables import TABLES
 from rightsmap.filters import Filters, parse_month
@@ -16,12 +17,7 @@ def present(sample_db, monkeypatch):
     monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
 
     def open_present(**query: str) -> AppTest:
-        at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=60)
-        at.query_params.update({"lang": "en", **query})
-        at.run()
-        at.switch_page("pages/present.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        return open_dashboard("pages/present.py", query={"lang": "en", **query})
 
     return open_present
 

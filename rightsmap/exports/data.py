@@ -1,8 +1,8 @@
 """The numbers behind every export, read once through metrics.* for one set of filters and one view.
 
-This is the one place exports get their numbers. When the public view (issue 4)
-exists, `gather` is where it points at the protected table; until then asking
-for it fails loudly rather than exporting unprotected numbers.
+This is the one place the staff view's exports get their numbers: exact counts.
+The public view's exports read only the protected table (rightsmap.exports.public_files);
+asking this module for the public view fails loudly rather than exporting exact numbers.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from rightsmap.vocab import N_, REGION_CODES, VIOLATION_TYPES
 
 FULL = "full"
 PUBLIC = "public"
-# What each view is called on every export. Named honestly: nothing is suppressed yet.
-VIEWS: dict[str, str] = {FULL: N_("full data (no disclosure control yet)")}
-PUBLIC_UNAVAILABLE = "the public view is not available yet (issue 4)"
+# What each view is called on every export. These exports are the staff view's: exact counts.
+VIEWS: dict[str, str] = {FULL: N_("staff view, exact counts")}
+PUBLIC_UNAVAILABLE = ("the public view's files are its map and figures (rightsmap.exports.public_files); "
+                      "briefs, decks and charts of exact counts are for the staff view")
 
 
 class ViewUnavailable(ValueError):

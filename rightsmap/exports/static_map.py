@@ -49,21 +49,39 @@ def classes_for(data: ExportData, _: Translator) -> list[maps.ValueClass]:
 def draw(ax: Axes, data: ExportData, _: Translator, *, legend: bool = True, font_size: float = 9) -> None:
     """Draw the choropleth, its region labels with values, its legend and the boundary attribution on ax."""
     percent = metrics.METRICS[data.metric].percent
-    frame = geo.join(geo.load_boundaries(), data.region_values)
     classes = classes_for(data, _)
+    values = dict(zip(data.region_values["code"], data.region_values["value"], strict=True))
+    draw_regions(ax, data.region_values, classes,
+                 chosen={code: maps.class_for(v, classes) for code, v in values.items()},
+                 texts={code: maps.format_value(v, percent=percent, translate=_) for code, v in values.items()},
+                 title=metric_label(data, _), translate=_, legend=legend, font_size=font_size)
+
+
+_LINE_STYLES = {"nodata": "--", "small": ":"}
+
+
+def draw_regions(ax: Axes, values, classes: list[maps.ValueClass], *, chosen: dict[str, maps.ValueClass],
+                 texts: dict[str, str], title: str, translate: Translator, legend: bool = True,
+                 font_size: float = 9, dashed: frozenset[str] = frozenset()) -> None:
+    """The map of any per-region values: each region's class (chosen) and label text (texts)."""
+    _ = translate
+    frame = geo.join(geo.load_boundaries(), values)
     polygons = frame[frame.geometry.notna()]
-    chosen = [maps.class_for(v, classes) for v in polygons["value"]]
-    polygons.plot(ax=ax, color=[c.color for c in chosen], edgecolor=maps.OUTLINE_COLOR, linewidth=0.8)
-    nodata = polygons[[c.key == "nodata" for c in chosen]]
-    if not nodata.empty:
-        nodata.boundary.plot(ax=ax, color=maps.OUTLINE_COLOR, linewidth=1.2, linestyle=DASH)
+    polygon_classes = [chosen[code] for code in polygons["code"]]
+    polygons.plot(ax=ax, color=[c.color for c in polygon_classes], edgecolor=maps.OUTLINE_COLOR, linewidth=0.8)
+    for key, style in _LINE_STYLES.items():
+        outlined = polygons[[c.key == key for c in polygon_classes]]
+        if not outlined.empty:
+            outlined.boundary.plot(ax=ax, color=maps.OUTLINE_COLOR, linewidth=1.2, linestyle=style)
+    partial = polygons[polygons["code"].isin(dashed)]
+    if not partial.empty:
+        partial.boundary.plot(ax=ax, color=maps.OUTLINE_COLOR, linewidth=1.2, linestyle=(0, (6, 2)))
     for row in frame.itertuples(index=False):
-        value_text = maps.format_value(row.value, percent=percent, translate=_)
-        label = f"{_.region(row.code)}\n{value_text}"
+        label = f"{_.region(row.code)}\n{texts[row.code]}"
         if row.kind == "city":
-            cls = maps.class_for(row.value, classes)
+            cls = chosen[row.code]
             ax.scatter([row.label_lon], [row.label_lat], s=90, color=cls.color, edgecolors=maps.OUTLINE_COLOR,
-                       linewidths=1.2, linestyle="--" if cls.key == "nodata" else "-", zorder=3)
+                       linewidths=1.2, linestyle=_LINE_STYLES.get(cls.key, "-"), zorder=3)
             ax.annotate(label, (row.label_lon, row.label_lat), xytext=_CITY_OFFSETS[row.code],
                         textcoords="offset points", ha="left" if _CITY_OFFSETS[row.code][0] > 0 else "right",
                         fontsize=font_size, fontweight="bold", zorder=4,
@@ -78,10 +96,11 @@ def draw(ax: Axes, data: ExportData, _: Translator, *, legend: bool = True, font
     ax.set_axis_off()
     if legend:
         handles = [Patch(facecolor=c.color, edgecolor=maps.OUTLINE_COLOR,
-                         linestyle="--" if c.key == "nodata" else "-", label=c.label) for c in classes]
+                         linestyle=_LINE_STYLES.get(c.key, "--" if c.key == "at_least" else "-"), label=c.label)
+                   for c in classes]
         handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
                               markeredgecolor=maps.OUTLINE_COLOR, label=_("city (circle)")))
-        ax.legend(handles=handles, title=metric_label(data, _), loc="lower right", fontsize=font_size,
+        ax.legend(handles=handles, title=title, loc="lower right", fontsize=font_size,
                   title_fontsize=font_size, frameon=True, framealpha=1)
     ax.text(1.0, -0.01, _(maps.ATTRIBUTION), transform=ax.transAxes, ha="right", va="top",
             fontsize=font_size * 0.8, color="#333333")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -132,6 +133,17 @@ def combined(data: ExportData, lang: str) -> pd.DataFrame:
     return frame[["table", *[c for c in frame.columns if c != "table"]]]
 
 
+_FORMULA_START = re.compile(r"^(?:[=@\t\r]|[+-](?![0-9.,]))")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text a spreadsheet shows as text: a cell that would start a formula (=, @, or + or - not before a
+    number) gets a leading apostrophe. Event titles come from imports, so they must never run."""
+    if isinstance(value, str) and _FORMULA_START.match(value):
+        return "'" + value
+    return value
+
+
 def to_csv(frame: pd.DataFrame, stamp: Stamp, *, title: str = "") -> bytes:
     """UTF-8 with a BOM: the stamp on the first lines, each starting with '# ', then the table."""
     out = io.StringIO()
@@ -139,7 +151,7 @@ def to_csv(frame: pd.DataFrame, stamp: Stamp, *, title: str = "") -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     for line in [title, *stamp.lines()] if title else stamp.lines():
         writer.writerow([STAMP_PREFIX + line])
-    frame.to_csv(out, index=False, lineterminator="\r\n")
+    frame.map(spreadsheet_safe).to_csv(out, index=False, lineterminator="\r\n")
     return out.getvalue().encode("utf-8")
 
 

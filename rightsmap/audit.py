@@ -1,0 +1,159 @@
+"""The audit: by linear programming, how tightly can anybody pin down each hidden cell?
+
+For each hidden cell, minimise and maximise its value subject to everything
+published: the shown cells, the totals' equations, the links between violation
+types and cases, and that no count is negative. The "<k" label is not used as a
+bound: it is the published fact about a small cell, and the range must be at
+least k wide without it. A protected table passes when every range is at least
+k wide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import threading
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import pandas as pd
+
+from rightsmap import disclosure
+from rightsmap.disclosure import SHOWN, Layout
+
+
+def ranges(lay: Layout, values: np.ndarray, hidden: np.ndarray, only: np.ndarray | None = None,
+           settle_at: float | None = None) -> dict[int, tuple[float, float]]:
+    """The tightest (low, high) an attacker can derive for hidden cells (all of them, or `only`).
+
+    With settle_at, values holds the hidden cells' true values too: a cell whose
+    maximum is at least settle_at above its true value gets (true value, maximum),
+    a range already that wide, without solving for its minimum.
+    """
+    variables = np.flatnonzero(hidden)
+    if not variables.size:
+        return {}
+    known = np.where(hidden, 0.0, values)
+    solver = _solver(variables.size, [(*_system(lay.equalities, hidden, known), True),
+                                      (*_system(lay.inequalities, hidden, known), False)])
+    position = {int(cell): i for i, cell in enumerate(variables)}
+    out: dict[int, tuple[float, float]] = {}
+    for cell in (variables if only is None else only):
+        column = position[int(cell)]
+        high = _optimum(solver, column, highspy.ObjSense.kMaximize)
+        if settle_at is not None and high - values[cell] >= settle_at:
+            out[int(cell)] = (float(values[cell]), high)
+            continue
+        out[int(cell)] = (_optimum(solver, column, highspy.ObjSense.kMinimize), high)
+    return out
+
+
+def narrow_cells(lay: Layout, values: np.ndarray, hidden: np.ndarray, k: int,
+                 only: np.ndarray | None = None) -> list[int]:
+    """The hidden cells whose derivable range is narrower than k, knowing their true values.
+
+    The true values are one feasible point, so a maximum at least k above the
+    true value settles a cell with one linear program instead of two.
+    """
+    found = ranges(lay, values, hidden, only, settle_at=k)
+    return [cell for cell, (low, high) in found.items() if high - low < k]
+
+
+def _system(matrix: np.ndarray, hidden: np.ndarray, known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows over the hidden cells, with the published cells moved to the right-hand side."""
+    a = matrix[:, hidden]
+    keep = np.any(a != 0, axis=1)
+    return a[keep], -(matrix[keep] @ known)
+
+
+_quiet = threading.Lock()
+_banner_shown = False
+
+
+def _new_highs() -> highspy.Highs:
+    """A silent HiGHS instance (the first one in a process prints a banner on stdout, which would mix
+    into the command line's output, so that one is made with stdout pointed elsewhere)."""
+    global _banner_shown
+    with _quiet:
+        if not _banner_shown:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            try:
+                with open(os.devnull, "w") as null:
+                    os.dup2(null.fileno(), 1)
+                    highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+            _banner_shown = True
+    solver = highspy.Highs()
+    solver.silent()
+    return solver
+
+
+def _solver(n: int, systems: list[tuple[np.ndarray, np.ndarray, bool]]) -> highspy.Highs:
+    """One model over the hidden cells (all >= 0), reused with a new objective per cell: HiGHS warm-starts
+    each solve from the last basis, several times faster than a fresh linprog per bound."""
+    solver = _new_highs()
+    infinity = highspy.kHighsInf
+    solver.addVars(n, np.zeros(n), np.full(n, infinity))
+    for matrix, rhs, equal in systems:
+        for row, bound in zip(matrix, rhs, strict=True):
+            columns = np.flatnonzero(row).astype(np.int32)
+            solver.addRow(bound if equal else -infinity, bound, columns.size, columns, row[columns])
+    return solver
+
+
+def _optimum(solver: highspy.Highs, column: int, sense) -> float:
+    n = solver.getNumCol()
+    cost = np.zeros(n)
+    cost[column] = 1.0
+    solver.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+    solver.changeObjectiveSense(sense)
+    solver.run()
+    status = solver.getModelStatus()
+    if status == highspy.HighsModelStatus.kOptimal:
+        return float(solver.getInfo().objective_function_value)
+    if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        # Unbounded: the published figures put no limit on the cell in this direction.
+        return np.inf if sense == highspy.ObjSense.kMaximize else -np.inf
+    raise RuntimeError(f"the audit's linear program ended with {solver.modelStatusToString(status)}")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A hidden cell and the range anybody can derive for it."""
+
+    quarter: dt.date
+    measure: str
+    region: str
+    category: str
+    low: float
+    high: float
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+
+def audit(protected: pd.DataFrame, k: int) -> list[Finding]:
+    """Every hidden cell of a protected table with its derivable range (published values only)."""
+    lay = disclosure.layout()
+    at = lay.index()
+    findings: list[Finding] = []
+    for quarter, rows in protected.groupby("quarter", sort=True):
+        values = np.zeros(len(lay.keys))
+        hidden = np.zeros(len(lay.keys), dtype=bool)
+        for measure, region, category, value, status in zip(rows["measure"], rows["region"], rows["category"],
+                                                            rows["value"], rows["status"], strict=True):
+            cell = at[(measure, region, category)]
+            if status == SHOWN:
+                values[cell] = float(value)
+            else:
+                hidden[cell] = True
+        for cell, (low, high) in ranges(lay, values, hidden).items():
+            measure, region, category = lay.keys[cell]
+            findings.append(Finding(pd.Timestamp(quarter).date(), measure, region, category, low, high))
+    return findings

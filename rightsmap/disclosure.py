@@ -1,0 +1,254 @@
+"""Disclosure control: the one protected table every public figure comes from.
+
+The exact counts per quarter, region, measure and category are laid out as a
+table with its totals ("all" regions, and "all" perpetrators for cases). Then:
+
+- primary suppression hides every count from 1 to k-1 (shown as "<k");
+- complementary suppression hides further cells until, for every hidden cell,
+  the tightest range an attacker can derive by linear programming from
+  everything published is at least k wide (rightsmap.audit proves it).
+
+Public figures are sums of published cells only, so anything the public view
+shows (a period total, a difference between two filter choices) is already
+implied by this table, and the audit over the table covers it.
+
+Quarters are independent: nothing published sums across quarters except sums
+of published cells, so each quarter is protected, and audited, on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+
+ALL = "all"
+SHOWN, SMALL, HIDDEN = "shown", "small", "hidden"  # cell status: published, primary, complementary
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One published measure: its categories, and whether they add up to an "all" total."""
+
+    key: str
+    label: str
+    categories: tuple[str, ...]
+    additive: bool = False  # the categories partition the measure, so an "all" column is published
+    within: str | None = None  # each category is a subset of this additive measure's "all" (types of cases)
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("cases", N_("Documented cases"), tuple(PERPETRATORS), additive=True),
+    Measure("cases_of_type", N_("Cases of one violation type"), tuple(VIOLATION_TYPES), within="cases"),
+    Measure("raid_events", N_("Raids"), ("raid_events",)),
+    Measure("people_detained_in_raids", N_("People detained in raids"), ("people_detained_in_raids",)),
+    Measure("detentions", N_("Documented detentions"), ("detentions",)),
+    Measure("reached", N_("People reached"), ("reached",)),
+    Measure("planned", N_("People planned"), ("planned",)),
+)
+MEASURE_BY_KEY = {m.key: m for m in MEASURES}
+REGIONS_AND_ALL = (*REGION_CODES, ALL)
+
+
+def categories_with_total(measure: Measure) -> tuple[str, ...]:
+    return (*measure.categories, ALL) if measure.additive else measure.categories
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The cells of one quarter, and the linear relations between them that anybody can know."""
+
+    keys: tuple[tuple[str, str, str], ...]  # (measure, region, category)
+    equalities: np.ndarray  # rows r: equalities[r] @ cells == 0
+    inequalities: np.ndarray  # rows r: inequalities[r] @ cells <= 0
+
+    def index(self) -> dict[tuple[str, str, str], int]:
+        return {key: i for i, key in enumerate(self.keys)}
+
+
+@cache
+def layout() -> Layout:
+    keys = tuple((m.key, r, c) for m in MEASURES for r in REGIONS_AND_ALL for c in categories_with_total(m))
+    at = {key: i for i, key in enumerate(keys)}
+    equalities: list[np.ndarray] = []
+    inequalities: list[np.ndarray] = []
+
+    def row(plus: list[tuple], minus: list[tuple]) -> np.ndarray:
+        vector = np.zeros(len(keys))
+        for key in plus:
+            vector[at[key]] += 1.0
+        for key in minus:
+            vector[at[key]] -= 1.0
+        return vector
+
+    for m in MEASURES:
+        for c in categories_with_total(m):  # the country's total is the sum of the regions
+            equalities.append(row([(m.key, ALL, c)], [(m.key, r, c) for r in REGION_CODES]))
+        if m.additive:  # a region's total is the sum of its categories
+            for r in REGIONS_AND_ALL:
+                equalities.append(row([(m.key, r, ALL)], [(m.key, r, c) for c in m.categories]))
+        if m.within is not None:  # each type is part of the cases; every case has at least one type
+            for r in REGIONS_AND_ALL:
+                total = (m.within, r, ALL)
+                for c in m.categories:
+                    inequalities.append(row([(m.key, r, c)], [total]))
+                inequalities.append(row([total], [(m.key, r, c) for c in m.categories]))
+    return Layout(keys, np.array(equalities), np.array(inequalities))
+
+
+def is_total(key: tuple[str, str, str]) -> int:
+    """How much a cell is a headline: 0 inner, 1 a region's total, 2 the country's, 3 the grand total.
+
+    Complementary suppression hides the lowest first, so national figures stay exact where they can.
+    """
+    national = key[1] == ALL
+    total = key[2] == ALL and MEASURE_BY_KEY[key[0]].additive
+    return 3 if national and total else 2 if national else int(total)
+
+
+def quarter_vectors(exact: pd.DataFrame) -> dict[dt.date, np.ndarray]:
+    """Exact inner cells (quarter, region, measure, category, value) -> each quarter's cells with totals."""
+    keys = layout().keys
+    at = layout().index()
+    out: dict[dt.date, np.ndarray] = {}
+    for quarter, rows in exact.groupby("quarter", sort=True):
+        vector = np.zeros(len(keys))
+        for measure, region, category, value in zip(rows["measure"], rows["region"], rows["category"],
+                                                    rows["value"], strict=True):
+            vector[at[(measure, region, category)]] = float(value)
+        for m in MEASURES:  # totals, in the order they depend on each other
+            for c in m.categories:
+                vector[at[(m.key, ALL, c)]] = sum(vector[at[(m.key, r, c)]] for r in REGION_CODES)
+            if m.additive:
+                for r in REGIONS_AND_ALL:
+                    vector[at[(m.key, r, ALL)]] = sum(vector[at[(m.key, r, c)]] for c in m.categories)
+        out[pd.Timestamp(quarter).date()] = vector
+    return out
+
+
+def primary(values: np.ndarray, k: int) -> np.ndarray:
+    """Counts from 1 to k-1."""
+    return (values >= 1) & (values <= k - 1)
+
+
+def protect_quarter(values: np.ndarray, k: int) -> np.ndarray:
+    """The status of every cell of one quarter: SHOWN, SMALL (primary) or HIDDEN (complementary)."""
+    from rightsmap.audit import narrow_cells
+
+    lay = layout()
+    small = primary(values, k)
+    hidden = small.copy()
+    _at_least_two_per_relation(values, hidden, lay, k)
+    check = np.flatnonzero(hidden)
+    while check.size:
+        failing = narrow_cells(lay, values, hidden, k, only=check)
+        if not failing:
+            break
+        before = hidden.copy()
+        for cell in failing:
+            hidden[_partner(cell, values, hidden, lay, k)] = True
+        _at_least_two_per_relation(values, hidden, lay, k)
+        # Hiding more only widens ranges: cells that passed stay passed.
+        check = np.union1d(np.array(failing), np.flatnonzero(hidden & ~before))
+    status = np.full(values.shape, SHOWN, dtype=object)
+    status[hidden] = HIDDEN
+    status[small] = SMALL
+    return status
+
+
+def _relations_of(cell: int, lay: Layout) -> list[np.ndarray]:
+    rows = [lay.equalities[r] for r in np.flatnonzero(lay.equalities[:, cell])]
+    rows += [lay.inequalities[r] for r in np.flatnonzero(lay.inequalities[:, cell])]
+    return rows
+
+
+def _rank(cell: int, values: np.ndarray, k: int, lay: Layout) -> tuple:
+    """Prefer hiding an inner cell over a total, and the smallest count that is enough on its own."""
+    value = values[cell]
+    enough = 0 if value >= k else (1 if value > 0 else 2)
+    return (is_total(lay.keys[cell]), enough, value if value >= k else -value, cell)  # cell: a stable tie-break
+
+
+def _partner(cell: int, values: np.ndarray, hidden: np.ndarray, lay: Layout, k: int) -> int:
+    """A published cell to hide with this one: the nearest through the relations, preferring inner
+    cells, and a grand total (the country's headline figure) only when nothing else is left."""
+    depth = {cell: 0}
+    frontier = [cell]
+    candidates: dict[int, int] = {}
+    while frontier:
+        next_frontier = []
+        for c in frontier:
+            for relation in _relations_of(c, lay):
+                for other in map(int, np.flatnonzero(relation)):
+                    if other in depth or other in candidates:
+                        continue
+                    if hidden[other]:
+                        depth[other] = depth[c] + 1
+                        next_frontier.append(other)
+                    else:
+                        candidates[other] = depth[c] + 1
+        frontier = next_frontier
+    inner = {c: d for c, d in candidates.items() if is_total(lay.keys[c]) < 3}
+    if not inner:  # keep the headline figure: first look anywhere else in the quarter
+        inner = {int(c): 99 for c in np.flatnonzero(~hidden) if is_total(lay.keys[int(c)]) < 3}
+    candidates = inner or candidates
+    if not candidates:
+        raise RuntimeError("every cell is hidden and a range is still narrow: the layout is inconsistent")
+    measure = lay.keys[cell][0]
+    # Inner cells first, then cells of the same measure (types stay among types), then the nearest.
+    return min(candidates, key=lambda c: (is_total(lay.keys[c]), lay.keys[c][0] != measure, candidates[c],
+                                          *_rank(c, values, k, lay)))
+
+
+def _at_least_two_per_relation(values: np.ndarray, hidden: np.ndarray, lay: Layout, k: int) -> None:
+    """Cheap first pass: a hidden cell alone in an equality is the difference of the others; give it company."""
+    changed = True
+    while changed:
+        changed = False
+        for relation in lay.equalities:
+            members = np.flatnonzero(relation)
+            if hidden[members].sum() == 1:
+                shown = [int(c) for c in members if not hidden[c]]
+                hidden[min(shown, key=lambda c: _rank(c, values, k, lay))] = True
+                changed = True
+
+
+def protect(exact: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The protected table: quarter, measure, region, category, value (NaN unless shown), status."""
+    if k < 2:
+        raise ValueError("the minimum count k must be at least 2")
+    keys = layout().keys
+    frames = []
+    for quarter, values in quarter_vectors(exact).items():
+        status = protect_quarter(values, k)
+        frames.append(pd.DataFrame({
+            "quarter": quarter,
+            "measure": [key[0] for key in keys],
+            "region": [key[1] for key in keys],
+            "category": [key[2] for key in keys],
+            # The true value of a hidden cell never leaves this function.
+            "value": np.where(status == SHOWN, values, np.nan),
+            "status": status,
+        }))
+    if not frames:
+        return pd.DataFrame(columns=["quarter", "measure", "region", "category", "value", "status"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def protected_table(conn, k: int) -> pd.DataFrame:
+    """The protected table of the whole database: every quarter that holds data."""
+    from rightsmap import db
+
+    span = db.run(conn, "data_span").iloc[0]
+    if pd.isna(span["first_month"]):
+        return protect(pd.DataFrame(columns=["quarter", "region", "measure", "category", "value"]), k)
+    first = pd.Timestamp(span["first_month"]).date()
+    last = pd.Timestamp(span["last_month"]).date()
+    exact = db.run(conn, "quarter_cells", month_from=dt.date(first.year, (first.month - 1) // 3 * 3 + 1, 1),
+                   month_to=last)
+    return protect(exact, k)

@@ -1,0 +1,144 @@
+"""The public view's exports: a stamped CSV of the figures as shown, and the map as PNG or SVG.
+
+Every number in them comes from the protected table through rightsmap.public,
+written as the screen writes it ("<5", "≥ 120", "hidden"), so a file passed
+around says no more than the public view does.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+from matplotlib.figure import Figure as MplFigure
+
+from rightsmap import maps, public
+from rightsmap.disclosure import ALL
+from rightsmap.exports import pngtext, static_map
+from rightsmap.exports.stamp import Stamp
+from rightsmap.exports.tables import BOM, STAMP_PREFIX, spreadsheet_safe
+from rightsmap.i18n import Translator, translator
+from rightsmap.public_filters import PublicFilters, quarter_text
+
+KINDS = {"map.png": "image/png", "map.svg": "image/svg+xml", "data.csv": "text/csv"}
+HEADLINES = ("cases", "raid_events", "people_detained_in_raids", public.COVERAGE)
+
+
+@dataclass(frozen=True)
+class PublicData:
+    """Everything a public export shows, for one set of public filters."""
+
+    filters: PublicFilters
+    k: int
+    sample: bool
+    headlines: dict[str, public.Figure]
+    by_region: dict[str, public.Figure]
+    series: dict[dt.date, public.Figure]
+
+
+def gather(cells: public.Cells, k: int, filters: PublicFilters, *, sample: bool) -> PublicData:
+    choice = filters.choice
+    headlines = {}
+    for key in HEADLINES:
+        c = public.CHOICE_BY_KEY[key]
+        headlines[key] = public.figure(cells, k, filters.quarters, c.measure, filters.region, c.category)
+    return PublicData(filters, k, sample, headlines,
+                      public.region_figures(cells, k, filters.quarters, choice),
+                      public.quarter_figures(cells, k, filters.quarters, choice, filters.region))
+
+
+def describe(filters: PublicFilters, _: Translator) -> str:
+    region = _("all regions") if filters.region == ALL else _.region(filters.region)
+    period = _("{first} to {last}", first=quarter_text(filters.quarter_from), last=quarter_text(filters.quarter_to))
+    return " · ".join((region, period, filters.choice.label(_)))
+
+
+def stamp(data: PublicData, lang: str, *, generated: dt.date | None = None) -> Stamp:
+    _ = translator(lang)
+    source = _("sample data (synthetic, illustrative)") if data.sample else _("imported data")
+    return Stamp(
+        filters=_("Filters: {filters}", filters=describe(data.filters, _)),
+        view=_("View: {view}", view=_("public (disclosure control applied)")),
+        source=_("Data: {source}", source=source),
+        generated=_("Generated {date}", date=(generated or dt.date.today()).isoformat()),
+        suppression=_("Counts from 1 to {below} are shown as <{k}, and further figures are hidden so that none of "
+                      "them can be worked out.", below=data.k - 1, k=data.k),
+    )
+
+
+def table(data: PublicData, lang: str) -> pd.DataFrame:
+    """One long table: the headline figures, each region, each quarter; the figure as shown and its status."""
+    _ = translator(lang)
+    choice = data.filters.choice
+    rows = []
+    for key, f in data.headlines.items():
+        c = public.CHOICE_BY_KEY[key]
+        rows.append(("headline", c.key, c.label(_), f.text(_, percent=c.percent), f.status))
+    for code, f in data.by_region.items():
+        rows.append(("region", code, _.region(code), f.text(_, percent=choice.percent), f.status))
+    for quarter, f in data.series.items():
+        rows.append(("quarter", quarter_text(quarter), quarter_text(quarter), f.text(_, percent=choice.percent),
+                     f.status))
+    return pd.DataFrame(rows, columns=["part", "code", "label", "shown", "status"])
+
+
+def csv_bytes(data: PublicData, lang: str, stamp_: Stamp) -> bytes:
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    for line in stamp_.lines():
+        buffer.write(STAMP_PREFIX + line + "\n")
+    for mark in public.mark_texts([*data.headlines.values(), *data.by_region.values(), *data.series.values()],
+                                  data.k, translator(lang)):
+        buffer.write(STAMP_PREFIX + mark + "\n")
+    table(data, lang).map(spreadsheet_safe).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL,
+                                                  lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def map_figure(data: PublicData, lang: str, stamp_: Stamp) -> MplFigure:
+    _ = translator(lang)
+    choice = data.filters.choice
+    values = public.map_values(data.by_region)
+    classes = maps.classify(values["value"].dropna(), percent=choice.percent, translate=_)
+    extra = {
+        public.LESS_THAN: maps.ValueClass("small", _("<{k}: small count, hidden", k=data.k), maps.SMALL_COLOR,
+                                          None, None),
+        public.HIDDEN: maps.ValueClass("hidden", _("hidden"), maps.HIDDEN_COLOR, None, None),
+    }
+    statuses = {f.status for f in data.by_region.values()}
+    classes += [cls for status, cls in extra.items() if status in statuses]
+    chosen = {code: extra[f.status] if f.status in extra else maps.class_for(
+        f.value if f.status in (public.EXACT, public.AT_LEAST) else float("nan"), classes)
+        for code, f in data.by_region.items()}
+    texts = {code: f.text(_, percent=choice.percent) for code, f in data.by_region.items()}
+    with static_map.drawing():
+        fig = MplFigure(figsize=(11, 7.6), dpi=100)
+        fig.text(0.02, 0.97, choice.label(_), fontsize=18, fontweight="bold", va="top")
+        fig.text(0.02, 0.925, describe(data.filters, _), fontsize=10, va="top")
+        ax = fig.add_axes((0.02, 0.14, 0.96, 0.76))
+        static_map.draw_regions(ax, values, classes, chosen=chosen, texts=texts, title=choice.label(_), translate=_,
+                                dashed=frozenset(c for c, f in data.by_region.items() if f.status == public.AT_LEAST))
+        notes = public.mark_texts(list(data.by_region.values()), data.k, _)
+        fig.text(0.02, 0.02, "\n".join([*stamp_.lines(), *notes]), fontsize=8, va="bottom", color="#222222")
+    return fig
+
+
+def export(kind: str, data: PublicData, lang: str, *, generated: dt.date | None = None) -> bytes:
+    """The bytes of one public export, stamped."""
+    stamp_ = stamp(data, lang, generated=generated)
+    if kind == "data.csv":
+        return csv_bytes(data, lang, stamp_)
+    if kind == "map.png":
+        return pngtext.with_text(static_map.render(map_figure(data, lang, stamp_), "png", dpi=150),
+                                 "Description", stamp_.text())
+    if kind == "map.svg":
+        return static_map.render(map_figure(data, lang, stamp_), "svg", metadata={"Description": stamp_.text()})
+    raise ValueError(f"the public view exports {', '.join(KINDS)}; not {kind!r}")
+
+
+def file_name(kind: str, filters: PublicFilters) -> str:
+    stem, ext = kind.split(".")
+    return f"rightsmap-public-{stem}-{quarter_text(filters.quarter_from)}_{quarter_text(filters.quarter_to)}.{ext}"

@@ -1,0 +1,208 @@
+"""The public view's figures, read only from the protected table (rightsmap.disclosure).
+
+A figure over a period and a choice of region and category is the sum of the
+published cells it covers: the country's own total where "all regions" is
+chosen, the measure's own total where "all perpetrators" is chosen. If a cell it
+needs is hidden, the figure says what can be said: "<5" for a single small
+cell, "≥ N" for the published part, "hidden" when nothing of it is published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from rightsmap.disclosure import ALL, MEASURE_BY_KEY, SHOWN, SMALL
+from rightsmap.i18n import Translator
+from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+
+EXACT, LESS_THAN, AT_LEAST, HIDDEN, NO_DATA = "exact", "less_than", "at_least", "hidden", "no_data"
+COVERAGE = "coverage_pct"
+
+Cells = Mapping[tuple[dt.date, str, str, str], tuple[float, str]]  # (quarter, measure, region, category)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """What the public view may say about a number: exact, below a bound, at least a bound, or nothing."""
+
+    status: str
+    value: float | None = None  # the exact value, or the bound
+
+    @property
+    def exact(self) -> bool:
+        return self.status == EXACT
+
+    def text(self, translate: Translator, *, percent: bool = False) -> str:
+        if self.status == NO_DATA:
+            return translate("no data")
+        if self.status == HIDDEN:
+            return translate("hidden")
+        number = translate.percent(self.value) if percent else translate.number(self.value)
+        if self.status == LESS_THAN:
+            return "<" + number
+        if self.status == AT_LEAST:
+            return "≥ " + number
+        return number
+
+
+MARKS = {
+    LESS_THAN: N_("<{k}: from 1 to {below}; hidden so that nobody can be recognised in a small count."),
+    AT_LEAST: N_("≥: at least this many. Part of the count is hidden so that small counts cannot be worked out."),
+    HIDDEN: N_("hidden: not shown, so that small counts cannot be worked out from the totals."),
+}
+
+
+def index(protected: pd.DataFrame) -> dict[tuple[dt.date, str, str, str], tuple[float, str]]:
+    """The protected table as a lookup: (quarter, measure, region, category) -> (value, status)."""
+    return {
+        (pd.Timestamp(q).date(), m, r, c): (v, s)
+        for q, m, r, c, v, s in zip(protected["quarter"], protected["measure"], protected["region"],
+                                    protected["category"], protected["value"], protected["status"], strict=True)
+    }
+
+
+def figure(cells: Cells, k: int, quarters: Sequence[dt.date], measure: str, region: str = ALL,
+           category: str = ALL) -> Figure:
+    """One public figure: the sum over the quarters of the published cell for region and category."""
+    if measure == COVERAGE:
+        return coverage(cells, k, quarters, region)
+    spec = MEASURE_BY_KEY[measure]
+    if category == ALL and not spec.additive:
+        if len(spec.categories) != 1:
+            raise ValueError(f"{measure} has no total over its categories; choose one of {spec.categories}")
+        category = spec.categories[0]
+    shown_sum, small, hidden = 0.0, 0, 0
+    for quarter in quarters:
+        value, status = cells.get((quarter, measure, region, category), (0.0, SHOWN))
+        if status == SHOWN:
+            shown_sum += value
+        elif status == SMALL:
+            small += 1
+        else:
+            hidden += 1
+    if not small and not hidden:
+        return Figure(EXACT, shown_sum)
+    if shown_sum > 0:
+        return Figure(AT_LEAST, shown_sum)
+    if not hidden:  # only small cells (and zeros): each is below k
+        return Figure(LESS_THAN, float(k * small))
+    return Figure(HIDDEN)
+
+
+def coverage(cells: Cells, k: int, quarters: Sequence[dt.date], region: str = ALL) -> Figure:
+    """Reached as a % of planned; hidden with its count, since with the plan it would give the count away."""
+    reached = figure(cells, k, quarters, "reached", region)
+    planned = figure(cells, k, quarters, "planned", region)
+    if not (reached.exact and planned.exact):
+        return Figure(HIDDEN)
+    if planned.value == 0:
+        return Figure(NO_DATA)
+    return Figure(EXACT, round(100.0 * reached.value / planned.value, 1))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the public view counts: a measure and one of its categories (ALL = every one)."""
+
+    measure: str
+    category: str = ALL
+
+    @property
+    def key(self) -> str:
+        return self.measure if self.category == ALL else f"{self.measure}:{self.category}"
+
+    @property
+    def percent(self) -> bool:
+        return self.measure == COVERAGE
+
+    def label(self, translate: Translator) -> str:
+        if self.measure == "cases" and self.category != ALL:
+            return translate("Cases by {perpetrator}", perpetrator=translate.perpetrator(self.category))
+        if self.measure == "cases_of_type":
+            return translate("Cases: {type}", type=translate.violation_type(self.category))
+        if self.measure == COVERAGE:
+            return translate("Coverage, % of plan")
+        return translate(MEASURE_BY_KEY[self.measure].label)
+
+
+CHOICES: tuple[Choice, ...] = (
+    Choice("cases"),
+    *(Choice("cases", p) for p in PERPETRATORS),
+    *(Choice("cases_of_type", t) for t in VIOLATION_TYPES),
+    Choice("raid_events"),
+    Choice("people_detained_in_raids"),
+    Choice("detentions"),
+    Choice("reached"),
+    Choice(COVERAGE),
+)
+CHOICE_BY_KEY = {c.key: c for c in CHOICES}
+
+
+def region_figures(cells: Cells, k: int, quarters: Sequence[dt.date], choice: Choice) -> dict[str, Figure]:
+    """The choice's figure for each of the nine regions."""
+    return {code: figure(cells, k, quarters, choice.measure, code, choice.category) for code in REGION_CODES}
+
+
+def quarter_figures(cells: Cells, k: int, quarters: Sequence[dt.date], choice: Choice,
+                    region: str = ALL) -> dict[dt.date, Figure]:
+    """The choice's figure for each quarter, for one region or the whole country."""
+    return {q: figure(cells, k, [q], choice.measure, region, choice.category) for q in quarters}
+
+
+def marks_used(figures: Sequence[Figure]) -> list[str]:
+    """The explanations the shown figures need, in a fixed order."""
+    used = {f.status for f in figures}
+    return [MARKS[s] for s in (LESS_THAN, AT_LEAST, HIDDEN) if s in used]
+
+
+def mark_texts(figures: Sequence[Figure], k: int, translate: Translator) -> list[str]:
+    return [translate(m, k=k, below=k - 1) for m in marks_used(figures)]
+
+
+def table(figures: Mapping[str, Figure], translate: Translator, *, percent: bool = False,
+          name: Callable[[str], str] = str) -> pd.DataFrame:
+    """Figures as a table of text, the way the screen and the CSV show them."""
+    return pd.DataFrame({
+        "code": list(figures),
+        "name": [name(code) for code in figures],
+        "shown": [f.text(translate, percent=percent) for f in figures.values()],
+        "status": [f.status for f in figures.values()],
+    })
+
+
+def map_values(figures: Mapping[str, Figure]) -> pd.DataFrame:
+    """code, value for the map: the exact value, or the published part of an "≥ N"; NaN when withheld."""
+    return pd.DataFrame({
+        "code": list(figures),
+        "value": [f.value if f.status in (EXACT, AT_LEAST) else float("nan") for f in figures.values()],
+    })
+
+
+def series_frame(figures: Mapping[dt.date, Figure], translate: Translator, *, percent: bool = False) -> pd.DataFrame:
+    """The quarterly figures as charts.public_series draws them."""
+    return pd.DataFrame({
+        "period": [pd.Timestamp(q) for q in figures],
+        "value": [f.value if f.value is not None else float("nan") for f in figures.values()],
+        "shown": [f.text(translate, percent=percent) for f in figures.values()],
+        "status": [f.status for f in figures.values()],
+        "exact": [f.exact for f in figures.values()],
+    })
+
+
+def breakdown(cells: Cells, k: int, quarters: Sequence[dt.date], region: str,
+              translate: Translator) -> tuple[pd.DataFrame, list[Figure]]:
+    """Cases by perpetrator, then by violation type, for one region or all: group, name, shown, status."""
+    rows, figures = [], []
+    for group, measure, codes, name in (
+        (translate("By perpetrator"), "cases", PERPETRATORS, translate.perpetrator),
+        (translate("By violation type"), "cases_of_type", VIOLATION_TYPES, translate.violation_type),
+    ):
+        for code in codes:
+            f = figure(cells, k, quarters, measure, region, code)
+            figures.append(f)
+            rows.append({"group": group, "name": name(code), "shown": f.text(translate), "status": f.status})
+    return pd.DataFrame(rows), figures

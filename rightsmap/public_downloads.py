@@ -1,0 +1,28 @@
+"""Download buttons for the public view: its figures as CSV and its map as PNG and SVG, all stamped."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rightsmap import cache, config, ui
+from rightsmap.exports import public_files
+from rightsmap.i18n import LANGUAGES
+from rightsmap.public_filters import PublicFilters
+
+
+def panel(filters: PublicFilters) -> None:
+    """An expander with the public exports; the files are made only when a button is clicked."""
+    _ = ui.translator()
+    with st.expander(_("Download the map and the figures"), icon=":material/download:"):
+        lang = st.segmented_control(_("Language of the files"), list(LANGUAGES), default=_.lang,
+                                    format_func=LANGUAGES.get, key="public-downloads-lang") or _.lang
+        data = public_files.gather(cache.public_cells(), config.MIN_COUNT, filters,
+                                   sample=cache.dataset_meta().get("dataset") == "sample")
+        st.caption(_("Every file is stamped:") + " " + public_files.stamp(data, lang).text())
+        for column, (label, kind) in zip(st.columns(3), (
+            (_("Map (PNG)"), "map.png"), (_("Map (SVG)"), "map.svg"), (_("Figures (CSV)"), "data.csv"),
+        ), strict=True):
+            column.download_button(label, data=lambda kind=kind: public_files.export(kind, data, lang),
+                                   file_name=public_files.file_name(kind, filters), mime=public_files.KINDS[kind],
+                                   key=f"public-download-{kind}", on_click="ignore", icon=":material/download:",
+                                   width="stretch")

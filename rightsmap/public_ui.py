@@ -1,0 +1,100 @@
+"""Streamlit pieces of the public view: its sidebar filters, their URL mirror, the view marker."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rightsmap import config, public_filters, ui
+from rightsmap.disclosure import ALL
+from rightsmap.public import CHOICES
+from rightsmap.public_filters import PublicFilters, quarter_text
+from rightsmap.vocab import REGION_CODES
+
+_KEYS = {"q_from": "p_from", "q_to": "p_to", "region": "p_region", "show": "p_show"}
+STATE = "public_filters"
+_PENDING_REGION = "p_region_pending"
+
+
+def _widgets_from(filters: PublicFilters) -> None:
+    st.session_state[_KEYS["q_from"]] = filters.quarter_from
+    st.session_state[_KEYS["q_to"]] = filters.quarter_to
+    st.session_state[_KEYS["region"]] = filters.region
+    st.session_state[_KEYS["show"]] = filters.show
+
+
+def _reset() -> None:
+    _widgets_from(PublicFilters())
+    st.session_state["public_url_notices"] = []
+
+
+def sidebar_filters() -> PublicFilters:
+    """Draw the public filters in the sidebar, mirror them in the URL, and return them."""
+    if "public_filters_initialised" not in st.session_state:
+        filters, notices = public_filters.from_query_params(st.query_params.to_dict())
+        _widgets_from(filters)
+        # The staff view shows the language notice too, on its first page, so it is not popped here.
+        st.session_state["public_url_notices"] = st.session_state.get("lang_notices", []) + notices
+        st.session_state["public_filters_initialised"] = True
+    elif not all(key in st.session_state for key in _KEYS.values()):
+        _widgets_from(st.session_state.get(STATE, PublicFilters()))
+    if _PENDING_REGION in st.session_state:  # a click on the map, applied before the widget is drawn
+        st.session_state[_KEYS["region"]] = st.session_state.pop(_PENDING_REGION)
+    quarters = public_filters.all_quarters()
+    with st.sidebar:
+        _ = ui.translator()
+        ui.language_switcher()
+        st.header(_("Filters"))
+        show = st.selectbox(_("Show"), [c.key for c in CHOICES], key=_KEYS["show"],
+                            format_func=lambda key: public_filters.CHOICE_BY_KEY[key].label(_))
+        region = st.selectbox(_("Region"), (ALL, *REGION_CODES), key=_KEYS["region"],
+                              format_func=lambda code: _("All regions") if code == ALL else _.region(code))
+        first, last = st.columns(2)
+        quarter_from = first.selectbox(_("From"), quarters, key=_KEYS["q_from"], format_func=quarter_text,
+                                       help=_("The public view counts whole quarters."))
+        quarter_to = last.selectbox(_("To"), quarters, key=_KEYS["q_to"], format_func=quarter_text)
+        st.button(_("Reset filters"), width="stretch", on_click=_reset)
+    if quarter_from > quarter_to:
+        st.sidebar.caption(_("The period was given backwards, so its ends are swapped."))
+        quarter_from, quarter_to = quarter_to, quarter_from
+    filters = PublicFilters(quarter_from=quarter_from, quarter_to=quarter_to, region=region, show=show)
+    _mirror_in_url(filters)
+    for notice in st.session_state.get("public_url_notices", []):
+        st.warning(notice.text(_), icon=":material/link_off:")
+    for problem in config.SETTING_PROBLEMS:
+        st.warning(problem, icon=":material/settings:")
+    st.session_state[STATE] = filters
+    return filters
+
+
+def _mirror_in_url(filters: PublicFilters) -> None:
+    wanted = {**filters.to_query_params(), "lang": ui.translator().lang}
+    for key in (*public_filters.URL_KEYS, "lang"):
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def current_filters() -> PublicFilters:
+    ui.ensure_entry_script_ran()
+    return st.session_state.get(STATE, PublicFilters())
+
+
+def view_marker(staff_name: str | None) -> None:
+    """Say on every page which view is showing, so nobody projects the staff view by mistake."""
+    _ = ui.translator()
+    if staff_name is None:
+        st.success(_("**Public view.** Counts from 1 to {below} are hidden, and so is anything that would give "
+                     "them away. Safe to show and share.", below=config.MIN_COUNT - 1),
+                   icon=":material/public:")
+    else:
+        st.warning(_("**Staff view: exact counts.** Logged in as {name}. Do not project or share these pages; "
+                   "use the public view for that.", name=ui.escape_markdown(staff_name)),
+                   icon=":material/lock_open:")
+
+
+def select_region(code: str) -> None:
+    """Choose a region from the map: the sidebar's region follows on the rerun this starts."""
+    st.session_state[_PENDING_REGION] = code
+    st.rerun()

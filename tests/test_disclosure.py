@@ -1,0 +1,249 @@
+"""Disclosure control: the protected table, its audit, and every public filter combination on the sample."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rightsmap import audit, cli, disclosure, public
+from rightsmap.disclosure import ALL, HIDDEN, SHOWN, SMALL
+from rightsmap.public_filters import all_quarters
+from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+
+K = 5
+
+
+@pytest.fixture(scope="module")
+def exact(sample_db) -> pd.DataFrame:
+    from rightsmap import db
+
+    conn = db.connect(sample_db)
+    try:
+        return db.run(conn, "quarter_cells", month_from=dt.date(2015, 1, 1), month_to=dt.date(2019, 12, 31))
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def protected(exact) -> pd.DataFrame:
+    return disclosure.protect(exact, K)
+
+
+@pytest.fixture(scope="module")
+def truth(exact) -> dict[dt.date, np.ndarray]:
+    return disclosure.quarter_vectors(exact)
+
+
+# --- the protected table ------------------------------------------------------------------------
+
+
+def test_small_counts_are_exactly_the_primary_cells(protected, truth):
+    keys = disclosure.layout().keys
+    for quarter, rows in protected.groupby("quarter"):
+        true = truth[quarter]
+        status = rows["status"].to_numpy()
+        assert ((status == SMALL) == ((true >= 1) & (true <= K - 1))).all()
+        shown = status == SHOWN
+        assert (rows["value"].to_numpy()[shown] == true[shown]).all()  # published values are the true ones
+        assert np.isnan(rows["value"].to_numpy()[~shown].astype(float)).all()  # hidden values never leave
+        assert len(rows) == len(keys)
+
+
+def test_the_sample_needs_and_gets_complementary_suppression(protected):
+    counts = protected["status"].value_counts()
+    assert counts[SMALL] > 100 and counts[HIDDEN] > 0
+    # The headline figure, every quarter's national total of cases, stays published.
+    grand = protected[(protected["measure"] == "cases") & (protected["region"] == ALL) & (protected["category"] == ALL)]
+    assert (grand["status"] == SHOWN).all()
+
+
+def test_the_sample_passes_the_audit(protected):
+    findings = audit.audit(protected, K)
+    assert len(findings) == int((protected["status"] != SHOWN).sum())
+    narrow = [f for f in findings if f.width < K]
+    assert not narrow, narrow[:5]
+
+
+def test_every_true_value_lies_in_its_derived_range(protected, truth):
+    lay = disclosure.layout()
+    at = lay.index()
+    for quarter in list(truth)[8:12]:
+        rows = protected[protected["quarter"] == quarter]
+        hidden = np.zeros(len(lay.keys), dtype=bool)
+        for m, r, c, s in zip(rows["measure"], rows["region"], rows["category"], rows["status"], strict=True):
+            hidden[at[(m, r, c)]] = s != SHOWN
+        published = np.where(hidden, 0.0, truth[quarter])
+        for cell, (low, high) in audit.ranges(lay, published, hidden).items():
+            assert low - 1e-6 <= truth[quarter][cell] <= high + 1e-6
+
+
+def test_the_audit_finds_the_cells_primary_suppression_alone_leaves_exposed(truth):
+    # Hide only the small counts: each is then the difference of published figures.
+    lay = disclosure.layout()
+    values = truth[dt.date(2017, 1, 1)]
+    small = disclosure.primary(values, K)
+    narrow = [cell for cell, (low, high) in audit.ranges(lay, values, small).items() if high - low < K]
+    assert narrow and set(narrow) <= set(np.flatnonzero(small))
+
+
+# --- generated cubes ------------------------------------------------------------------------------
+
+
+@st.composite
+def cubes(draw) -> pd.DataFrame:
+    """One quarter of consistent inner cells: cases by region and perpetrator, types that fit the cases."""
+    quarter = dt.date(2020, 1, 1)
+    small = st.integers(0, 12) | st.sampled_from([0, 0, 1, 2, 3, 4])
+    rows = []
+    for region in REGION_CODES:
+        per_perpetrator = {p: draw(small) for p in PERPETRATORS}
+        total = sum(per_perpetrator.values())
+        rows += [(quarter, region, "cases", p, n) for p, n in per_perpetrator.items()]
+        # Each type is at most every case; together the types cover every case at least once.
+        types = {t: draw(st.integers(0, total)) for t in VIOLATION_TYPES}
+        if sum(types.values()) < total:
+            types[next(iter(VIOLATION_TYPES))] = total
+        rows += [(quarter, region, "cases_of_type", t, n) for t, n in types.items()]
+        for measure in ("raid_events", "people_detained_in_raids", "detentions", "reached", "planned"):
+            rows.append((quarter, region, measure, measure, draw(small)))
+    return pd.DataFrame(rows, columns=["quarter", "region", "measure", "category", "value"])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(cube=cubes(), k=st.integers(2, 6))
+def test_generated_cubes_pass_the_audit(cube, k):
+    protected = disclosure.protect(cube, k)
+    findings = audit.audit(protected, k)
+    assert all(f.width >= k for f in findings), [f for f in findings if f.width < k][:3]
+    values = disclosure.quarter_vectors(cube)[dt.date(2020, 1, 1)]
+    assert ((protected["status"] == SMALL).to_numpy() == ((values >= 1) & (values <= k - 1))).all()
+
+
+# --- every public filter combination on the sample ---------------------------------------------
+
+
+def _inner(choice: public.Choice, region: str) -> list[tuple[str, str, str]]:
+    """The inner cells a figure covers, with totals expanded."""
+    regions = REGION_CODES if region == ALL else (region,)
+    spec = disclosure.MEASURE_BY_KEY[choice.measure]
+    categories = spec.categories if choice.category == ALL else (choice.category,)
+    return [(choice.measure, r, c) for r in regions for c in categories]
+
+
+def _nested_ranges(n: int) -> np.ndarray:
+    """Every (a1, b1, a2, b2) with a1 <= a2 <= b2 <= b1: quarter range B inside range A."""
+    return np.array([(a1, b1, a2, b2) for a1, b1 in itertools.combinations_with_replacement(range(n), 2)
+                     for a2, b2 in itertools.combinations_with_replacement(range(a1, b1 + 1), 2)])
+
+
+def public_leaks(protected: pd.DataFrame) -> tuple[int, int, list]:
+    """Every public filter combination: (figures checked, pairs checked, what leaked)."""
+    problems: list = []
+    cells = public.index(protected)
+    quarters = all_quarters()
+    n = len(quarters)
+    pairs = _nested_ranges(n)
+    status = {(pd.Timestamp(q).date(), m, r, c): s for q, m, r, c, s in zip(
+        protected["quarter"], protected["measure"], protected["region"], protected["category"], protected["status"],
+        strict=True)}
+    value = {key: v for key, (v, _s) in cells.items()}
+    regions = (ALL, *REGION_CODES)
+    checked_figures = checked_pairs = 0
+    options: dict[tuple[str, str], dict] = {}
+    for choice, region in itertools.product(public.CHOICES, regions):
+        if choice.measure == public.COVERAGE:
+            continue  # a percentage, not a count: hidden whenever its counts are (tested in test_public)
+        exact = np.full((n, n), np.nan)
+        hidden_per_quarter = np.zeros(n)
+        shown_per_quarter = np.zeros(n)
+        inner = _inner(choice, region)
+        for i, q in enumerate(quarters):
+            hidden_per_quarter[i] = sum(status.get((q, *cell), SHOWN) != SHOWN for cell in inner)
+            shown_per_quarter[i] = sum(value.get((q, *cell), 0.0) for cell in inner
+                                       if status.get((q, *cell), SHOWN) == SHOWN)
+        for a, b in itertools.combinations_with_replacement(range(n), 2):
+            figure = public.figure(cells, K, quarters[a:b + 1], choice.measure, region, choice.category)
+            checked_figures += 1
+            # No number shown is a small count: published cells are 0 or at least k, and so are their sums.
+            if figure.value is not None and 0 < figure.value < K:
+                problems.append(("a small count is shown", choice, region, a, b, figure))
+            if figure.exact:
+                exact[a, b] = figure.value
+        cumulative = np.concatenate([[0], np.cumsum(hidden_per_quarter)])
+        shown_cumulative = np.concatenate([[0], np.cumsum(shown_per_quarter)])
+        options[(choice.key, region)] = {"exact": exact, "hidden": cumulative, "shown": shown_cumulative,
+                                         "choice": choice, "region": region}
+
+    def contains(big: dict, small: dict) -> bool:
+        a, b = big["choice"], small["choice"]
+        same_measure = a.measure == b.measure and (a.category == b.category or a.category == ALL)
+        return same_measure and (big["region"] == small["region"] or big["region"] == ALL)
+
+    a1, b1, a2, b2 = pairs.T
+    for big, small in itertools.product(options.values(), repeat=2):
+        if not contains(big, small):
+            continue
+        exact_a, exact_b = big["exact"][a1, b1], small["exact"][a2, b2]
+        both = ~np.isnan(exact_a) & ~np.isnan(exact_b)
+        hidden_between = (big["hidden"][b1 + 1] - big["hidden"][a1]) - (small["hidden"][b2 + 1] - small["hidden"][a2])
+        shown_between = (big["shown"][b1 + 1] - big["shown"][a1]) - (small["shown"][b2 + 1] - small["shown"][a2])
+        # What subtracting the two figures reveals about the hidden cells between them.
+        revealed = (exact_a - exact_b) - shown_between
+        checked_pairs += int(both.sum())
+        # One hidden cell between them: the subtraction gives its value (the true value of a suppressed cell).
+        alone = both & (hidden_between == 1)
+        if alone.any():
+            problems.append(("one hidden cell is the difference of two exact figures", big["choice"], big["region"],
+                             small["choice"], small["region"], pairs[np.flatnonzero(alone)[:3]]))
+        # Several, summing to less than k: each of them is then pinned down to fewer than k values.
+        narrow = both & (hidden_between >= 1) & (revealed < K)
+        if narrow.any():
+            problems.append(("hidden cells whose sum of less than k is revealed", big["choice"], big["region"],
+                             small["choice"], small["region"], pairs[np.flatnonzero(narrow)[:3]]))
+    return checked_figures, checked_pairs, problems
+
+
+def test_every_public_filter_combination_hides_small_counts_and_their_differences(protected):
+    figures, pairs, problems = public_leaks(protected)
+    counted = [c for c in public.CHOICES if c.measure != public.COVERAGE]
+    n = len(all_quarters())
+    assert figures == len(counted) * (1 + len(REGION_CODES)) * n * (n + 1) // 2
+    assert pairs > 100_000
+    assert not problems, problems[:3]
+
+
+def test_the_combination_check_catches_primary_suppression_alone(exact, monkeypatch):
+    monkeypatch.setattr(disclosure, "protect_quarter",
+                        lambda values, k: np.where(disclosure.primary(values, k), SMALL, SHOWN).astype(object))
+    _figures, _pairs, problems = public_leaks(disclosure.protect(exact, K))
+    assert any(p[0] == "one hidden cell is the difference of two exact figures" for p in problems)
+
+
+# --- the command ------------------------------------------------------------------------------------
+
+
+def test_the_audit_command_passes_on_the_sample(sample_db):
+    out = io.StringIO()
+    assert cli.main(["audit", "--db", str(sample_db)], out=out) == 0
+    result = json.loads(out.getvalue().splitlines()[-1])
+    assert result["passed"] and result["too_narrow"] == 0 and result["narrowest_range"] >= K
+
+
+def test_the_audit_command_fails_and_names_the_cell(sample_db, monkeypatch):
+    def primary_only(values, k):
+        return np.where(disclosure.primary(values, k), SMALL, SHOWN).astype(object)
+
+    monkeypatch.setattr(disclosure, "protect_quarter", primary_only)
+    out = io.StringIO()
+    assert cli.main(["audit", "--db", str(sample_db)], out=out) == 1
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("TOO NARROW: ") and "anybody can derive" in lines[0]
+    assert not json.loads(lines[-1])["passed"]

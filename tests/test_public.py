@@ -1,0 +1,152 @@
+"""The public view: its figures from the protected table, its filters and URL, and the page in AppTest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import streamlit_folium
+from app_support import open_dashboard, switch_to_address
+
+from rightsmap import public
+from rightsmap.disclosure import ALL, HIDDEN, SHOWN, SMALL
+from rightsmap.i18n import translator
+from rightsmap.public_filters import PublicFilters, from_query_params, parse_quarter, quarter_text
+
+Q1, Q2, Q3 = dt.date(2017, 1, 1), dt.date(2017, 4, 1), dt.date(2017, 7, 1)
+EN = translator("en")
+
+
+def cells(*rows):
+    return {(q, m, r, c): (v, s) for q, m, r, c, v, s in rows}
+
+
+def test_an_exact_figure_sums_published_cells():
+    table = cells((Q1, "raid_events", "KG-GB", "raid_events", 7.0, SHOWN),
+                  (Q2, "raid_events", "KG-GB", "raid_events", 0.0, SHOWN))
+    figure = public.figure(table, 5, [Q1, Q2], "raid_events", "KG-GB")
+    assert figure == public.Figure(public.EXACT, 7.0) and figure.text(EN) == "7"
+
+
+def test_a_figure_with_a_hidden_cell_says_at_least_its_published_part():
+    table = cells((Q1, "cases", "KG-GB", ALL, 40.0, SHOWN), (Q2, "cases", "KG-GB", ALL, float("nan"), HIDDEN),
+                  (Q3, "cases", "KG-GB", ALL, float("nan"), SMALL))
+    figure = public.figure(table, 5, [Q1, Q2, Q3], "cases", "KG-GB")
+    assert figure.status == public.AT_LEAST and figure.text(EN) == "≥ 40"
+
+
+def test_small_cells_alone_say_less_than_and_hidden_ones_say_hidden():
+    table = cells((Q1, "cases", "KG-N", ALL, float("nan"), SMALL), (Q2, "cases", "KG-N", ALL, float("nan"), SMALL),
+                  (Q3, "cases", "KG-N", ALL, float("nan"), HIDDEN))
+    assert public.figure(table, 5, [Q1], "cases", "KG-N").text(EN) == "<5"
+    assert public.figure(table, 5, [Q1, Q2], "cases", "KG-N").text(EN) == "<10"
+    assert public.figure(table, 5, [Q1, Q3], "cases", "KG-N").text(EN) == "hidden"
+
+
+def test_coverage_is_hidden_with_its_count():
+    table = cells((Q1, "reached", ALL, "reached", float("nan"), HIDDEN), (Q1, "planned", ALL, "planned", 900.0, SHOWN))
+    assert public.figure(table, 5, [Q1], public.COVERAGE).status == public.HIDDEN
+    table[(Q1, "reached", ALL, "reached")] = (450.0, SHOWN)
+    assert public.figure(table, 5, [Q1], public.COVERAGE) == public.Figure(public.EXACT, 50.0)
+
+
+def test_marks_explain_only_what_is_shown():
+    shown = [public.Figure(public.EXACT, 9.0), public.Figure(public.LESS_THAN, 5.0)]
+    marks = public.mark_texts(shown, 5, EN)
+    assert len(marks) == 1 and marks[0].startswith("<5: from 1 to 4")
+
+
+# --- filters and the URL ---------------------------------------------------------------------------
+
+
+def test_quarters_parse_and_print():
+    assert parse_quarter("2017-Q2") == Q2 and parse_quarter("2017q2") == Q2
+    assert quarter_text(Q3) == "2017-Q3"
+    with pytest.raises(ValueError):
+        parse_quarter("2017-05")
+
+
+def test_a_link_round_trips_and_bad_values_fall_back_with_notices():
+    wanted = PublicFilters(quarter_from=Q1, quarter_to=Q3, region="KG-O", show="cases:police")
+    filters, notices = from_query_params(wanted.to_query_params())
+    assert filters == wanted and not notices
+    filters, notices = from_query_params({"q_from": "2017-05", "region": "KG-XX", "show": "names", "q_to": "2040-Q1"})
+    assert filters == PublicFilters()
+    assert [n.values[0][1] for n in notices] == ["q_from", "q_to", "region", "show"]
+
+
+def test_a_backwards_period_in_a_link_falls_back_to_the_whole_period():
+    filters, notices = from_query_params({"q_from": "2018-Q1", "q_to": "2017-Q1"})
+    assert filters.quarter_from < filters.quarter_to and notices
+
+
+# --- the page ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def visitor(sample_db, monkeypatch):
+    monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
+
+    def open_(**query: str):
+        return open_dashboard(None, staff_view=False, query={"lang": "en", **query})
+
+    return open_
+
+
+def figures_shown(at) -> list[str]:
+    return [m.value for m in at.metric]
+
+
+def test_the_public_page_is_the_default_and_says_so(visitor):
+    at = visitor()
+    assert at.title[0].value == "Overview"
+    assert any("Public view." in s.value for s in at.success)
+    assert not any("Staff view" in w.value for w in at.warning)
+    assert len(at.metric) == 4
+
+
+@pytest.mark.parametrize("query", [{}, {"region": "KG-N", "q_from": "2017-Q3", "q_to": "2017-Q3"},
+                                   {"show": "cases:pimp", "region": "KG-T"},
+                                   {"show": "cases_of_type:sexual_violence", "q_from": "2019-Q4"}])
+def test_no_figure_on_the_public_page_is_a_small_count(visitor, query):
+    at = visitor(**query)
+    for text in figures_shown(at):
+        if text.startswith(("<", "≥")) or text in ("hidden", "no data") or text.endswith("%"):
+            continue
+        number = int(re.sub(r"\D", "", text))
+        assert number == 0 or number >= 5, (query, text)
+
+
+def test_the_public_filters_move_by_quarter_and_follow_the_url(visitor):
+    at = visitor(q_from="2017-Q1", q_to="2017-Q4")
+    before = figures_shown(at)
+    at.selectbox(key="p_region").set_value("KG-GB").run()
+    assert at.query_params["region"] == "KG-GB" and at.query_params["q_from"] == "2017-Q1"
+    assert figures_shown(at) != before
+
+
+def test_a_bad_public_link_is_ignored_with_a_notice(visitor):
+    at = visitor(q_from="May", show="names")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "q_from=May" in warnings and "show=names" in warnings
+    assert not at.exception
+
+
+def test_clicking_a_region_on_the_public_map_chooses_it(visitor, monkeypatch):
+    def clicked(*_args, **_kwargs):
+        return {"last_active_drawing": {"properties": {"code": "KG-O"}}}
+
+    monkeypatch.setattr(streamlit_folium, "st_folium", clicked)
+    at = visitor()
+    assert at.selectbox(key="p_region").value == "KG-O"
+    assert at.query_params["region"] == "KG-O"
+
+
+@pytest.mark.parametrize("page", ["overview", "map", "data", "present"])
+def test_a_staff_page_without_a_login_shows_only_the_login(visitor, page):
+    at = visitor()
+    switch_to_address(at, page).run()
+    assert [t.value for t in at.title] == ["Staff login"]
+    assert not at.metric and not any("Staff view" in w.value for w in at.warning)
+    assert at.text_input(key="staff_login_password").value == ""
