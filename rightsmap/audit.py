@@ -24,30 +24,66 @@ from rightsmap import disclosure
 from rightsmap.disclosure import SHOWN, Layout
 
 
+class RangeSolver:
+    """One quarter's linear program over every cell, reused as cells are hidden.
+
+    A published cell is a column fixed at its value; a hidden one is free above 0.
+    Hiding a cell only changes its column's bounds, and each solve warm-starts from
+    the last basis, so a quarter costs one model however often it is asked.
+    """
+
+    def __init__(self, lay: Layout, values: np.ndarray):
+        self.values = values
+        self.solver = _new_highs()
+        n = len(lay.keys)
+        infinity = highspy.kHighsInf
+        self.solver.addVars(n, values.astype(float), values.astype(float))
+        for matrix, equal in ((lay.equalities, True), (lay.inequalities, False)):
+            for row in matrix:
+                columns = np.flatnonzero(row).astype(np.int32)
+                self.solver.addRow(0.0 if equal else -infinity, 0.0, columns.size, columns, row[columns])
+        self._columns = np.arange(n, dtype=np.int32)
+        self.hidden = np.zeros(n, dtype=bool)
+
+    def hide(self, hidden: np.ndarray) -> None:
+        """Publish exactly the cells not in hidden (their values as given at the start)."""
+        lower = np.where(hidden, 0.0, self.values)
+        upper = np.where(hidden, highspy.kHighsInf, self.values)
+        self.solver.changeColsBounds(len(lower), self._columns, lower, upper)
+        self.hidden = hidden.copy()
+
+    def range(self, cell: int, settle_at: float | None = None) -> tuple[float, float]:
+        """(low, high) for a hidden cell; with settle_at, see ranges()."""
+        high = _optimum(self.solver, cell, highspy.ObjSense.kMaximize)
+        if settle_at is not None and high - self.values[cell] >= settle_at:
+            return float(self.values[cell]), high
+        return _optimum(self.solver, cell, highspy.ObjSense.kMinimize), high
+
+    def narrow(self, k: int, only) -> list[int]:
+        """The hidden cells among `only` whose range is narrower than k (values hold the true values)."""
+        out = []
+        for cell in only:
+            low, high = self.range(int(cell), settle_at=k)
+            if high - low < k:
+                out.append(int(cell))
+        return out
+
+
 def ranges(lay: Layout, values: np.ndarray, hidden: np.ndarray, only: np.ndarray | None = None,
            settle_at: float | None = None) -> dict[int, tuple[float, float]]:
     """The tightest (low, high) an attacker can derive for hidden cells (all of them, or `only`).
 
-    With settle_at, values holds the hidden cells' true values too: a cell whose
-    maximum is at least settle_at above its true value gets (true value, maximum),
-    a range already that wide, without solving for its minimum.
+    values holds the published cells' values (a hidden cell's entry is ignored, unless settle_at is
+    given: then values holds the hidden cells' true values too, and a cell whose maximum is at least
+    settle_at above its true value gets (true value, maximum), a range already that wide, without
+    solving for its minimum).
     """
     variables = np.flatnonzero(hidden)
     if not variables.size:
         return {}
-    known = np.where(hidden, 0.0, values)
-    solver = _solver(variables.size, [(*_system(lay.equalities, hidden, known), True),
-                                      (*_system(lay.inequalities, hidden, known), False)])
-    position = {int(cell): i for i, cell in enumerate(variables)}
-    out: dict[int, tuple[float, float]] = {}
-    for cell in (variables if only is None else only):
-        column = position[int(cell)]
-        high = _optimum(solver, column, highspy.ObjSense.kMaximize)
-        if settle_at is not None and high - values[cell] >= settle_at:
-            out[int(cell)] = (float(values[cell]), high)
-            continue
-        out[int(cell)] = (_optimum(solver, column, highspy.ObjSense.kMinimize), high)
-    return out
+    solver = RangeSolver(lay, np.where(hidden, values if settle_at is not None else 0.0, values))
+    solver.hide(hidden)
+    return {int(cell): solver.range(int(cell), settle_at) for cell in (variables if only is None else only)}
 
 
 def narrow_cells(lay: Layout, values: np.ndarray, hidden: np.ndarray, k: int,
@@ -59,13 +95,6 @@ def narrow_cells(lay: Layout, values: np.ndarray, hidden: np.ndarray, k: int,
     """
     found = ranges(lay, values, hidden, only, settle_at=k)
     return [cell for cell, (low, high) in found.items() if high - low < k]
-
-
-def _system(matrix: np.ndarray, hidden: np.ndarray, known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows over the hidden cells, with the published cells moved to the right-hand side."""
-    a = matrix[:, hidden]
-    keep = np.any(a != 0, axis=1)
-    return a[keep], -(matrix[keep] @ known)
 
 
 _quiet = threading.Lock()
@@ -90,19 +119,6 @@ def _new_highs() -> highspy.Highs:
             _banner_shown = True
     solver = highspy.Highs()
     solver.silent()
-    return solver
-
-
-def _solver(n: int, systems: list[tuple[np.ndarray, np.ndarray, bool]]) -> highspy.Highs:
-    """One model over the hidden cells (all >= 0), reused with a new objective per cell: HiGHS warm-starts
-    each solve from the last basis, several times faster than a fresh linprog per bound."""
-    solver = _new_highs()
-    infinity = highspy.kHighsInf
-    solver.addVars(n, np.zeros(n), np.full(n, infinity))
-    for matrix, rhs, equal in systems:
-        for row, bound in zip(matrix, rhs, strict=True):
-            columns = np.flatnonzero(row).astype(np.int32)
-            solver.addRow(bound if equal else -infinity, bound, columns.size, columns, row[columns])
     return solver
 
 

@@ -169,7 +169,7 @@ def export_data(filters: Filters, *, metric: str = "cases", violation_type: str 
 def _protected(key: DbKey, k: int) -> tuple[pd.DataFrame, dict]:
     from rightsmap import disclosure, public
 
-    table = disclosure.protected_table(_connection(*key), k)
+    table = disclosure.stored_or_computed(_connection(*key), k)
     return table, public.index(table)
 
 

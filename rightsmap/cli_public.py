@@ -72,7 +72,7 @@ def public_filters_from_args(args: argparse.Namespace) -> PublicFilters:
 def protected_cells(conn, k: int | None = None) -> tuple[dict, int]:
     """The protected table's lookup for the command line (the app caches the same in cache.py)."""
     k = k or config.MIN_COUNT
-    return public.index(disclosure.protected_table(conn, k)), k
+    return public.index(disclosure.stored_or_computed(conn, k)), k
 
 
 def _figure_json(figure: public.Figure) -> dict[str, Any]:
@@ -109,8 +109,9 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
         return 2
     conn = db.connect(args.db)
     try:
-        print(f"Protecting the published table with k = {k} …", file=sys.stderr)
-        table = disclosure.protected_table(conn, k)
+        # What the app publishes: the table stored by the last write, or computed now for another k.
+        print(f"Reading the public view's protected table for k = {k} …", file=sys.stderr)
+        table = disclosure.stored_or_computed(conn, k)
     finally:
         conn.close()
     quarters = table["quarter"].nunique()

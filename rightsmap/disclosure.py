@@ -138,19 +138,27 @@ def primary(values: np.ndarray, k: int) -> np.ndarray:
 
 def protect_quarter(values: np.ndarray, k: int) -> np.ndarray:
     """The status of every cell of one quarter: SHOWN, SMALL (primary) or HIDDEN (complementary)."""
-    from rightsmap.audit import narrow_cells
+    from rightsmap.audit import RangeSolver
 
     lay = layout()
     small = primary(values, k)
     hidden = small.copy()
     _at_least_two_per_relation(values, hidden, lay, k)
+    solver = RangeSolver(lay, values)
     check = np.flatnonzero(hidden)
     while check.size:
-        failing = narrow_cells(lay, values, hidden, k, only=check)
+        solver.hide(hidden)
+        failing = solver.narrow(k, check)
         if not failing:
             break
         before = hidden.copy()
         for cell in failing:
+            # A partner hidden for an earlier cell of this round often covers this one too: check again,
+            # so no more is hidden than needed.
+            if cell != failing[0]:
+                solver.hide(hidden)
+                if not solver.narrow(k, [cell]):
+                    continue
             hidden[_partner(cell, values, hidden, lay, k)] = True
         _at_least_two_per_relation(values, hidden, lay, k)
         # Hiding more only widens ranges: cells that passed stay passed.
@@ -161,10 +169,17 @@ def protect_quarter(values: np.ndarray, k: int) -> np.ndarray:
     return status
 
 
-def _relations_of(cell: int, lay: Layout) -> list[np.ndarray]:
-    rows = [lay.equalities[r] for r in np.flatnonzero(lay.equalities[:, cell])]
-    rows += [lay.inequalities[r] for r in np.flatnonzero(lay.inequalities[:, cell])]
-    return rows
+@cache
+def _members() -> tuple[tuple[np.ndarray, ...], tuple[tuple[np.ndarray, ...], ...]]:
+    """The cells of each equality, and for each cell the cells of every relation it is in (computed once)."""
+    lay = layout()
+    equalities = tuple(np.flatnonzero(row) for row in lay.equalities)
+    relations = [*equalities, *(np.flatnonzero(row) for row in lay.inequalities)]
+    of_cell: list[list[np.ndarray]] = [[] for _ in lay.keys]
+    for members in relations:
+        for cell in members:
+            of_cell[cell].append(members)
+    return equalities, tuple(tuple(r) for r in of_cell)
 
 
 def _rank(cell: int, values: np.ndarray, k: int, lay: Layout) -> tuple:
@@ -183,8 +198,8 @@ def _partner(cell: int, values: np.ndarray, hidden: np.ndarray, lay: Layout, k: 
     while frontier:
         next_frontier = []
         for c in frontier:
-            for relation in _relations_of(c, lay):
-                for other in map(int, np.flatnonzero(relation)):
+            for members in _members()[1][c]:
+                for other in map(int, members):
                     if other in depth or other in candidates:
                         continue
                     if hidden[other]:
@@ -193,10 +208,15 @@ def _partner(cell: int, values: np.ndarray, hidden: np.ndarray, lay: Layout, k: 
                     else:
                         candidates[other] = depth[c] + 1
         frontier = next_frontier
-    inner = {c: d for c, d in candidates.items() if is_total(lay.keys[c]) < 3}
-    if not inner:  # keep the headline figure: first look anywhere else in the quarter
-        inner = {int(c): 99 for c in np.flatnonzero(~hidden) if is_total(lay.keys[int(c)]) < 3}
-    candidates = inner or candidates
+    shown = {int(c): 99 for c in np.flatnonzero(~hidden)}
+    # Keep the headline figure (the grand total) while anything else can be hidden instead.
+    for pool in (candidates, shown):
+        inner = {c: d for c, d in pool.items() if is_total(lay.keys[c]) < 3}
+        if inner:
+            candidates = inner
+            break
+    else:
+        candidates = candidates or shown
     if not candidates:
         raise RuntimeError("every cell is hidden and a range is still narrow: the layout is inconsistent")
     measure = lay.keys[cell][0]
@@ -210,8 +230,7 @@ def _at_least_two_per_relation(values: np.ndarray, hidden: np.ndarray, lay: Layo
     changed = True
     while changed:
         changed = False
-        for relation in lay.equalities:
-            members = np.flatnonzero(relation)
+        for members in _members()[0]:
             if hidden[members].sum() == 1:
                 shown = [int(c) for c in members if not hidden[c]]
                 hidden[min(shown, key=lambda c: _rank(c, values, k, lay))] = True
@@ -252,3 +271,29 @@ def protected_table(conn, k: int) -> pd.DataFrame:
     exact = db.run(conn, "quarter_cells", month_from=dt.date(first.year, (first.month - 1) // 3 * 3 + 1, 1),
                    month_to=last)
     return protect(exact, k)
+
+
+STORED_K = "protected_k"  # the meta key: the k the stored protected table was computed with
+
+
+def store(conn, k: int) -> None:
+    """Compute the protected table and keep it in the database, for the app to read instead of computing.
+
+    Called by every write (store.writable, sample.build) after its data is committed, on the copy that is
+    then swapped in, so the stored table always matches the data. Only published values are stored.
+    """
+    protected = protected_table(conn, k)  # noqa: F841 - read by DuckDB below
+    conn.execute("CREATE OR REPLACE TABLE protected_cells AS SELECT * FROM protected")
+    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [STORED_K, str(k)])
+
+
+def stored_or_computed(conn, k: int) -> pd.DataFrame:
+    """The stored protected table when it was made with this k, else computed now."""
+    from rightsmap import db
+
+    meta = db.run(conn, "dataset_meta")
+    if dict(zip(meta["key"], meta["value"], strict=True)).get(STORED_K) == str(k):
+        table = db.run(conn, "protected_cells")
+        table["quarter"] = pd.to_datetime(table["quarter"]).dt.date
+        return table
+    return protected_table(conn, k)

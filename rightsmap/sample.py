@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rightsmap import config, crypto, db, schema
+from rightsmap import config, crypto, db, disclosure, schema
 from rightsmap.vocab import N_, REGION_CODES, REGIONS
 
 SEED = 42
@@ -268,6 +268,7 @@ def build(path: Path | str | None = None, *, seed: int = SEED) -> Path:
         with crypto.open_with(tmp_name, key, read_only=False) as conn:
             schema.migrate(conn)
             _write(conn, cases, raids, reach, seed)
+            disclosure.store(conn, config.MIN_COUNT)
             conn.execute("CHECKPOINT")
         os.replace(tmp_name, target)
     finally:

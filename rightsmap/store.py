@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from rightsmap import config, crypto, schema
+from rightsmap import config, crypto, disclosure, schema
 from rightsmap.vocab import N_, REGIONS
 
 COPY_PREFIX = ".rightsmap-write-"
@@ -135,6 +135,9 @@ def writable(path: Path | str | None = None, *, create: bool = False) -> Iterato
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+            # After the commit: the public view's table is read through cursors, which see only
+            # committed data. Still on the copy, so a failure here swaps nothing in.
+            disclosure.store(conn, config.MIN_COUNT)
             conn.execute("CHECKPOINT")
         finally:
             conn.close()

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rightsmap import audit, cli, disclosure, public
+from rightsmap import audit, cli, disclosure, public, sample
 from rightsmap.disclosure import ALL, HIDDEN, SHOWN, SMALL
 from rightsmap.public_filters import all_quarters
 from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
@@ -63,6 +63,23 @@ def test_the_sample_needs_and_gets_complementary_suppression(protected):
     # The headline figure, every quarter's national total of cases, stays published.
     grand = protected[(protected["measure"] == "cases") & (protected["region"] == ALL) & (protected["category"] == ALL)]
     assert (grand["status"] == SHOWN).all()
+
+
+def test_every_write_stores_the_protected_table_the_app_reads(sample_db, protected):
+    from rightsmap import db
+
+    conn = db.connect(sample_db)
+    try:
+        stored = disclosure.stored_or_computed(conn, K)
+        other_k = disclosure.stored_or_computed(conn, K + 1)
+    finally:
+        conn.close()
+    key = ["quarter", "measure", "region", "category"]
+    stored = stored.sort_values(key).reset_index(drop=True)
+    expected = protected.sort_values(key).reset_index(drop=True)
+    assert stored[key + ["status"]].equals(expected[key + ["status"]])
+    assert (stored["value"].fillna(-1) == expected["value"].astype(float).fillna(-1)).all()
+    assert (other_k["status"] == SMALL).sum() > (stored["status"] == SMALL).sum()  # computed for k = 6
 
 
 def test_the_sample_passes_the_audit(protected):
@@ -237,13 +254,15 @@ def test_the_audit_command_passes_on_the_sample(sample_db):
     assert result["passed"] and result["too_narrow"] == 0 and result["narrowest_range"] >= K
 
 
-def test_the_audit_command_fails_and_names_the_cell(sample_db, monkeypatch):
+def test_the_audit_command_fails_and_names_the_cell(tmp_path, monkeypatch):
     def primary_only(values, k):
         return np.where(disclosure.primary(values, k), SMALL, SHOWN).astype(object)
 
     monkeypatch.setattr(disclosure, "protect_quarter", primary_only)
+    weak = sample.build(tmp_path / "weak.duckdb")  # stores the weakly protected table, as an old version might
+    monkeypatch.undo()
     out = io.StringIO()
-    assert cli.main(["audit", "--db", str(sample_db)], out=out) == 1
+    assert cli.main(["audit", "--db", str(weak)], out=out) == 1
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("TOO NARROW: ") and "anybody can derive" in lines[0]
     assert not json.loads(lines[-1])["passed"]

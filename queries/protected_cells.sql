@@ -1,0 +1,5 @@
+-- name: protected_cells: the public view's protected table as stored by the last write (published values only)
+-- columns: quarter, measure, region, category, value, status
+SELECT quarter, measure, region, category, value, status
+FROM protected_cells
+ORDER BY quarter, measure, region, category;
