@@ -11,6 +11,7 @@ HERE = Path(__file__).resolve().parent
 
 PUBLIC_PAGES = (  # file, title, icon, URL path
     ("public.py", N_("Overview"), ":material/public:", "public"),
+    ("show.py", N_("Present"), ":material/slideshow:", "show"),
     ("about.py", N_("About the data"), ":material/info:", "about"),
 )
 STAFF_PAGES = (
@@ -18,7 +19,7 @@ STAFF_PAGES = (
     ("map.py", N_("Map"), ":material/map:", "map"),
     ("timelines.py", N_("Timelines"), ":material/timeline:", "timelines"),
     ("reach.py", N_("Service reach"), ":material/volunteer_activism:", "reach"),
-    ("present.py", N_("Present"), ":material/slideshow:", "present"),
+    ("present.py", N_("Present exact counts"), ":material/slideshow:", "present"),
     ("data.py", N_("Import data"), ":material/upload_file:", "data"),
 )
 

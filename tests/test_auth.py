@@ -516,3 +516,15 @@ def test_a_damaged_accounts_file_shows_no_server_details(login, users):
     assert not login.exception
     shown = " ".join(e.value for e in login.error)
     assert "cannot be read" in shown and str(users) not in shown
+
+
+def test_no_password_reaches_any_log(login, users, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)  # everything Streamlit and rightsmap log, at every level
+    login.run()
+    attempt(login, "alice", "a wrong secret 123")
+    attempt(login, "alice", PASSWORD)
+    assert welcomed(login) == ["welcome alice"]
+    assert caplog.records, "nothing was logged at all: the check would prove nothing"
+    assert "a wrong secret 123" not in caplog.text and PASSWORD not in caplog.text

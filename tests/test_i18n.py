@@ -15,7 +15,7 @@ from rightsmap import config, i18n, metrics
 from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 PAGES = ["pages/overview.py", "pages/public.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/about.py",
-         "pages/present.py", "pages/data.py"]
+         "pages/present.py", "pages/data.py", "pages/show.py"]
 KEYWORDS = {"_": None, "N_": None, "translate": None}
 
 

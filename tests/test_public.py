@@ -150,3 +150,18 @@ def test_a_staff_page_without_a_login_shows_only_the_login(visitor, page):
     assert [t.value for t in at.title] == ["Staff login"]
     assert not at.metric and not any("Staff view" in w.value for w in at.warning)
     assert at.text_input(key="staff_login_password").value == ""
+
+
+def test_the_public_slides_step_through_and_keep_the_slide_in_the_url(visitor):
+    at = visitor()
+    at.switch_page("pages/show.py").run()
+    assert not at.exception and len(at.metric) == 4
+    assert any("Public view." in s.value for s in at.success)  # on the projector too
+    seen = []
+    for _step in range(3):
+        at.button(key="show_next").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        seen.append(at.query_params["slide"])
+    assert seen == ["map", "timeline", "breakdown"]
+    assert at.button(key="show_next").disabled
+    assert not at.metric and at.dataframe  # the breakdown slide is a table of public figures

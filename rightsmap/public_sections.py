@@ -1,0 +1,79 @@
+"""The public view's sections, drawn from the protected table: the overview page and its slides share them.
+
+Each section adds the figures it showed to `shown`, so the page can explain the marks they carry.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+import streamlit_folium
+
+from rightsmap import cache, charts, config, geo, maps, public, public_ui, ui
+from rightsmap.disclosure import ALL
+from rightsmap.public_filters import PublicFilters, quarter_text
+from rightsmap.vocab import REGION_CODES
+
+HEADLINES = ("cases", "raid_events", "people_detained_in_raids", public.COVERAGE)
+
+
+class Sections:
+    """One run's public figures: the filters, the protected table, and what has been shown so far."""
+
+    def __init__(self, filters: PublicFilters):
+        self.filters = filters
+        self.cells = cache.public_cells()
+        self.k = config.MIN_COUNT
+        self._ = ui.translator()
+        self.shown: list[public.Figure] = []
+
+    def describe(self) -> str:
+        _, f = self._, self.filters
+        region = _("All regions") if f.region == ALL else _.region(f.region)
+        period = _("{first} to {last}", first=quarter_text(f.quarter_from), last=quarter_text(f.quarter_to))
+        return " · ".join((period, region, f.choice.label(_)))
+
+    def headlines(self) -> None:
+        for column, key in zip(st.columns(len(HEADLINES)), HEADLINES, strict=True):
+            choice = public.CHOICE_BY_KEY[key]
+            figure = public.figure(self.cells, self.k, self.filters.quarters, choice.measure, self.filters.region,
+                                   choice.category)
+            self.shown.append(figure)
+            column.metric(choice.label(self._), figure.text(self._, percent=choice.percent), border=True)
+
+    def region_figures(self) -> dict[str, public.Figure]:
+        return public.region_figures(self.cells, self.k, self.filters.quarters, self.filters.choice)
+
+    def map(self, *, height: int = 480, key: str = "public_map") -> dict[str, public.Figure]:
+        """The choice by region; a click chooses the region."""
+        _, choice = self._, self.filters.choice
+        by_region = self.region_figures()
+        self.shown += by_region.values()
+        frame = geo.join(geo.load_boundaries(), public.map_values(by_region))
+        frame["name"] = [_.region(code) for code in frame["code"]]
+        layer = maps.region_layer(
+            frame, metric_label=choice.label(_), percent=choice.percent, translate=_,
+            selected=None if self.filters.region == ALL else self.filters.region,
+            withheld={code: (f.status, f.text(_, percent=choice.percent)) for code, f in by_region.items()},
+            small_label=_("<{k}: small count, hidden", k=self.k))
+        returned = streamlit_folium.st_folium(maps.base_map(), feature_group_to_add=layer, key=key, height=height,
+                                              use_container_width=True, returned_objects=["last_active_drawing"])
+        clicked = ((returned or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
+        if clicked in REGION_CODES and clicked != self.filters.region:
+            public_ui.select_region(clicked)
+        return by_region
+
+    def timeline(self, *, height: int = 260) -> None:
+        _, f = self._, self.filters
+        series = public.quarter_figures(self.cells, self.k, f.quarters, f.choice, f.region)
+        self.shown += series.values()
+        ui.chart("public_series", public.series_frame(series, _, percent=f.choice.percent), height=height,
+                 value_title=f.choice.label(_), domain=charts.time_domain(f.quarter_from, f.month_to))
+
+    def breakdown(self) -> None:
+        frame, figures = public.breakdown(self.cells, self.k, self.filters.quarters, self.filters.region, self._)
+        self.shown += figures
+        ui.table(frame[["group", "name", "shown"]])
+
+    def marks(self) -> None:
+        for mark in public.mark_texts(self.shown, self.k, self._):
+            st.caption(mark)
