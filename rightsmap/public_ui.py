@@ -57,23 +57,13 @@ def sidebar_filters() -> PublicFilters:
         st.sidebar.caption(_("The period was given backwards, so its ends are swapped."))
         quarter_from, quarter_to = quarter_to, quarter_from
     filters = PublicFilters(quarter_from=quarter_from, quarter_to=quarter_to, region=region, show=show)
-    _mirror_in_url(filters)
+    ui.mirror_in_url(filters.to_query_params(), public_filters.URL_KEYS)
     for notice in st.session_state.get("public_url_notices", []):
         st.warning(notice.text(_), icon=":material/link_off:")
     for problem in config.SETTING_PROBLEMS:
         st.warning(problem, icon=":material/settings:")
     st.session_state[STATE] = filters
     return filters
-
-
-def _mirror_in_url(filters: PublicFilters) -> None:
-    wanted = {**filters.to_query_params(), "lang": ui.translator().lang}
-    for key in (*public_filters.URL_KEYS, "lang"):
-        if key in wanted:
-            if st.query_params.get(key) != wanted[key]:
-                st.query_params[key] = wanted[key]
-        elif key in st.query_params:
-            del st.query_params[key]
 
 
 def current_filters() -> PublicFilters:

@@ -138,9 +138,17 @@ def sidebar_filters() -> Filters:
 
 
 def _mirror_in_url(filters: Filters) -> None:
+    mirror_in_url(filters.to_query_params(), URL_KEYS)
+
+
+def mirror_in_url(wanted: dict[str, str], keys: tuple[str, ...]) -> None:
+    """Make the link hold these of one view's filter parameters (keys), and the language.
+
+    The other view's parameters are left alone: a staff link opened before logging in keeps its filters.
+    """
     # The language always stays in the link, so a copied link opens in the same language.
-    wanted = {**filters.to_query_params(), "lang": st.session_state[CHOSEN_LANG]}
-    for key in (*URL_KEYS, "lang"):
+    wanted = {**wanted, "lang": st.session_state[CHOSEN_LANG]}
+    for key in (*keys, "lang"):
         if key in wanted:
             if st.query_params.get(key) != wanted[key]:
                 st.query_params[key] = wanted[key]
