@@ -7,7 +7,7 @@ import re
 
 import pytest
 import streamlit_folium
-from app_support import open_dashboard, switch_to_address
+from app_support import STAFF_NAME, STAFF_PASSWORD, open_dashboard, switch_to_address
 
 from rightsmap import public
 from rightsmap.disclosure import ALL, HIDDEN, SHOWN, SMALL
@@ -165,3 +165,22 @@ def test_the_public_slides_step_through_and_keep_the_slide_in_the_url(visitor):
     assert seen == ["map", "timeline", "breakdown"]
     assert at.button(key="show_next").disabled
     assert not at.metric and at.dataframe  # the breakdown slide is a table of public figures
+
+
+def test_logging_in_from_a_staff_link_opens_that_page_with_the_link_s_filters(visitor):
+    at = visitor(**{"from": "2017-01", "to": "2017-12", "perpetrators": "police"})
+    switch_to_address(at, "overview").run()
+    at.text_input(key="staff_login_name").input(STAFF_NAME)
+    at.text_input(key="staff_login_password").input("not the password")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["Wrong user name or password."]
+    assert [t.value for t in at.title] == ["Staff login"]
+    at.text_input(key="staff_login_name").input(STAFF_NAME)
+    at.text_input(key="staff_login_password").input(STAFF_PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Staff view: exact counts." in w.value for w in at.warning)
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["Documented cases"].replace("\u202f", "").replace(",", "") == "459"  # police, 2017, exact
+    at.sidebar.button(key="staff_logout").click().run()
+    assert [t.value for t in at.title] == ["Staff login"] and not at.metric
