@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rightsmap import cache, metrics, ui
+from rightsmap import cache, config, metrics, ui
 from rightsmap.sample import SAMPLE_CALIBRATION
 from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
@@ -51,3 +51,10 @@ st.header(_("Privacy"))
 st.markdown(_(
     "The dashboard sends nothing to any other computer: the map has no base tiles, its scripts are served "
     "by this server, and usage statistics are switched off."))
+st.markdown(_(
+    "**The public view protects small counts.** It shows whole quarters only. A count from 1 to {below} is "
+    "shown as <{k}, and enough other figures are hidden that none of these counts can be worked out from "
+    "totals or by comparing two choices; a figure that needs a hidden one says what can be said (≥ 120) or "
+    "hidden. This is checked by computing, for every hidden count, the narrowest range anybody could derive "
+    "from everything published: it is always at least {k} wide. Exact monthly counts are only in the staff "
+    "view, behind a login.", below=config.MIN_COUNT - 1, k=config.MIN_COUNT))
