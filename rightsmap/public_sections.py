@@ -14,6 +14,13 @@ from rightsmap.public_filters import PublicFilters, quarter_text
 from rightsmap.vocab import REGION_CODES
 
 HEADLINES = ("cases", "raid_events", "people_detained_in_raids", public.COVERAGE)
+# A public figure's status -> the map's class for it (maps.region_layer's withheld classes).
+MAP_CLASS = {public.LESS_THAN: "small", public.HIDDEN: "hidden", public.AT_LEAST: "at_least"}
+
+
+def map_classes(figures: dict[str, public.Figure], translate, *, percent: bool = False) -> dict[str, tuple[str, str]]:
+    """For maps.region_layer: each region's class ("small", "hidden", "at_least", or its value's) and label."""
+    return {code: (MAP_CLASS.get(f.status, "value"), f.text(translate, percent=percent)) for code, f in figures.items()}
 
 
 class Sections:
@@ -53,7 +60,7 @@ class Sections:
         layer = maps.region_layer(
             frame, metric_label=choice.label(_), percent=choice.percent, translate=_,
             selected=None if self.filters.region == ALL else self.filters.region,
-            withheld={code: (f.status, f.text(_, percent=choice.percent)) for code, f in by_region.items()},
+            withheld=map_classes(by_region, _, percent=choice.percent),
             small_label=_("<{k}: small count, hidden", k=self.k))
         returned = streamlit_folium.st_folium(maps.base_map(), feature_group_to_add=layer, key=key, height=height,
                                               use_container_width=True, returned_objects=["last_active_drawing"])

@@ -184,3 +184,28 @@ def test_logging_in_from_a_staff_link_opens_that_page_with_the_link_s_filters(vi
     assert figures["Documented cases"].replace("\u202f", "").replace(",", "") == "459"  # police, 2017, exact
     at.sidebar.button(key="staff_logout").click().run()
     assert [t.value for t in at.title] == ["Staff login"] and not at.metric
+
+
+def test_the_public_map_gives_small_and_hidden_regions_their_own_classes(visitor, monkeypatch):
+    import folium
+
+    layers = []
+
+    def capture(_figure, **kwargs):
+        layers.append(kwargs["feature_group_to_add"])
+        return {}
+
+    monkeypatch.setattr(streamlit_folium, "st_folium", capture)
+    visitor(show="cases_of_type:sexual_violence", q_from="2017-Q3", q_to="2017-Q3")
+    geojson = next(child for child in layers[-1]._children.values() if isinstance(child, folium.GeoJson))
+    classes = {f["properties"]["value_label"]: f["properties"]["class_key"] for f in geojson.data["features"]}
+    assert any(label.startswith("<") for label in classes), classes  # this view has small counts
+    for label, class_key in classes.items():
+        if label.startswith("<"):
+            assert class_key == "small", classes
+        elif label == "hidden":
+            assert class_key == "hidden", classes
+        else:
+            assert class_key not in ("small", "hidden", "nodata"), classes
+    legend = next(child for child in layers[-1]._children.values() if type(child).__name__ == "Legend")
+    assert "&lt;5: small count, hidden" in legend.html
