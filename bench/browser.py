@@ -1,5 +1,9 @@
 """Chromium measurements: server start to the first map painted, and filter change to view updated.
 
+Both run on the public view by default (/?lang=en: the default page's address is /, not /public, which
+shows "Page not found" to every session but a fresh server's first): the room scenario. The filter
+change chooses a "From" period in the sidebar (quarters there, months on the staff map page).
+
 "Updated" means all of these, checked on every animation frame:
   1. Streamlit reports the script run finished (stApp data-test-script-state="notRunning");
   2. the page caption shows the new period (so the finished run is the one we asked for);
@@ -79,7 +83,10 @@ def wait_for_map(page: Page, timeout_ms: float = 60_000) -> None:
                            timeout=timeout_ms, polling="raf")
 
 
-def first_map_seconds(browser: Browser, server, path: str = "/map") -> float:
+PUBLIC_PATH = "/?lang=en"
+
+
+def first_map_seconds(browser: Browser, server, path: str = PUBLIC_PATH) -> float:
     """Start server (not yet started), open path, and return seconds from process start to polygons drawn."""
     page, _ = offline_page(browser)
     try:
@@ -98,14 +105,18 @@ def _choose(page: Page, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).wait_for()
 
 
-def filter_change_seconds(browser: Browser, url: str, sequence: list[str], month_to: str,
-                          region_detail: str | None = "Bishkek") -> tuple[list[float], list[str]]:
-    """Choose each month of sequence in "From" on the map page; the seconds each took to show up."""
+def filter_change_seconds(browser: Browser, url: str, sequence: list[str], period_to: str, *,
+                          path: str = PUBLIC_PATH, region_detail: str | None = None) -> tuple[list[float], list[str]]:
+    """Choose each period of sequence in "From" on the page at path; the seconds each took to show up.
+
+    The page's caption must then read "<period> to <period_to>" (both views describe their period so).
+    region_detail opens that region's detail first (the staff map page's "Region detail" box).
+    """
     page, blocked = offline_page(browser)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(url + "/map")
+        page.goto(url + path)
         wait_for_map(page)
         if region_detail:
             box = page.get_by_role("combobox", name="Region detail", exact=True)
@@ -118,14 +129,15 @@ def filter_change_seconds(browser: Browser, url: str, sequence: list[str], month
         wait_for_map(page)
         seconds = []
         phases: list[tuple[float, float]] = []
-        for month in sequence:
+        for period in sequence:
             before = page.evaluate(_READ_MAP)
-            _choose(page, "From", month)
+            _choose(page, "From", period)
             started = time.perf_counter()
             page.keyboard.press("Enter")
-            page.wait_for_function(_RUN_SHOWN, arg=f"{month} to {month_to}", timeout=30_000, polling="raf")
+            caption = f"{period} to {period_to}"
+            page.wait_for_function(_RUN_SHOWN, arg=caption, timeout=30_000, polling="raf")
             run_shown = time.perf_counter() - started
-            page.wait_for_function(_UPDATED, arg=[before, f"{month} to {month_to}"], timeout=30_000, polling="raf")
+            page.wait_for_function(_UPDATED, arg=[before, caption], timeout=30_000, polling="raf")
             page.evaluate(_TWO_FRAMES)
             seconds.append(time.perf_counter() - started)
             phases.append((run_shown, seconds[-1]))

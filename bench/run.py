@@ -3,9 +3,12 @@
     .venv/bin/python bench/run.py            # the whole run, about 7 minutes on 2 cores
     .venv/bin/python bench/run.py --quick    # 20 s of load instead of 2 minutes, fewer repeats
 
-Where a naive reference exists (bench/naive_page.py), it is measured in the
-same run and the ratio reported as naive / app. See bench/README.md for what
-each figure means exactly.
+The room scenario (twenty people open the link, the presenter changes filters
+live) runs on the public view; the warm reruns and the scaling also cover the
+staff pages, through a staff login in the bench's own accounts file. Where a
+naive reference exists (bench/naive_page.py), it is measured in the same run and
+the ratio reported as naive / app. See bench/README.md for what each figure
+means exactly.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import folium
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
@@ -30,14 +35,23 @@ sys.path.insert(0, str(ROOT))
 from bench import browser, load, naive, scale, sequence  # noqa: E402
 from bench.server import Server  # noqa: E402
 from bench.stclient import StreamlitSession  # noqa: E402
-from rightsmap import db, geo, maps, metrics, sample  # noqa: E402
+from rightsmap import auth, config, db, disclosure, geo, maps, metrics, public, public_filters, sample  # noqa: E402
 from rightsmap.filters import Filters  # noqa: E402
 from rightsmap.vocab import VIOLATION_TYPES  # noqa: E402
 
 RESULTS = HERE / "results.json"
 IMPORT_BENCH = HERE / "import_bench.py"
 IMPORT_RESULTS = HERE / "import_results.json"
-PAGES = {"overview": "", "map": "map", "timelines": "timelines", "reach": "reach", "about": "about"}
+QUERY = "lang=en"  # the app in English, so widgets are found by their English labels
+# Page name (what the frontend sends, the URL path) by the name in the results.
+PUBLIC_PAGES = {"overview": "", "show": "show", "about": "about"}
+STAFF_PAGES = {"overview": "overview", "map": "map", "timelines": "timelines", "reach": "reach",
+               "present": "present", "data": "data"}
+# What a staff page's st.title says once logged in (present's title is the period: not checked).
+STAFF_TITLES = {"overview": "Overview", "map": "Map", "timelines": "Timelines", "reach": "Service reach",
+                "data": "Import data"}
+STAFF_NAME, STAFF_PASSWORD = "bench", "a long bench password"
+LOGIN_TITLE = "Staff login"
 
 
 def p95(values: list[float]) -> float:
@@ -56,15 +70,34 @@ def machine() -> dict:
             "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
 
 
+LOAD_SAMPLES: list[tuple[str, float, str]] = []  # (time, 1-minute load average, section starting)
+
+
 def log(text: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')} load {os.getloadavg()[0]:.1f}] {text}", flush=True)
+    load_1m = os.getloadavg()[0]
+    LOAD_SAMPLES.append((time.strftime("%H:%M:%S"), round(load_1m, 2), text))
+    print(f"[{time.strftime('%H:%M:%S')} load {load_1m:.1f}] {text}", flush=True)
 
 
 # --- payload -------------------------------------------------------------------------------
 
 
+def _public_map(cells: dict, choice: public.Choice) -> folium.Map:
+    """The public view's map of one published measure over the whole period, as its page draws it."""
+    quarters = public_filters.all_quarters()
+    by_region = public.region_figures(cells, config.MIN_COUNT, quarters, choice)
+    frame = geo.join(geo.load_boundaries(), public.map_values(by_region))
+    frame["name"] = frame["code"]
+    m = maps.base_map()
+    maps.region_layer(frame, metric_label=choice.label(maps.ENGLISH), percent=choice.percent,
+                      withheld={code: (f.status, f.text(maps.ENGLISH, percent=choice.percent))
+                                for code, f in by_region.items()}).add_to(m)
+    return m
+
+
 def payload(db_path: Path, full_geojson: Path) -> dict:
-    """Bytes of GeoJSON, styles and tooltips per map render: the largest over every map metric, and naive."""
+    """Bytes of GeoJSON, styles and tooltips per map render: the largest over every map metric of both views,
+    and naive."""
     conn = db.connect(db_path)
     try:
         sizes = {}
@@ -76,20 +109,63 @@ def payload(db_path: Path, full_geojson: Path) -> dict:
                                          percent=metrics.METRICS[metric].percent)
                 sizes[metric if violation_type is None else f"{metric}:{violation_type}"] = \
                     maps.map_payload_bytes(figure)
+        cells = public.index(disclosure.stored_or_computed(conn, config.MIN_COUNT))
+        for choice in public.CHOICES:
+            sizes[f"public:{choice.key}"] = maps.map_payload_bytes(_public_map(cells, choice))
     finally:
         conn.close()
     cases = naive.read_cases(str(db_path))
     per_region = cases.groupby("region", as_index=False)["cases"].sum()
     naive_bytes = maps.map_payload_bytes(naive.choropleth(full_geojson, per_region))
-    return {"app_max_bytes": max(sizes.values()), "app_by_metric": sizes, "naive_bytes": naive_bytes}
+    largest = max(sizes, key=sizes.get)
+    return {"app_max_bytes": sizes[largest], "app_largest": largest, "app_by_metric": sizes,
+            "naive_bytes": naive_bytes}
+
+
+# --- servers -----------------------------------------------------------------------------------
+
+
+def users_file(work: Path) -> Path:
+    """The bench's staff accounts file, with one account, in the bench's work directory."""
+    path = work / "users.json"
+    if not path.exists():
+        auth.add_user(STAFF_NAME, STAFF_PASSWORD, path)
+    return path
+
+
+def app_server(work: Path, db_path: Path) -> Server:
+    """The app (dashboard.py) on db_path, its staff accounts in the bench's own file."""
+    return Server("dashboard.py", db_path, work / "logs", env={"RIGHTSMAP_USERS": str(users_file(work))})
 
 
 # --- through the websocket protocol --------------------------------------------------------
 
 
-async def _warm_reruns(url: str, page: str, count: int) -> list[float]:
-    async with StreamlitSession(url, page_name=page) as session:
-        await session.run()
+def _check_staff_page(run, page: str) -> None:
+    wanted = STAFF_TITLES.get(page)
+    if (run.exceptions or not run.finished or LOGIN_TITLE in run.headings
+            or (wanted is not None and wanted not in run.headings)):
+        raise RuntimeError(f"staff login on {page!r} failed: headings {run.headings}, {run.exceptions}")
+
+
+async def _log_in(session: StreamlitSession, page: str) -> None:
+    """Submit the login form the staff page shows; check that this run and the next show the page itself."""
+    _check_staff_page(await session.log_in(STAFF_NAME, STAFF_PASSWORD), page)
+    _check_staff_page(await session.run(), page)
+
+
+async def _open(session: StreamlitSession, page: str, staff: bool) -> None:
+    """The first run of page; a staff page shows the login form, so log in."""
+    first = await session.run()
+    if first.exceptions or not first.finished or first.page_not_found:
+        raise RuntimeError(f"{page}: {first.exceptions or ('page not found' if first.finished else 'timeout')}")
+    if staff:
+        await _log_in(session, page)
+
+
+async def _warm_reruns(url: str, page: str, count: int, staff: bool = False) -> list[float]:
+    async with StreamlitSession(url, page_name=page, query_string=QUERY) as session:
+        await _open(session, page, staff)
         if page == "map":
             session.set_selectbox("Region detail", "Bishkek")
             await session.run()
@@ -103,25 +179,26 @@ async def _warm_reruns(url: str, page: str, count: int) -> list[float]:
         return seconds
 
 
-async def _filter_changes(url: str, page: str, months: list[str], region: str | None = None) -> list[float]:
-    """Change "From" through months on page (each new, so the caches miss); seconds per rerun."""
-    async with StreamlitSession(url, page_name=page) as session:
-        await session.run()
+async def _filter_changes(url: str, page: str, periods: list[str], region: str | None = None,
+                          staff: bool = False) -> list[float]:
+    """Change "From" through periods on page (each new, so the caches miss); seconds per rerun."""
+    async with StreamlitSession(url, page_name=page, query_string=QUERY) as session:
+        await _open(session, page, staff)
         if region and "Region detail" in session.widgets:
             session.set_selectbox("Region detail", region)
             await session.run()
         seconds = []
-        for month in months:
-            session.set_selectbox("From", month)
+        for period in periods:
+            session.set_selectbox("From", period)
             run = await session.run()
             if run.exceptions or not run.finished:
-                raise RuntimeError(f"{page} {month}: {run.exceptions or 'timeout'}")
+                raise RuntimeError(f"{page} {period}: {run.exceptions or 'timeout'}")
             seconds.append(run.seconds)
         return seconds
 
 
 async def _first_run(url: str) -> float:
-    async with StreamlitSession(url) as session:
+    async with StreamlitSession(url, query_string=QUERY) as session:
         run = await session.run()
         return run.seconds
 
@@ -130,11 +207,11 @@ async def _first_run(url: str) -> float:
 
 
 def measure_startup(work: Path, db_path: Path, full_geojson: Path, repeats: int) -> dict:
-    log("server start to first map painted (Chromium)")
+    log("public view: server start to first map painted (Chromium)")
     seconds = []
     with browser.chromium() as chromium:
         for _ in range(repeats):
-            server = Server("dashboard.py", db_path, work / "logs")
+            server = app_server(work, db_path)
             try:
                 seconds.append(browser.first_map_seconds(chromium, server))
             finally:
@@ -154,46 +231,53 @@ def measure_startup(work: Path, db_path: Path, full_geojson: Path, repeats: int)
 
 
 def measure_browser_filter_change(work: Path, db_path: Path, changes: int) -> dict:
-    log("filter change to map and charts updated (Chromium)")
-    months = sequence.recolouring_months(db_path, changes)
-    with Server("dashboard.py", db_path, work / "logs") as server, browser.chromium() as chromium:
-        cold, errors = browser.filter_change_seconds(chromium, server.url, months, "2019-12")
+    log("public view: filter change to map and charts updated (Chromium)")
+    quarters = sequence.recolouring_quarters(db_path, changes)
+    last = sequence.last_quarter()
+    with app_server(work, db_path) as server, browser.chromium() as chromium:
+        cold, errors = browser.filter_change_seconds(chromium, server.url, quarters, last)
         cold_phases = browser.filter_change_seconds.last_phases
-        warm, more = browser.filter_change_seconds(chromium, server.url, months, "2019-12")
+        warm, more = browser.filter_change_seconds(chromium, server.url, quarters, last)
         warm_phases = browser.filter_change_seconds.last_phases
     both = cold + warm
     return {"p95_s": p95(both), "median_s": statistics.median(both), "cold_p95_s": p95(cold),
             "warm_p95_s": p95(warm), "n": len(both), "errors": errors + more,
             "run_shown_median_s": statistics.median([a for a, _ in cold_phases + warm_phases]),
-            "months": months}
+            "page": browser.PUBLIC_PATH, "quarters": quarters}
 
 
 def measure_server_reruns(work: Path, db_path: Path, full_geojson: Path, count: int) -> dict:
-    log("page reruns on the server, warm caches (websocket protocol)")
+    log("page reruns on the server, warm caches, public and staff pages (websocket protocol)")
     pages = {}
-    with Server("dashboard.py", db_path, work / "logs") as server:
+    with app_server(work, db_path) as server:
         asyncio.run(_first_run(server.url))  # the presenter opens the link first
-        for name, page in PAGES.items():
-            seconds = asyncio.run(_warm_reruns(server.url, page, count))
-            pages[name] = {"median_s": statistics.median(seconds), "p95_s": p95(seconds)}
+        for view, names, staff in (("public", PUBLIC_PAGES, False), ("staff", STAFF_PAGES, True)):
+            for name, page in names.items():
+                seconds = asyncio.run(_warm_reruns(server.url, page, count, staff=staff))
+                pages[f"{view} {name}"] = {"median_s": statistics.median(seconds), "p95_s": p95(seconds)}
+        quarters = sequence.recolouring_quarters(db_path, count)
         months = sequence.recolouring_months(db_path, count)
-        app_changes = asyncio.run(_filter_changes(server.url, "map", months, region="Bishkek"))
+        public_changes = asyncio.run(_filter_changes(server.url, "", quarters))
+        staff_map_changes = asyncio.run(_filter_changes(server.url, "map", months, region="Bishkek", staff=True))
     with Server("bench/naive_page.py", db_path, work / "logs",
                 env={"RIGHTSMAP_BENCH_FULL_GEOJSON": str(full_geojson)}) as server:
         naive_warm = asyncio.run(_warm_reruns(server.url, "", count))
         naive_changes = asyncio.run(_filter_changes(server.url, "", months))
     heaviest = max(pages, key=lambda name: pages[name]["median_s"])
     return {"pages": pages, "heaviest": heaviest, "heaviest_median_s": pages[heaviest]["median_s"],
+            "public_median_s": pages["public overview"]["median_s"],
             "naive_median_s": statistics.median(naive_warm),
-            "map_filter_change_p95_s": p95(app_changes), "naive_filter_change_p95_s": p95(naive_changes)}
+            "public_filter_change_p95_s": p95(public_changes),
+            "staff_map_filter_change_p95_s": p95(staff_map_changes),
+            "naive_filter_change_p95_s": p95(naive_changes)}
 
 
 def measure_load(work: Path, db_path: Path, seconds: float) -> dict:
     log("20 sessions opening a fresh server at once")
-    with Server("dashboard.py", db_path, work / "logs") as server:
+    with app_server(work, db_path) as server:
         cold_open_errors = load.open_all_at_once(server, 20)
-    log(f"20 sessions changing a filter every 2 s for {seconds:.0f} s")
-    with Server("dashboard.py", db_path, work / "logs") as server:
+    log(f"public view: 20 sessions changing a filter every 2 s for {seconds:.0f} s")
+    with app_server(work, db_path) as server:
         load.open_all_at_once(server, 1)  # the presenter opens the link first
         result = load.run_load(server, sessions=20, seconds=seconds)
     rss = [b for _, b in result.rss_samples]
@@ -207,22 +291,29 @@ def measure_load(work: Path, db_path: Path, seconds: float) -> dict:
             "cold_open_error_count": len(cold_open_errors), "cold_open_errors": cold_open_errors[:3]}
 
 
+SCALED_PAGES = ("public", "staff_overview", "staff_map")
+
+
 def measure_scaling(work: Path, db_path: Path, count: int) -> dict:
     log("page reruns with 10x and 100x the data (websocket protocol, caches missing)")
     months = sequence.recolouring_months(db_path, count)
+    quarters = sequence.recolouring_quarters(db_path, count)
     out = {}
     for factor in (1, 10, 100):
         path = db_path if factor == 1 else work / f"x{factor}.duckdb"
         rows = scale.scaled_copy(db_path, path, factor) if factor > 1 else None
-        with Server("dashboard.py", path, work / "logs") as server:
+        with app_server(work, path) as server:
             asyncio.run(_first_run(server.url))
-            overview = asyncio.run(_filter_changes(server.url, "", months))
-            map_page = asyncio.run(_filter_changes(server.url, "map", months, region="Bishkek"))
-        out[f"x{factor}"] = {"overview_median_s": statistics.median(overview),
-                             "map_median_s": statistics.median(map_page), "rows": rows}
+            public_page = asyncio.run(_filter_changes(server.url, "", quarters))
+            overview = asyncio.run(_filter_changes(server.url, "overview", months, staff=True))
+            map_page = asyncio.run(_filter_changes(server.url, "map", months, region="Bishkek", staff=True))
+        out[f"x{factor}"] = {"public_median_s": statistics.median(public_page),
+                             "staff_overview_median_s": statistics.median(overview),
+                             "staff_map_median_s": statistics.median(map_page), "rows": rows}
     for factor in ("x10", "x100"):
-        out[factor]["ratio"] = round(max(out[factor]["overview_median_s"] / out["x1"]["overview_median_s"],
-                                         out[factor]["map_median_s"] / out["x1"]["map_median_s"]), 2)
+        ratios = {page: out[factor][f"{page}_median_s"] / out["x1"][f"{page}_median_s"] for page in SCALED_PAGES}
+        out[factor]["ratios"] = {page: round(r, 2) for page, r in ratios.items()}
+        out[factor]["ratio"] = round(max(ratios.values()), 2)
     return out
 
 
@@ -260,27 +351,34 @@ def table(r: dict) -> list[list[str]]:
     def ratio(naive_value, app_value) -> str:
         return f"{naive_value / app_value:.1f}×" if naive_value and app_value else "—"
 
+    def scaled(factor: dict) -> str:
+        return " / ".join(f"{ms(factor[f'{page}_median_s']):.0f}" for page in SCALED_PAGES) + " ms"
+
     fc, st, sr, pl, ld, sc, im = (r["browser_filter_change"], r["startup"], r["server_reruns"], r["payload"],
                                   r["load"], r["scaling"], r["import"])
     imp = _import_seconds(im)
     return [
         ["What is measured", "Target", "App", "Naive reference", "Naive / app", "Result"],
-        ["Filter change to map and charts updated in Chromium, p95", "≤ 300 ms",
+        ["Public view: filter change to map and charts updated in Chromium, p95", "≤ 300 ms",
          f"{ms(fc['p95_s']):.0f} ms (median {ms(fc['median_s']):.0f})",
          "never paints offline", "—", ok(fc["p95_s"] <= 0.3)],
         ["… the same change at the protocol level (server rerun + transfer), p95", "",
-         f"{ms(sr['map_filter_change_p95_s']):.0f} ms", f"{ms(sr['naive_filter_change_p95_s']):.0f} ms",
-         ratio(sr["naive_filter_change_p95_s"], sr["map_filter_change_p95_s"]), ""],
-        ["Server start to first map painted (median of runs; max)", "≤ 4 s",
+         f"{ms(sr['public_filter_change_p95_s']):.0f} ms (staff map: "
+         f"{ms(sr['staff_map_filter_change_p95_s']):.0f} ms)", f"{ms(sr['naive_filter_change_p95_s']):.0f} ms",
+         ratio(sr["naive_filter_change_p95_s"], sr["public_filter_change_p95_s"]), ""],
+        ["Public view: server start to first map painted (median of runs; max)", "≤ 4 s",
          f"{st['app_median_s']:.1f} s (max {st['app_max_s']:.1f})",
          f"{st['naive_first_run_s']:.1f} s to first run (no paint)", "—", ok(st["app_max_s"] <= 4)],
         [f"Heaviest page rerun, warm caches ({sr['heaviest']}), median", "≤ 50 ms",
          f"{ms(sr['heaviest_median_s']):.0f} ms", f"{ms(sr['naive_median_s']):.0f} ms",
          ratio(sr["naive_median_s"], sr["heaviest_median_s"]), ok(sr["heaviest_median_s"] <= 0.05)],
-        ["GeoJSON and style per render (largest metric)", "≤ 150 KB", f"{pl['app_max_bytes'] / 1000:.1f} KB",
+        ["… the public overview (the room's page), median", "≤ 50 ms", f"{ms(sr['public_median_s']):.0f} ms",
+         f"{ms(sr['naive_median_s']):.0f} ms", ratio(sr["naive_median_s"], sr["public_median_s"]),
+         ok(sr["public_median_s"] <= 0.05)],
+        [f"GeoJSON and style per render (largest metric of both views: {pl['app_largest']})", "≤ 150 KB", f"{pl['app_max_bytes'] / 1000:.1f} KB",
          f"{pl['naive_bytes'] / 1000:.1f} KB", ratio(pl["naive_bytes"], pl["app_max_bytes"]),
          ok(pl["app_max_bytes"] <= 150_000)],
-        [f"20 sessions, a filter change every 2 s for {ld['seconds']:.0f} s: p95", "≤ 1 s",
+        [f"Public view, 20 sessions, a filter change every 2 s for {ld['seconds']:.0f} s: p95", "≤ 1 s",
          f"{ld['p95_s']:.2f} s (median {ld['median_s']:.2f}, {ld['changes']} changes)" if ld["p95_s"] else "—",
          "not run", "—", ok(ld["p95_s"] is not None and ld["p95_s"] <= 1.0)],
         ["… errors", "0", str(ld["error_count"]), "", "", ok(ld["error_count"] == 0)],
@@ -289,13 +387,11 @@ def table(r: dict) -> list[list[str]]:
          "", "", ok(ld["memory_growth"] < 0.10)],
         ["… 20 sessions opening a fresh server at the same moment: errors", "0",
          str(ld["cold_open_error_count"]), "", "", ok(ld["cold_open_error_count"] == 0)],
-        ["Rerun after a filter change, 10× data (overview / map median)", "< 1.5×",
-         f"{sc['x10']['ratio']:.2f}× ({ms(sc['x10']['overview_median_s']):.0f} / "
-         f"{ms(sc['x10']['map_median_s']):.0f} ms)", "", "", ok(sc["x10"]["ratio"] < 1.5)],
-        ["Rerun after a filter change, 100× data (overview / map median)", "< 1.5×",
-         f"{sc['x100']['ratio']:.2f}× ({ms(sc['x100']['overview_median_s']):.0f} / "
-         f"{ms(sc['x100']['map_median_s']):.0f} ms; 1×: {ms(sc['x1']['overview_median_s']):.0f} / "
-         f"{ms(sc['x1']['map_median_s']):.0f} ms)", "", "", ok(sc["x100"]["ratio"] < 1.5)],
+        ["Rerun after a filter change, 10× data (public / staff overview / staff map median)", "< 1.5×",
+         f"{sc['x10']['ratio']:.2f}× ({scaled(sc['x10'])})", "", "", ok(sc["x10"]["ratio"] < 1.5)],
+        ["Rerun after a filter change, 100× data (public / staff overview / staff map median)", "< 1.5×",
+         f"{sc['x100']['ratio']:.2f}× ({scaled(sc['x100'])}; 1×: {scaled(sc['x1'])})", "", "",
+         ok(sc["x100"]["ratio"] < 1.5)],
         ["Importing 1,000,000 case rows", "≤ 5 s",
          f"{imp:.1f} s" if imp is not None else im["status"],
          f"{im['baseline_seconds_for_all_rows']:.0f} s (pandas row by row, bench/import_bench.py)"
@@ -318,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     results: dict = {"when": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
-                     "quick": args.quick, "load_average_start": os.getloadavg()}
+                     "quick": args.quick, "load_average_start": os.getloadavg(), "load_samples": LOAD_SAMPLES}
     with tempfile.TemporaryDirectory(prefix="rightsmap-bench-") as tmp:
         work = Path(tmp)
         geo_cache = Path(tempfile.gettempdir()) / "rightsmap-bench-geodata"

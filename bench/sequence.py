@@ -1,12 +1,19 @@
-"""Periods for the filter-change measurements: each step must visibly recolour the map."""
+"""Periods for the filter-change measurements: each step must visibly recolour the map.
+
+recolouring_months is for the staff map page and the naive page ("From" months);
+recolouring_quarters is for the public view ("From" quarters, the published measure "cases").
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
 
-from rightsmap import db, maps, metrics
+import folium
+
+from rightsmap import config, db, disclosure, geo, maps, metrics, public
 from rightsmap.filters import Filters, month_text
+from rightsmap.public_filters import PublicFilters, all_quarters, quarter_text
 from rightsmap.sample import months
 
 
@@ -15,6 +22,21 @@ def _signature(conn, month_from) -> tuple:
     classes = maps.classify(values["value"].dropna())
     keys = tuple(maps.class_for(v, classes).key for v in values["value"])
     return tuple(c.label for c in classes), keys
+
+
+def _changing_order(signatures: dict, first, count: int) -> list:
+    """Up to count keys of signatures, starting after first, each drawing a different map from the one before."""
+    order, last = [], signatures[first]
+    remaining = [m for m in signatures if m != first]
+    # Alternate early and late periods: their maps differ most.
+    remaining = [x for pair in zip(remaining[::2], remaining[::-2], strict=False) for x in pair]
+    for key in dict.fromkeys(remaining):
+        if signatures[key] != last:
+            order.append(key)
+            last = signatures[key]
+        if len(order) == count:
+            break
+    return order
 
 
 def recolouring_months(db_path: Path, count: int) -> list[str]:
@@ -26,14 +48,35 @@ def recolouring_months(db_path: Path, count: int) -> list[str]:
     finally:
         conn.close()
     # Start from the default period (From = the first month) as the page does.
-    order, last = [], signatures[candidates[0]]
-    remaining = [m for m in signatures if m != candidates[0]]
-    # Alternate early and late months: their maps differ most.
-    remaining = [x for pair in zip(remaining[::2], remaining[::-2], strict=False) for x in pair]
-    for month in dict.fromkeys(remaining):
-        if signatures[month] != last:
-            order.append(month)
-            last = signatures[month]
-        if len(order) == count:
-            break
-    return [month_text(m) for m in order]
+    return [month_text(m) for m in _changing_order(signatures, candidates[0], count)]
+
+
+def _public_signature(cells, quarter_from) -> tuple:
+    """The public map as drawn for this "From" quarter: each region's fill and the legend's text."""
+    filters = PublicFilters(quarter_from=quarter_from)
+    by_region = public.region_figures(cells, config.MIN_COUNT, filters.quarters, filters.choice)
+    frame = geo.join(geo.load_boundaries(), public.map_values(by_region))
+    frame["name"] = frame["code"]
+    layer = maps.region_layer(frame, metric_label="", percent=filters.choice.percent, translate=maps.ENGLISH,
+                              withheld={code: (f.status, "") for code, f in by_region.items()})
+    children = list(layer._children.values())
+    geojson = next(c for c in children if isinstance(c, folium.GeoJson))
+    fills = tuple(geojson.style_function(f)["fillColor"] for f in geojson.data["features"])
+    legend = next(c.html for c in children if isinstance(c, maps.Legend))
+    return fills, legend
+
+
+def recolouring_quarters(db_path: Path, count: int) -> list[str]:
+    """Up to count distinct public "From" quarters (To = the last quarter), each step recolouring the public map."""
+    conn = db.connect(db_path, read_only=True)
+    try:
+        cells = public.index(disclosure.stored_or_computed(conn, config.MIN_COUNT))
+    finally:
+        conn.close()
+    quarters = all_quarters()
+    signatures = {q: _public_signature(cells, q) for q in quarters[:-1]}
+    return [quarter_text(q) for q in _changing_order(signatures, quarters[0], count)]
+
+
+def last_quarter() -> str:
+    return quarter_text(all_quarters()[-1])

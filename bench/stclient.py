@@ -9,6 +9,9 @@ and cost the 2-core machine little else.
 Widgets are found by label in the elements the server sends, and changed the
 way the frontend changes them: the new value, in the widget's serialized form
 (a multiselect sends its options' labels, a selectbox its option's label).
+A form is submitted the way the frontend's WidgetStateManager.submitForm does
+it: the form's widget values and the submit button's trigger_value go in one
+rerun request, and the trigger is dropped again after it.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 # A run that takes longer than this is an error, not a slow answer.
 RUN_TIMEOUT_S = 30.0
-WIDGET_KINDS = ("multiselect", "selectbox", "button", "toggle", "checkbox", "segmented_control", "button_group")
+WIDGET_KINDS = ("multiselect", "selectbox", "button", "toggle", "checkbox", "segmented_control", "button_group",
+                "text_input")
 
 
 @dataclass
@@ -35,6 +39,8 @@ class RunResult:
     bytes_received: int
     exceptions: list[str] = field(default_factory=list)
     finished: bool = True
+    headings: list[str] = field(default_factory=list)  # st.title/header/subheader texts, in order
+    page_not_found: bool = False  # the server ran the default page instead, with a "Page not found" dialog
 
 
 class StreamlitSession:
@@ -48,6 +54,7 @@ class StreamlitSession:
         self.page_script_hash = ""
         self.page_titles: dict[str, str] = {}
         self.widgets: dict[str, tuple[str, str]] = {}  # label -> (kind, widget id)
+        self.options: dict[str, list[str]] = {}  # selectbox/multiselect label -> its options' labels
         self.states: dict[str, tuple[str, object]] = {}  # widget id -> (value field, value)
         self._ws = None
 
@@ -85,11 +92,15 @@ class StreamlitSession:
         await self._ws.send(self._rerun_msg())
         messages = received = 0
         exceptions: list[str] = []
+        headings: list[str] = []
+        seen: set[str] = set()
+        not_found = False
         deadline = started + RUN_TIMEOUT_S
         while True:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
-                return RunResult(time.perf_counter() - started, messages, received, exceptions, finished=False)
+                return RunResult(time.perf_counter() - started, messages, received, exceptions, finished=False,
+                                 headings=headings, page_not_found=not_found)
             try:
                 data = await asyncio.wait_for(self._ws.recv(), timeout=remaining)
             except TimeoutError:
@@ -103,19 +114,25 @@ class StreamlitSession:
                 # The page this run resolved to; the frontend sends it back on every rerun.
                 self.page_script_hash = msg.navigation.page_script_hash or self.page_script_hash
                 self.page_titles = {p.page_script_hash: p.page_name for p in msg.navigation.app_pages}
+            elif kind == "page_not_found":
+                not_found = True
             elif kind == "page_info_changed":
                 self.query_string = msg.page_info_changed.query_string
             elif kind == "delta":
-                self._read_delta(msg, exceptions)
+                self._read_delta(msg, exceptions, headings, seen)
             elif kind == "script_finished":
                 status = msg.script_finished
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # st.rerun(): the server starts the next run by itself
                 if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                     exceptions.append("compile error")
-                return RunResult(time.perf_counter() - started, messages, received, exceptions)
+                elif status == ForwardMsg.FINISHED_SUCCESSFULLY:
+                    # As the frontend does: forget the values of widgets this run did not draw.
+                    self.states = {wid: value for wid, value in self.states.items() if wid in seen}
+                return RunResult(time.perf_counter() - started, messages, received, exceptions, headings=headings,
+                                 page_not_found=not_found)
 
-    def _read_delta(self, msg: ForwardMsg, exceptions: list[str]) -> None:
+    def _read_delta(self, msg: ForwardMsg, exceptions: list[str], headings: list[str], seen: set[str]) -> None:
         delta = msg.delta
         if delta.WhichOneof("type") != "new_element":
             return
@@ -123,10 +140,15 @@ class StreamlitSession:
         kind = element.WhichOneof("type")
         if kind == "exception":
             exceptions.append(f"{element.exception.type}: {element.exception.message}")
+        elif kind == "heading":
+            headings.append(element.heading.body)
         elif kind in WIDGET_KINDS:
             widget = getattr(element, kind)
+            seen.add(widget.id)
             if getattr(widget, "label", ""):
                 self.widgets[widget.label] = (kind, widget.id)
+                if kind in ("selectbox", "multiselect"):
+                    self.options[widget.label] = list(widget.options)
 
     @property
     def page_title(self) -> str:
@@ -142,3 +164,23 @@ class StreamlitSession:
         """Choose this option (by its shown label) in the selectbox called label."""
         _, widget_id = self.widgets[label]
         self.states[widget_id] = ("string_value", option_label)
+
+    def set_text(self, label: str, text: str) -> None:
+        """Type text into the text input called label (inside a form, it is sent when the form is submitted)."""
+        _, widget_id = self.widgets[label]
+        self.states[widget_id] = ("string_value", text)
+
+    async def submit_form(self, button_label: str) -> RunResult:
+        """Press the form's submit button: one rerun with the form's values and the button's trigger."""
+        _, widget_id = self.widgets[button_label]
+        self.states[widget_id] = ("trigger_value", True)
+        try:
+            return await self.run()
+        finally:
+            self.states.pop(widget_id, None)  # a trigger is sent once, never again
+
+    async def log_in(self, name: str, password: str) -> RunResult:
+        """Fill in and submit the staff login form this session's page shows; the run that answered."""
+        self.set_text("User name", name)
+        self.set_text("Password", password)
+        return await self.submit_form("Log in")
