@@ -1,4 +1,4 @@
-"""Helpers for the browser tests: the real app server as a subprocess, and a context that stays offline."""
+"""Browser-test helpers: the app server, an offline context, the staff login, reading maps and grids."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from pathlib import Path
 from string import Template
 from urllib.parse import urlsplit
 
-from playwright.sync_api import BrowserContext, Page, Route, WebSocketRoute
+from app_support import STAFF_NAME, STAFF_PASSWORD
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, WebSocketRoute, expect
 
 ROOT = Path(__file__).resolve().parents[1]
 # Debian's Chromium: `playwright install` downloads a browser, which does not work here.
@@ -37,6 +38,11 @@ LOCAL_SCHEMES = ("data", "blob", "about")
 _OTHER_HOST_SOCKET = re.compile(r"^wss?://(?!127\.0\.0\.1(?:[:/]|$))", re.IGNORECASE)
 MAP_FRAME = "iframe[title*='st_folium']"
 MAP_SHAPES = "path.leaflet-interactive"
+# Every page says which view it is (English: the tests pin the en-US locale or lang=en).
+STAFF_MARKER = "Staff view: exact counts."
+PUBLIC_MARKER = "Public view."
+# A login takes one argon2 hash and a rerun; on a loaded machine that can take a while.
+LOGIN_TIMEOUT_MS = 60_000
 
 
 def free_port() -> int:
@@ -47,10 +53,15 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`streamlit run dashboard.py` on a free local port, reading the database at db_path."""
+    """`streamlit run dashboard.py` on a free local port, reading the database at db_path.
 
-    def __init__(self, db_path: Path, log_dir: Path, *, startup_timeout: float = 60.0):
+    users_path is the staff accounts file; the server gets it explicitly, since the
+    tests' own RIGHTSMAP_USERS (conftest.py) is set per test and never reaches it.
+    """
+
+    def __init__(self, db_path: Path, log_dir: Path, users_path: Path, *, startup_timeout: float = 60.0):
         self.db_path = db_path
+        self.users_path = users_path
         self.log_dir = log_dir
         self.startup_timeout = startup_timeout
         self.port = free_port()
@@ -69,7 +80,7 @@ class AppServer:
             "--server.port", str(self.port),
             "--browser.gatherUsageStats", "false",
         ]  # fmt: skip
-        env = {**os.environ, "RIGHTSMAP_DB": str(self.db_path)}
+        env = {**os.environ, "RIGHTSMAP_DB": str(self.db_path), "RIGHTSMAP_USERS": str(self.users_path)}
         # Logs go to files, not pipes: a full pipe would block the server.
         with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
             self.started_at = time.monotonic()
@@ -161,3 +172,151 @@ def wait_for_map_change(page: Page, before: dict, timeout: float = 30_000) -> di
         timeout=timeout,
     )
     return map_state(page)
+
+
+def wait_until_idle(page: Page) -> None:
+    """Wait until the script run the last action started has finished."""
+    expect(page.locator("[data-testid='stApp']")).to_have_attribute("data-test-script-state", "notRunning")
+
+
+def open_expander(page: Page, label: str) -> None:
+    """Open an expander unless it is open (a rerun that changes the elements above it may close it)."""
+    details = page.get_by_test_id("stExpander").filter(has_text=label).locator("details")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    expect(details).to_have_attribute("open", "")
+
+
+def submit_login(page: Page, name: str, password: str) -> None:
+    """Fill the staff login form on the page and submit it; the caller waits for the outcome."""
+    form = page.get_by_test_id("stForm")
+    # Typing during a rerun could be lost when the form is drawn again: wait for the run to end.
+    expect(form.get_by_label("User name", exact=True)).to_be_editable(timeout=LOGIN_TIMEOUT_MS)
+    wait_until_idle(page)
+    form.get_by_label("User name", exact=True).fill(name)
+    form.get_by_label("Password", exact=True).fill(password)
+    form.get_by_role("button", name="Log in").click()
+
+
+def log_in(page: Page, name: str = STAFF_NAME, password: str = STAFF_PASSWORD) -> None:
+    """Log in on the staff login page showing now, and wait until the staff page replaced it.
+
+    A page.goto() or reload starts a new Streamlit session, so call this after each one;
+    navigating through the sidebar keeps the session and the login.
+    """
+    submit_login(page, name, password)
+    expect(page.get_by_text(STAFF_MARKER)).to_be_visible(timeout=LOGIN_TIMEOUT_MS)
+    expect(page.get_by_role("heading", name="Staff login")).to_have_count(0)
+
+
+class Visit:
+    """One browser context on one server, as one person's browser: open paths, then check nothing went wrong."""
+
+    def __init__(self, browser: Browser, server: AppServer, timeout_ms: float = 30_000):
+        self.server = server
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=LOCALE)
+        self.context.set_default_timeout(timeout_ms)
+        self.offline = Offline(self.context)
+        self.page = self.context.new_page()
+        self._stderr_from = len(server.stderr())
+
+    def open(self, path: str) -> Page:
+        self.server.pages_opened += 1
+        self.page.goto(self.server.url + path)
+        return self.page
+
+    def open_as_staff(self, path: str) -> Page:
+        """Open a staff page and log in on it (every goto is a new session)."""
+        page = self.open(path)
+        log_in(page)
+        return page
+
+    @property
+    def map_shapes(self) -> Locator:
+        return self.page.frame_locator(MAP_FRAME).locator(MAP_SHAPES)
+
+    def wait_until_idle(self) -> None:
+        wait_until_idle(self.page)
+
+    def assert_clean(self) -> None:
+        """No request left the machine, no exception box, no new traceback in the server's log."""
+        self.wait_until_idle()
+        assert self.offline.blocked == [], "requests to other hosts were made (and aborted)"
+        expect(self.page.get_by_test_id("stException")).to_have_count(0)
+        new_log = self.server.stderr()[self._stderr_from:]
+        assert "Traceback" not in new_log, new_log
+
+    def close(self) -> None:
+        self.context.close()
+
+
+# A point where the shape itself is the topmost element, relative to its box (null if there is
+# none): the middle of a shape's box may lie outside it, on another region, or under a city's
+# circle. Points with the shape all around them are preferred, so that rounding cannot slip off it.
+_HOVER_POINT = """shape => {
+  const box = shape.getBoundingClientRect(), steps = 24, hits = [];
+  const on = (x, y) => shape.ownerDocument.elementFromPoint(box.left + x, box.top + y) === shape;
+  for (let i = 1; i < steps; i++) for (let j = 1; j < steps; j++) {
+    const x = box.width * i / steps, y = box.height * j / steps;
+    if (on(x, y)) hits.push({x, y, solid: on(x - 2, y) && on(x + 2, y) && on(x, y - 2) && on(x, y + 2)});
+  }
+  const solid = hits.filter(h => h.solid), pool = solid.length ? solid : hits;
+  if (!pool.length) return null;
+  const mx = pool.reduce((sum, h) => sum + h.x, 0) / pool.length;
+  const my = pool.reduce((sum, h) => sum + h.y, 0) / pool.length;
+  const distance = h => Math.hypot(h.x - mx, h.y - my);
+  const best = pool.reduce((best, h) => distance(h) < distance(best) ? h : best);
+  return {x: best.x, y: best.y};
+}"""
+
+
+def map_tooltips(page: Page) -> dict[str, str]:
+    """Hover every shape on the map that can be hovered; return each region's name -> its tooltip's figure."""
+    frame = page.frame_locator(MAP_FRAME)
+    shapes = frame.locator(MAP_SHAPES)
+    tooltip = frame.locator(".leaflet-tooltip")
+    shapes.first.wait_for()
+    page.locator(MAP_FRAME).evaluate("frame => frame.scrollIntoView({block: 'center'})")
+    figures: dict[str, str] = {}
+    for index in range(shapes.count()):
+        page.mouse.move(0, 0)  # off the map: the tooltip closes, so the next one read is fresh
+        expect(tooltip).to_have_count(0)
+        # Found just before the hover: the map may have been redrawn since the last one.
+        point = shapes.nth(index).evaluate(_HOVER_POINT)
+        if point is None:  # Bishkek's polygon is covered by its circle at this zoom
+            continue
+        shapes.nth(index).hover(position=point)
+        expect(tooltip).to_be_visible()
+        rows = tooltip.locator("tr").evaluate_all("rows => rows.map(r => [...r.children].map(c => c.textContent))")
+        (_region_label, name), (_metric_label, figure) = rows
+        figures[name.strip()] = figure.strip()
+    page.mouse.move(0, 0)
+    return figures
+
+
+def grid_rows(grid: Locator) -> list[dict[str, str]]:
+    """Every row of an st.dataframe as {column header: cell text}, scrolling through rows it has not drawn yet.
+
+    The grid is a canvas; its cells are read from the accessible table Streamlit keeps
+    beside it, which holds only the rows near the visible ones.
+    """
+    table = grid.locator("table[role='grid']")
+    expect(table.locator("tbody td").first).to_be_attached()
+    count = int(table.get_attribute("aria-rowcount")) - 1  # the header row counts too
+    headers = table.locator("thead th").all_text_contents()
+    scroller = grid.locator(".dvn-scroller")
+    scroller.evaluate("scroller => scroller.scrollTo(0, 0)")
+    first = 2  # aria-rowindex of the first row below the header
+    expect(table.locator(f"tbody tr[aria-rowindex='{first}']")).to_be_attached()
+    read = """table => [...table.querySelectorAll("tbody tr")].map(row => [
+        Number(row.getAttribute("aria-rowindex")),
+        [...row.querySelectorAll("td")].map(cell => cell.textContent)])"""
+    rows: dict[int, list[str]] = {}
+    while True:
+        rows.update({index: cells for index, cells in table.evaluate(read)})
+        missing = sorted(set(range(first, first + count)) - set(rows))
+        if not missing:
+            break
+        scroller.evaluate("scroller => scroller.scrollBy(0, scroller.clientHeight / 2)")
+        expect(table.locator(f"tbody tr[aria-rowindex='{missing[0]}']")).to_be_attached()
+    return [dict(zip(headers, rows[index], strict=True)) for index in sorted(rows)]

@@ -1,8 +1,9 @@
 """Real Chromium against the real server: deep links, the map, the period pickers, URL state, every page.
 
 Run with `python -m pytest -m browser`. The server reads its own sample
-database, and every request the browser makes to another host than
-127.0.0.1 is aborted and fails the test that made it.
+database and the test session's staff accounts (conftest.py's staff_users);
+staff pages are opened by logging in on them. Every request the browser makes
+to another host than 127.0.0.1 is aborted and fails the test that made it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ from browser_support import (
     LOCALE,
     MAP_FRAME,
     MAP_SHAPES,
+    PUBLIC_MARKER,
+    STAFF_MARKER,
     AppServer,
     Offline,
+    Visit,
+    log_in,
     map_state,
     wait_for_map_change,
 )
@@ -43,8 +48,8 @@ def browser_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return sample.build(tmp_path_factory.mktemp("browser-db") / "rightsmap.duckdb")
 
 
-def _serve(db_path: Path, log_dir: Path) -> Iterator[AppServer]:
-    server = AppServer(db_path, log_dir).start()
+def _serve(db_path: Path, users_path: Path, log_dir: Path) -> Iterator[AppServer]:
+    server = AppServer(db_path, log_dir, users_path).start()
     try:
         yield server
     finally:
@@ -55,54 +60,18 @@ def _serve(db_path: Path, log_dir: Path) -> Iterator[AppServer]:
 
 
 @pytest.fixture(scope="session")
-def app_server(browser_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+def app_server(browser_db: Path, staff_users: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """One server for the session."""
-    yield from _serve(browser_db, tmp_path_factory.mktemp("server-logs"))
+    yield from _serve(browser_db, staff_users, tmp_path_factory.mktemp("server-logs"))
 
 
 @pytest.fixture()
-def fresh_server(app_server: AppServer, browser_db: Path, tmp_path: Path) -> Iterator[AppServer]:
+def fresh_server(app_server: AppServer, browser_db: Path, staff_users: Path, tmp_path: Path) -> Iterator[AppServer]:
     """A server no page has been opened on yet: the shared one while untouched, else a new one."""
     if app_server.pages_opened == 0:
         yield app_server
     else:
-        yield from _serve(browser_db, tmp_path)
-
-
-class Visit:
-    """One browser context on one server: open paths, then check nothing went wrong."""
-
-    def __init__(self, browser: Browser, server: AppServer):
-        self.server = server
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=LOCALE)
-        self.context.set_default_timeout(TIMEOUT_MS)
-        self.offline = Offline(self.context)
-        self.page = self.context.new_page()
-        self._stderr_from = len(server.stderr())
-
-    def open(self, path: str) -> Page:
-        self.server.pages_opened += 1
-        self.page.goto(self.server.url + path)
-        return self.page
-
-    @property
-    def map_shapes(self) -> Locator:
-        return self.page.frame_locator(MAP_FRAME).locator(MAP_SHAPES)
-
-    def wait_until_idle(self) -> None:
-        """Wait until the script run the last action started has finished."""
-        expect(self.page.locator("[data-testid='stApp']")).to_have_attribute("data-test-script-state", "notRunning")
-
-    def assert_clean(self) -> None:
-        """No request left the machine, no exception box, no new traceback in the server's log."""
-        self.wait_until_idle()
-        assert self.offline.blocked == [], "requests to other hosts were made (and aborted)"
-        expect(self.page.get_by_test_id("stException")).to_have_count(0)
-        new_log = self.server.stderr()[self._stderr_from:]
-        assert "Traceback" not in new_log, new_log
-
-    def close(self) -> None:
-        self.context.close()
+        yield from _serve(browser_db, staff_users, tmp_path)
 
 
 @pytest.fixture()
@@ -110,7 +79,7 @@ def open_visit(browser: Browser) -> Iterator[Callable[[AppServer], Visit]]:
     visits: list[Visit] = []
 
     def make(server: AppServer) -> Visit:
-        visits.append(Visit(browser, server))
+        visits.append(Visit(browser, server, TIMEOUT_MS))
         return visits[-1]
 
     yield make
@@ -136,6 +105,8 @@ def test_deep_link_to_the_map_on_a_fresh_server_draws_it(
     visit = open_visit(fresh_server)
     page = visit.open("/map")
 
+    expect(page.get_by_role("heading", name="Staff login", level=1)).to_be_visible()
+    log_in(page)
     expect(page.get_by_text(BANNER)).to_be_visible()
     expect(page.get_by_role("heading", name="Map", level=1)).to_be_visible()
     visit.map_shapes.first.wait_for()
@@ -143,14 +114,16 @@ def test_deep_link_to_the_map_on_a_fresh_server_draws_it(
     assert visit.map_shapes.count() >= 8
     seconds = time.monotonic() - fresh_server.started_at
     record_property("server_start_to_polygons_s", round(seconds, 2))
-    print(f"server start to map polygons: {seconds:.1f} s")
-    # The deep link went through the entry script: the shared sidebar filters are there.
-    expect(page.get_by_test_id("stSidebar").get_by_role("heading", name="Filters")).to_be_visible()
+    print(f"server start to map polygons, login included: {seconds:.1f} s")
+    # The deep link went through the entry script: the staff sidebar filters are there.
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("heading", name="Filters")).to_be_visible()
+    expect(sidebar.get_by_test_id("stMultiSelect").filter(has_text="Regions")).to_be_visible()
     visit.assert_clean()
 
 
 def test_changing_the_period_recolours_the_map_and_the_url(visit: Visit):
-    page = visit.open("/map")
+    page = visit.open_as_staff("/map")
     visit.map_shapes.first.wait_for()
     visit.wait_until_idle()
     before = map_state(page)
@@ -177,9 +150,12 @@ def test_changing_the_period_recolours_the_map_and_the_url(visit: Visit):
 
 
 def test_clicking_a_region_shows_its_detail(visit: Visit):
-    page = visit.open("/map")
+    page = visit.open_as_staff("/map")
     visit.map_shapes.first.wait_for()
     visit.wait_until_idle()
+    # The whole map in view first: pressing on the map focuses it, and Chromium scrolls a map
+    # that is partly below the fold into view before the release, which then lands elsewhere.
+    page.locator(MAP_FRAME).evaluate("frame => frame.scrollIntoView({block: 'center'})")
     frame = page.frame_locator(MAP_FRAME)
     # Circle markers are paths with arcs; polygons are straight segments only.
     circles = frame.locator(f"{MAP_SHAPES}[d*='a']")
@@ -204,19 +180,27 @@ def test_clicking_a_region_shows_its_detail(visit: Visit):
     visit.assert_clean()
 
 
-def test_a_bad_url_parameter_is_ignored_with_a_visible_notice(visit: Visit):
-    page = visit.open("/?regions=KG-ZZ&from=banana")
+@pytest.mark.parametrize("path, staff", [
+    ("/?region=KG-ZZ&q_from=banana", False),  # the public view's own parameters
+    ("/overview?regions=KG-ZZ&from=banana", True),  # the staff view's, read once the login lets the page run
+], ids=["public", "staff"])
+def test_a_bad_url_parameter_is_ignored_with_a_visible_notice(visit: Visit, path: str, staff: bool):
+    page = visit.open(path)
+    if staff:
+        log_in(page)
 
     expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
     alerts = page.get_by_test_id("stAlert")
     expect(alerts.filter(has_text="KG-ZZ")).to_be_visible()
     expect(alerts.filter(has_text="banana")).to_be_visible()
     expect(page.get_by_text(BANNER)).to_be_visible()
+    expect(page.get_by_text(STAFF_MARKER if staff else PUBLIC_MARKER)).to_be_visible()
     visit.assert_clean()
 
 
-def test_a_copied_url_reopens_the_same_view(visit: Visit):
+def test_a_copied_staff_url_reopens_the_same_view_after_the_login(visit: Visit):
     page = visit.open("/timelines?regions=KG-GB&from=2016-01&to=2017-12")
+    log_in(page)
 
     expect(page.get_by_role("heading", name="Timelines", level=1)).to_be_visible()
     sidebar = page.get_by_test_id("stSidebar")
@@ -231,21 +215,73 @@ def test_a_copied_url_reopens_the_same_view(visit: Visit):
     visit.assert_clean()
 
 
-PAGES = [("Overview", "/"), ("Map", "/map"), ("Timelines", "/timelines"), ("Service reach", "/reach"),
-         ("About the data", "/about")]  # fmt: skip
+def test_a_copied_public_url_reopens_the_same_view(visit: Visit):
+    page = visit.open("/?region=KG-GB&q_from=2016-Q1&q_to=2017-Q4&show=raid_events")
+
+    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+    expect(page.get_by_text("2016-Q1 to 2017-Q4 · Bishkek · Raids", exact=True)).to_be_visible()
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("combobox", name="Show", exact=True)).to_have_value("Raids")
+    expect(sidebar.get_by_role("combobox", name="Region", exact=True)).to_have_value("Bishkek")
+    quarter_from, quarter_to = period_pickers(page)
+    expect(quarter_from).to_have_value("2016-Q1")
+    expect(quarter_to).to_have_value("2017-Q4")
+    visit.wait_until_idle()
+    assert parse_qs(urlsplit(page.url).query) == {"region": ["KG-GB"], "q_from": ["2016-Q1"], "q_to": ["2017-Q4"],
+                                                  "show": ["raid_events"], "lang": ["en"]}
+    visit.assert_clean()
 
 
-def test_every_page_loads_from_the_sidebar_navigation(visit: Visit):
+# (navigation title, URL path, the page's own heading)
+PUBLIC_PAGES = [("Overview", "/", "Overview"), ("Present", "/show", "Overview"),
+                ("About the data", "/about", "About the data")]
+STAFF_PAGES = [("Exact counts", "/overview", "Overview"), ("Map", "/map", "Map"),
+               ("Timelines", "/timelines", "Timelines"), ("Service reach", "/reach", "Service reach"),
+               ("Present exact counts", "/present", "Headline figures"), ("Import data", "/data", "Import data")]
+
+
+def _go(visit: Visit, title: str, path: str) -> Page:
+    """Follow a sidebar navigation link and wait for its address."""
+    page = visit.page
+    sidebar = page.get_by_test_id("stSidebar")
+    if sidebar.get_attribute("data-collapsed") == "true":  # the presentation pages fold it away
+        page.get_by_test_id("stExpandSidebarButton").click()
+        expect(sidebar).to_have_attribute("data-collapsed", "false")
+    sidebar.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+    page.wait_for_url(re.compile(re.escape(visit.server.url + path) + r"(\?.*)?$"))
+    return page
+
+
+def test_every_page_loads_from_the_sidebar_navigation_in_both_views(visit: Visit):
     page = visit.open("/")
     expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
-    nav = page.get_by_test_id("stSidebarNav")
-    for title, path in [*PAGES[1:], PAGES[0]]:
-        nav.get_by_role("link", name=title).click()
-        page.wait_for_url(re.compile(re.escape(visit.server.url + path) + r"(\?.*)?$"))
-        expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+    expect(page.get_by_text(PUBLIC_MARKER)).to_be_visible()
+
+    # Logged out, every staff page's link leads to the login, and the session keeps it so.
+    for title, path, _heading in STAFF_PAGES:
+        _go(visit, title, path)
+        expect(page.get_by_role("heading", name="Staff login", level=1)).to_be_visible()
+        expect(page.get_by_text(PUBLIC_MARKER)).to_be_visible()
+        expect(page.get_by_text(STAFF_MARKER)).to_have_count(0)
+    log_in(page)  # on the last one; the navigation then keeps the session
+    expect(page.get_by_role("heading", name=STAFF_PAGES[-1][2], level=1)).to_be_visible()
+
+    for title, path, heading in [*STAFF_PAGES, *PUBLIC_PAGES]:
+        _go(visit, title, path)
+        expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
         expect(page.get_by_text(BANNER)).to_be_visible()
+        # The marker says which view shows, whoever is logged in.
+        staff = (title, path, heading) in STAFF_PAGES
+        expect(page.get_by_text(STAFF_MARKER if staff else PUBLIC_MARKER)).to_be_visible()
+        expect(page.get_by_text(PUBLIC_MARKER if staff else STAFF_MARKER)).to_have_count(0)
         visit.wait_until_idle()
         expect(page.get_by_test_id("stException")).to_have_count(0)
+
+    _go(visit, "Map", "/map")
+    expect(page.get_by_role("heading", name="Map", level=1)).to_be_visible()
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Staff login", level=1)).to_be_visible()
+    expect(page.get_by_text(STAFF_MARKER)).to_have_count(0)
     visit.assert_clean()
 
 

@@ -2,7 +2,8 @@
 
 Run with `python -m pytest -m browser`. Like tests/test_browser.py, the server
 reads its own sample database and every request to a host other than 127.0.0.1
-is aborted and fails the test.
+is aborted and fails the test. The presentation page is a staff page: each test
+logs in after opening it, as each page.goto() starts a new session.
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_support import LOCALE, MAP_FRAME, MAP_SHAPES, AppServer, Offline, map_state
+from browser_support import (
+    LOCALE,
+    MAP_FRAME,
+    MAP_SHAPES,
+    AppServer,
+    Offline,
+    log_in,
+    map_state,
+    open_expander,
+    wait_until_idle,
+)
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pptx import Presentation
@@ -30,14 +41,14 @@ from rightsmap.filters import Filters, parse_month
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 60_000  # a file is made when its button is clicked; a deck takes a few seconds
-VIEW = "full data (no disclosure control yet)"
+VIEW = "staff view, exact counts"
 expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+def server(tmp_path_factory: pytest.TempPathFactory, staff_users: Path) -> Iterator[AppServer]:
     db_path = sample.build(tmp_path_factory.mktemp("exports-db") / "rightsmap.duckdb")
-    app = AppServer(db_path, tmp_path_factory.mktemp("exports-logs")).start()
+    app = AppServer(db_path, tmp_path_factory.mktemp("exports-logs"), staff_users).start()
     try:
         yield app
     finally:
@@ -61,7 +72,7 @@ class Session:
         return self.page
 
     def idle(self) -> None:
-        expect(self.page.locator("[data-testid='stApp']")).to_have_attribute("data-test-script-state", "notRunning")
+        wait_until_idle(self.page)
 
     def assert_clean(self) -> None:
         self.idle()
@@ -84,14 +95,6 @@ def session(browser: Browser, server: AppServer) -> Iterator[Session]:
 
 def heading(page: Page, name: str):
     return page.get_by_role("heading", name=name, level=1)
-
-
-def open_expander(page: Page, label: str) -> None:
-    """Open an expander unless it is open (a rerun that changes the elements above it may close it)."""
-    details = page.get_by_test_id("stExpander").filter(has_text=label).locator("details")
-    if details.get_attribute("open") is None:
-        details.locator("summary").click()
-    expect(details).to_have_attribute("open", "")
 
 
 def check_file(name: str, content: bytes) -> None:
@@ -128,6 +131,7 @@ def test_every_download_button_delivers_a_valid_stamped_file(session, tmp_path: 
              story.View.of(Filters(), metric="raid_events", slide="map"))
     visit = session()
     page = visit.open("/present?lang=en&" + "story=" + story.Story("Raids", views).to_param())
+    log_in(page)
     expect(heading(page, "Headline figures")).to_be_visible()
     visit.idle()
     open_expander(page, "Download the map, charts, tables, brief and deck")
@@ -159,6 +163,7 @@ def test_every_download_button_delivers_a_valid_stamped_file(session, tmp_path: 
 def test_a_copied_presentation_url_reopens_the_same_slide_in_another_browser(session):
     first = session()
     page = first.open("/present?lang=en&regions=KG-GB&from=2016-01&to=2017-12")
+    log_in(page)
     expect(heading(page, "Headline figures")).to_be_visible()
     assert page.get_by_test_id("stSidebar").get_attribute("data-collapsed") == "true"
     page.get_by_role("button", name="Next").click()
@@ -178,6 +183,7 @@ def test_a_copied_presentation_url_reopens_the_same_slide_in_another_browser(ses
 
     second = session()
     other = second.open(copied)
+    log_in(other)  # the link holds the view, never the login
     expect(heading(other, "Raids")).to_be_visible()
     other.frame_locator(MAP_FRAME).locator(MAP_SHAPES).first.wait_for()
     expect(other.frame_locator(MAP_FRAME).locator(".rightsmap-legend")).to_contain_text("Raids")
@@ -192,6 +198,7 @@ def test_a_copied_presentation_url_reopens_the_same_slide_in_another_browser(ses
 def test_a_story_link_copied_from_one_browser_plays_in_another(session):
     first = session()
     page = first.open("/present?lang=en&from=2017-01&to=2017-12")
+    log_in(page)
     expect(heading(page, "Headline figures")).to_be_visible()
     first.idle()
     open_expander(page, "Stories: a named sequence of saved views")
@@ -213,6 +220,7 @@ def test_a_story_link_copied_from_one_browser_plays_in_another(session):
 
     second = session()
     other = second.open(link)
+    log_in(other)
     expect(heading(other, "Headline figures")).to_be_visible()
     expect(other.get_by_text("Story: view 1 of 2")).to_be_visible()
     expect(other.get_by_text("2017-01 to 2017-12 · all regions", exact=True)).to_be_visible()

@@ -1,0 +1,368 @@
+"""Real Chromium, issue 4: the public view never shows a small count, staff pages stay locked, titles stay text.
+
+Run with `python -m pytest -m browser`. The server reads its own sample
+database, with one more event whose title is an HTML injection, and its own
+staff accounts. Like the other browser tests, every request to a host other
+than 127.0.0.1 is aborted and fails the test that made it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from app_support import STAFF_NAME, STAFF_PASSWORD
+from browser_support import (
+    LOGIN_TIMEOUT_MS,
+    MAP_FRAME,
+    PUBLIC_MARKER,
+    STAFF_MARKER,
+    AppServer,
+    Visit,
+    grid_rows,
+    log_in,
+    map_tooltips,
+    open_expander,
+    submit_login,
+)
+from playwright.sync_api import Browser, Dialog, Page, expect
+
+from rightsmap import auth, config, sample, store
+from rightsmap.vocab import PERPETRATORS, REGIONS, VIOLATION_TYPES
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT_MS = 60_000  # a cold public page gathers the protected table; the machine may be busy
+expect.set_options(timeout=TIMEOUT_MS)
+
+K = config.MIN_COUNT  # the server reads the same setting from the same environment
+REGION_NAMES = {region.name_en for region in REGIONS}
+XSS_TITLE = "<img src=x onerror=alert(1)>"
+XSS_DATE = dt.date(2017, 5, 1)
+# A second account, so that throttling its name leaves the tests' own account alone.
+THROTTLED_NAME = "throttled"
+WRONG = "Wrong user name or password."
+STAFF_PATHS = ("/overview", "/map", "/timelines", "/reach", "/present", "/data")
+MAP_TABLE = "The numbers behind the map"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The sample plus an event titled with HTML, and two staff accounts."""
+    db_path = sample.build(tmp_path_factory.mktemp("views-db") / "rightsmap.duckdb")
+    with store.writable(db_path) as conn:
+        conn.execute("INSERT INTO events (event_date, region, title_en, title_ru, title_ky) VALUES (?, ?, ?, ?, ?)",
+                     [XSS_DATE, None, XSS_TITLE, XSS_TITLE, XSS_TITLE])
+    users = tmp_path_factory.mktemp("views-users") / "users.json"
+    for name in (STAFF_NAME, THROTTLED_NAME):
+        auth.add_user(name, STAFF_PASSWORD, users)
+    app = AppServer(db_path, tmp_path_factory.mktemp("views-logs"), users).start()
+    try:
+        yield app
+    finally:
+        app.stop()
+    assert "Traceback" not in app.stderr(), app.stderr()
+
+
+@pytest.fixture()
+def visit(browser: Browser, server: AppServer) -> Iterator[Visit]:
+    opened = Visit(browser, server, TIMEOUT_MS)
+    yield opened
+    opened.close()
+
+
+# ---- the public view never shows a count from 1 to k-1 ----------------------------------------------------------
+
+# "1,982", "<5", "≥ 319", "78.9%": a figure as the public view writes it in English (a chart may drop the comma).
+_FIGURE = re.compile(r"(?P<mark><|≥ )?(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)(?P<percent>%)?")
+
+
+def disclosure_problem(text: str, k: int = K) -> str | None:
+    """Why a figure shown in the public view gives a small count away, or None if it does not."""
+    text = text.strip()
+    if text in ("hidden", "no data"):
+        return None
+    match = _FIGURE.fullmatch(text)
+    if match is None:
+        return "not a figure as the public view writes one"
+    number = float(match["number"].replace(",", ""))
+    if match["percent"]:
+        # Coverage, a share of the plan: shown only when both its counts are published.
+        return "a bound on a percentage" if match["mark"] else None
+    if match["mark"] == "<":  # the sum of n small cells, each below k, is shown as "<n*k"
+        return None if number >= k and number % k == 0 else "a bound that is not a multiple of k"
+    if match["mark"]:  # "≥ N": N is the published part, a sum of published counts
+        return None if number >= k else "a lower bound below k"
+    return None if number == 0 or number >= k else "an exact count from 1 to k-1"
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("0", False), ("5", False), ("1,982", False), ("<5", False), ("<10", False), ("≥ 319", False),
+    ("hidden", False), ("no data", False), ("78.9%", False), ("3.5%", False),
+    ("1", True), ("4", True), ("4.0", True), ("<3", True), ("<7", True), ("≥ 4", True), ("3 cases", True), ("", True),
+])  # fmt: skip
+def test_the_figure_check_itself(text: str, problem: bool):
+    """The check below would miss nothing if it passed everything: it must reject small counts."""
+    assert (disclosure_problem(text, 5) is not None) == problem
+
+
+PUBLIC_VIEWS = {  # URL parameters -> the caption that proves the page applied them, and how many quarters
+    "whole-period": ("", "2015-Q1 to 2019-Q4 · All regions · Documented cases", 20),
+    "naryn-one-quarter": ("region=KG-N&q_from=2017-Q3&q_to=2017-Q3", "2017-Q3 to 2017-Q3 · Naryn · Documented cases",
+                          1),
+    "cases-by-pimps": ("show=cases:pimp", "2015-Q1 to 2019-Q4 · All regions · Cases by Pimp", 20),
+    "sexual-violence-talas": ("show=cases_of_type:sexual_violence&region=KG-T",
+                              "2015-Q1 to 2019-Q4 · Talas · Cases: Sexual violence", 20),
+}
+
+
+def chart_figures(page: Page, measure: str) -> dict[tuple[str, str], str]:
+    """The quarterly chart's figures by (quarter, mark), read from its marks' ARIA labels.
+
+    A bar's label reads "...; Documented cases: 12; kind: exact; Period: 2017 Q3", and the
+    text mark over a withheld quarter's "...; Period: 2017 Q3; Documented cases: <5".
+    """
+    charts = page.get_by_test_id("stMain").get_by_test_id("stVegaLiteChart")
+    expect(charts).to_have_count(1)
+    marks = charts.locator("[aria-roledescription='bar'], [aria-roledescription='text mark']")
+    expect(marks.first).to_be_attached()
+    figures = {}
+    for kind, label in marks.evaluate_all(
+            "marks => marks.map(m => [m.getAttribute('aria-roledescription'), m.getAttribute('aria-label')])"):
+        parts = label.split("; ")  # the measure's own name may hold ": " ("Cases: Sexual violence")
+        quarter = next(part.removeprefix("Period: ") for part in parts if part.startswith("Period: "))
+        figures[quarter, kind] = next(part.removeprefix(f"{measure}: ") for part in parts
+                                      if part.startswith(f"{measure}: "))
+    return figures
+
+
+def public_figures(visit: Visit, query: str, caption: str, quarters: int) -> dict[str, str]:
+    """Every figure the public page shows for the URL parameters, by where it is: metrics, chart, tables, map."""
+    page = visit.open("/?lang=en" + (f"&{query}" if query else ""))
+    expect(page.get_by_text(PUBLIC_MARKER)).to_be_visible()
+    expect(page.get_by_text(caption, exact=True)).to_be_visible()
+    visit.map_shapes.first.wait_for()
+    visit.wait_until_idle()
+    figures: dict[str, str] = {}
+
+    metrics = page.get_by_test_id("stMain").get_by_test_id("stMetric")
+    expect(metrics).to_have_count(4)
+    for metric in metrics.all():
+        label = metric.get_by_test_id("stMetricLabel").inner_text().strip()
+        figures[f"metric {label}"] = metric.get_by_test_id("stMetricValue").inner_text()
+
+    chart = chart_figures(page, measure=caption.rsplit(" · ", 1)[1])
+    assert len({quarter for quarter, _mark in chart}) == quarters  # every quarter has a bar, a mark or both
+    figures |= {f"chart {quarter} {mark}": text for (quarter, mark), text in chart.items()}
+
+    breakdown = page.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="Group"))
+    rows = grid_rows(breakdown)
+    assert len(rows) == len(PERPETRATORS) + len(VIOLATION_TYPES)
+    figures |= {f"breakdown {row['Name']}": row["Figure"] for row in rows}
+
+    open_expander(page, MAP_TABLE)
+    by_region = page.get_by_test_id("stExpander").filter(has_text=MAP_TABLE).get_by_test_id("stDataFrame")
+    table = {row["Name"]: row["Figure"] for row in grid_rows(by_region)}
+    assert set(table) == REGION_NAMES
+    figures |= {f"map table {name}": text for name, text in table.items()}
+
+    tooltips = map_tooltips(page)
+    assert set(tooltips) == REGION_NAMES  # Bishkek through its circle, Osh City through its own
+    assert tooltips == table, "the map and the numbers behind it disagree"
+    figures |= {f"map tooltip {name}": text for name, text in tooltips.items()}
+    return figures
+
+
+@pytest.mark.parametrize("query, caption, quarters", PUBLIC_VIEWS.values(), ids=PUBLIC_VIEWS.keys())
+def test_the_public_view_never_shows_a_count_from_1_to_k_minus_1(visit: Visit, query: str, caption: str,
+                                                                 quarters: int):
+    figures = public_figures(visit, query, caption, quarters)
+
+    problems = {where: text for where, text in figures.items() if disclosure_problem(text)}
+    assert problems == {}
+    # Not vacuous: every one of these views withholds something, and says so with its mark.
+    assert any(text.startswith(("<", "≥")) or text == "hidden" for text in figures.values()), figures
+    visit.assert_clean()
+
+
+def test_the_public_slides_never_show_a_count_from_1_to_k_minus_1(visit: Visit):
+    """The public view's presentation (/show) draws the same sections one slide at a time."""
+    query, caption, quarters = PUBLIC_VIEWS["naryn-one-quarter"]
+    page = visit.open(f"/show?lang=en&{query}")
+    expect(page.get_by_text(caption, exact=True)).to_be_visible()
+    expect(page.get_by_text(PUBLIC_MARKER)).to_be_visible()
+    figures: dict[str, str] = {}
+
+    def next_slide(slide: str) -> None:
+        page.get_by_role("button", name="Next").click()
+        page.wait_for_url(re.compile(rf"[?&]slide={slide}\b"))
+        visit.wait_until_idle()
+
+    metrics = page.get_by_test_id("stMain").get_by_test_id("stMetricValue")
+    expect(metrics).to_have_count(4)
+    figures |= {f"headline {index}": text for index, text in enumerate(metrics.all_inner_texts())}
+    next_slide("map")
+    tooltips = map_tooltips(page)
+    assert set(tooltips) == REGION_NAMES
+    figures |= {f"map tooltip {name}": text for name, text in tooltips.items()}
+    next_slide("timeline")
+    chart = chart_figures(page, measure=caption.rsplit(" · ", 1)[1])
+    assert len({quarter for quarter, _mark in chart}) == quarters
+    figures |= {f"chart {quarter} {mark}": text for (quarter, mark), text in chart.items()}
+    next_slide("breakdown")
+    rows = grid_rows(page.get_by_test_id("stDataFrame"))
+    assert len(rows) == len(PERPETRATORS) + len(VIOLATION_TYPES)
+    figures |= {f"breakdown {row['Name']}": row["Figure"] for row in rows}
+
+    assert {where: text for where, text in figures.items() if disclosure_problem(text)} == {}
+    assert any(text.startswith("<") for text in figures.values()), figures  # this view has small counts
+    visit.assert_clean()
+
+
+def test_the_public_overview_opens_at_its_own_address_too(visit: Visit):
+    visit.open("/")  # the address is known only after the first session: this one is not the first
+    visit.wait_until_idle()
+    page = visit.open("/public?lang=en&region=KG-N")
+
+    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+    expect(page.get_by_text("2015-Q1 to 2019-Q4 · Naryn · Documented cases", exact=True)).to_be_visible()
+    visit.wait_until_idle()
+    expect(page.get_by_role("dialog")).to_have_count(0, timeout=5_000)
+    assert urlsplit(page.url).path == "/public"
+
+
+# ---- staff pages without a login ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", STAFF_PATHS)
+def test_a_staff_page_without_a_login_shows_the_login_and_nothing_of_the_page(visit: Visit, path: str):
+    page = visit.open(f"{path}?lang=en")
+
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name="Staff login", level=1)).to_be_visible()
+    form = page.get_by_test_id("stForm")
+    expect(form.get_by_label("User name", exact=True)).to_be_editable()
+    expect(form.get_by_label("Password", exact=True)).to_be_editable()
+    expect(form.get_by_role("button", name="Log in")).to_be_visible()
+    visit.wait_until_idle()
+    assert urlsplit(page.url).path == path  # the address stays: the login opens the page there
+    expect(page.get_by_text(PUBLIC_MARKER)).to_be_visible()
+    expect(page.get_by_text(STAFF_MARKER)).to_have_count(0)
+    # Nothing of the page: no title of its own, no figures, charts, tables, map, files or import form.
+    expect(main.get_by_role("heading", level=1)).to_have_count(1)
+    expect(main.get_by_role("heading", name=re.compile("Exact counts|Overview|Map|Timelines|Service reach|Import data"
+                                                       "|Headline figures"))).to_have_count(0)
+    for element in ("stMetric", "stVegaLiteChart", "stDataFrame", "stTable", "stDownloadButton", "stFileUploader",
+                    "stExpander"):
+        expect(main.get_by_test_id(element)).to_have_count(0)
+    expect(page.locator(MAP_FRAME)).to_have_count(0)
+    # The sidebar has the public filters, not the staff ones, and nobody to log out.
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("combobox", name="Show", exact=True)).to_be_attached()
+    expect(sidebar.get_by_test_id("stMultiSelect")).to_have_count(0)
+    expect(sidebar.get_by_role("button", name="Log out")).to_have_count(0)
+    visit.assert_clean()
+
+
+def _attempt(page: Page, name: str, password: str) -> None:
+    """Submit the login form and wait until the server has answered (it empties the password field)."""
+    submit_login(page, name, password)
+    expect(page.get_by_test_id("stForm").get_by_label("Password", exact=True)).to_have_value(
+        "", timeout=LOGIN_TIMEOUT_MS)
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+
+
+def _assert_locked(page: Page) -> None:
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name="Staff login", level=1)).to_be_visible()
+    expect(main.get_by_role("heading", name="Map", level=1)).to_have_count(0)
+    expect(page.get_by_text(STAFF_MARKER)).to_have_count(0)
+    expect(page.locator(MAP_FRAME)).to_have_count(0)
+    expect(page.get_by_test_id("stSidebar").get_by_role("button", name="Log out")).to_have_count(0)
+
+
+def test_a_wrong_password_is_refused_the_right_one_opens_the_page_and_log_out_locks_it(visit: Visit):
+    page = visit.open("/map?lang=en")
+    error = page.get_by_test_id("stAlert").filter(has_text=WRONG)
+
+    _attempt(page, STAFF_NAME, "not the password at all")
+    expect(error).to_be_visible()
+    _assert_locked(page)
+    # An unknown name gets the same answer: the form does not tell which names exist.
+    _attempt(page, "nobody", STAFF_PASSWORD)
+    expect(error).to_be_visible()
+    _assert_locked(page)
+
+    log_in(page)
+    expect(page.get_by_role("heading", name="Map", level=1)).to_be_visible()
+    visit.map_shapes.first.wait_for()
+    expect(error).to_have_count(0)
+
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Log out").click()
+    _assert_locked(page)
+    # Locked for the whole session, not only on this page.
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Exact counts", exact=True).click()
+    page.wait_for_url(re.compile(r"/overview(\?.*)?$"))
+    expect(page.get_by_role("heading", name="Staff login", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Overview", level=1)).to_have_count(0)
+    expect(page.get_by_text(STAFF_MARKER)).to_have_count(0)
+    visit.assert_clean()
+
+
+def test_repeated_wrong_passwords_for_a_name_are_throttled(visit: Visit):
+    page = visit.open("/map?lang=en")
+    throttled = page.get_by_test_id("stAlert").filter(
+        has_text=re.compile(r"Too many failed logins\. Try again in \d+ seconds\."))
+
+    # Three failures are free; then each one doubles the wait (2 s, 4 s, 8 s, ...), so within a
+    # few attempts one comes before its wait is over, however slow the machine.
+    for _attempt_number in range(10):
+        _attempt(page, THROTTLED_NAME, "not the password at all")
+        if throttled.count():
+            break
+    expect(throttled).to_be_visible()
+    assert int(re.search(r"in (\d+) seconds", throttled.inner_text())[1]) >= 1
+    _assert_locked(page)
+    visit.assert_clean()
+
+
+# ---- event titles are text ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, staff", [
+    ("/?lang=en&q_from=2017-Q1&q_to=2017-Q4", False),
+    ("/overview?lang=en&from=2017-01&to=2017-12", True),
+], ids=["public", "staff"])
+def test_an_event_title_with_html_is_shown_as_text_and_never_runs(visit: Visit, path: str, staff: bool):
+    dialogs: list[str] = []
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    visit.page.on("dialog", dismiss)
+    page = visit.open(path)
+    if staff:
+        log_in(page)
+    expect(page.get_by_text(STAFF_MARKER if staff else PUBLIC_MARKER)).to_be_visible()
+
+    events = page.get_by_test_id("stCaptionContainer").filter(has_text=re.compile(r"^Events"))
+    expect(events).to_be_visible()
+    expect(events.get_by_text(f"{XSS_DATE:%Y-%m} — {XSS_TITLE}", exact=True)).to_be_visible()
+    expect(page.locator("[data-testid='stVegaLiteChart']").first).to_be_visible()  # the chart with the events
+    visit.wait_until_idle()
+
+    if staff:  # the overview's chart numbers its events and names them in its tooltip
+        number = page.get_by_test_id("stVegaLiteChart").locator(
+            f"[aria-roledescription='text mark'][aria-label*={json.dumps(XSS_TITLE)}]")
+        number.hover(force=True)  # a thin label over the bars: hover where it is drawn
+        tooltip = page.locator("#vg-tooltip-element")
+        expect(tooltip).to_contain_text(XSS_TITLE)
+        expect(tooltip.locator("img")).to_have_count(0)
+
+    assert dialogs == []
+    for frame in page.frames:  # the map is an iframe; nothing anywhere became an element
+        assert frame.locator("img[src='x']").count() == 0, frame.url
+    visit.assert_clean()
