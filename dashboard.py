@@ -10,7 +10,7 @@ from rightsmap.vocab import N_
 HERE = Path(__file__).resolve().parent
 
 PUBLIC_PAGES = (  # file, title, icon, URL path
-    ("public.py", N_("Overview"), ":material/public:", "public"),
+    ("public.py", N_("Overview"), ":material/public:", "start"),
     ("show.py", N_("Present"), ":material/slideshow:", "show"),
     ("about.py", N_("About the data"), ":material/info:", "about"),
 )
@@ -25,7 +25,7 @@ STAFF_PAGES = (
 
 
 def _page(file: str, title: str, icon: str, path: str) -> st.Page:
-    return st.Page(HERE / "pages" / file, title=_(title), icon=icon, url_path=path, default=(path == "public"))
+    return st.Page(HERE / "pages" / file, title=_(title), icon=icon, url_path=path, default=(path == "start"))
 
 
 def _locked(title: str, path: str) -> st.Page:
@@ -37,6 +37,8 @@ st.set_page_config(page_title="rightsmap", page_icon="🗺️", layout="wide")
 _ = ui.init_language()
 user = staff.current_user()
 public = [_page(*page) for page in PUBLIC_PAGES]
+# Streamlit serves the default page at / only; this hidden twin answers the documented /public too.
+public.append(st.Page(HERE / "pages" / "public.py", title=_("Overview"), url_path="public", visibility="hidden"))
 if user is None:
     staff_pages = [_locked(title, path) for _file, title, _icon, path in STAFF_PAGES]
 else:

@@ -173,7 +173,9 @@ def public_series(frame: pd.DataFrame, *, value_title: str, domain: Domain | Non
     tooltip = [_period_tooltip("quarter", translate), alt.Tooltip("shown:N", title=value_title)]
     base = alt.Chart(data).encode(x=_x("quarter", domain, translate), tooltip=tooltip)
     bars = base.mark_bar(size=14).encode(
-        y=_y("bar:Q", value_title),
+        # Trimmed number format: when every quarter is withheld the axis is 0 to 0, and Vega would write 0.000000.
+        y=alt.Y("bar:Q", title=value_title, axis=alt.Axis(minExtent=Y_AXIS_WIDTH, maxExtent=Y_AXIS_WIDTH,
+                                                          format=",~f")),
         color=alt.Color("kind:N", legend=_legend(None), scale=alt.Scale(domain=[exact_label, partial_label],
                                                                         range=[PALETTE[0], "#B3CDE3"])),
     )

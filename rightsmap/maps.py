@@ -43,6 +43,10 @@ _MAP_OPTIONS = {
     "location": KG_CENTRE, "zoom_start": 6, "min_zoom": 5, "max_zoom": 10,
     "zoom_snap": 0.25, "zoom_delta": 0.5, "tiles": None, "attribution_control": True,
     "max_bounds": True, "min_lat": 36.0, "max_lat": 46.5, "min_lon": 64.0, "max_lon": 85.5,
+    # Leaflet's keyboard handler focuses the map on mouse-down, and Chromium then scrolls a map that
+    # reaches below the screen, so the click lands on another region. Keyboard users choose a region
+    # with the selectbox beside the map instead.
+    "keyboard": False,
 }  # fmt: skip
 # Full opacity: nothing lies beneath, and the fill then matches the legend swatch exactly.
 _BASE_STYLE = {"fill": True, "fillOpacity": 1.0, "opacity": 1.0}
