@@ -91,9 +91,11 @@ def sidebar_filters() -> Filters:
         st.session_state["filters_initialised"] = True
     elif not _widget_state_intact():
         # Streamlit drops a widget's state after a run that did not draw it (a page run
-        # on its own, see ensure_entry_script_ran): restore the widgets from the last
-        # filters rather than from their defaults.
-        _widgets_from(st.session_state.get("filters", Filters()))
+        # on its own, see ensure_entry_script_ran, or a first run cut short by the next
+        # one): restore the widgets from the last filters, else from the link, never from
+        # their defaults.
+        last = st.session_state.get("filters")
+        _widgets_from(last if last is not None else from_query_params(st.query_params.to_dict())[0])
     init_language()
 
     span = Filters()
