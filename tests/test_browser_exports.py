@@ -179,6 +179,8 @@ def test_a_copied_presentation_url_reopens_the_same_slide_in_another_browser(ses
     expect(page.frame_locator(MAP_FRAME).locator(".rightsmap-legend")).to_contain_text("Raids")
     shown = map_state(page)
     copied = page.url
+    # The filters survived the login in the first browser (says which browser lost them, if one does).
+    assert "regions=KG-GB" in copied and "from=2016-01" in copied, copied
     first.assert_clean()
 
     second = session()
