@@ -17,6 +17,9 @@ LANG_KEY = "f_lang"  # the switcher widget
 # The chosen language, kept apart from the widget: Streamlit drops a widget's state
 # after any run that did not draw it, and the language must never fall back silently.
 CHOSEN_LANG = "lang"
+# The link the session was opened with, before any run changed it: a staff link opened before the login
+# must give its filters to the staff view after the login, whatever happened to the address in between.
+OPENING_LINK = "opening_link"
 
 
 def translator() -> i18n.Translator:
@@ -26,6 +29,8 @@ def translator() -> i18n.Translator:
 
 def init_language() -> i18n.Translator:
     """Choose the session's language before anything is drawn: the link, the browser's locale, else Russian."""
+    if OPENING_LINK not in st.session_state:
+        st.session_state[OPENING_LINK] = st.query_params.to_dict()
     if CHOSEN_LANG not in st.session_state:
         lang, notices = _initial_language(st.query_params.get("lang"))
         st.session_state[CHOSEN_LANG] = lang
@@ -82,8 +87,8 @@ def _widget_state_intact() -> bool:
 def sidebar_filters() -> Filters:
     """Draw the shared filters in the sidebar, mirror them in the URL, and return them."""
     if "filters_initialised" not in st.session_state:
-        # First run of this browser session: the URL is the source of truth.
-        params = st.query_params.to_dict()
+        # First staff run of this browser session: the link is the source of truth, as it was opened.
+        params = {**st.session_state.get(OPENING_LINK, {}), **st.query_params.to_dict()}
         filters, notices = from_query_params(params)
         init_language()
         _widgets_from(filters)
