@@ -3,9 +3,8 @@
 from dataclasses import replace
 
 import streamlit as st
-import streamlit_folium
 
-from rightsmap import cache, charts, downloads, geo, maps, metrics, ui
+from rightsmap import cache, charts, downloads, geo, maps, mapview, metrics, ui
 from rightsmap.staff import require as require_staff
 from rightsmap.vocab import REGION_CODES, VIOLATION_TYPES
 
@@ -31,15 +30,17 @@ with left:
     label = (_(definition.label) if violation_type is None
              else _("Cases: {type}", type=_.violation_type(violation_type)))
     selected = st.session_state.get("map_selected")
-    frame = geo.join(geo.load_boundaries(), values)
-    frame["name"] = [_.region(code) for code in frame["code"]]
-    regions = maps.region_layer(frame, metric_label=label, selected=selected, percent=definition.percent,
-                                translate=_)
+
+    def regions():
+        frame = geo.join(geo.load_boundaries(), values)
+        frame["name"] = [_.region(code) for code in frame["code"]]
+        return maps.region_layer(frame, metric_label=label, selected=selected, percent=definition.percent,
+                                 translate=_)
+
     # The base map never changes, so a new metric, period or selection swaps the regions layer
     # in place instead of remounting the map; only clicks come back, so panning does not rerun.
-    returned = streamlit_folium.st_folium(maps.base_map(), feature_group_to_add=regions, key="map", height=520,
-                                          use_container_width=True, returned_objects=["last_active_drawing"])
-    clicked = ((returned or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
+    content = ("staff", _.lang, metric, label, selected, mapview.values_key(values))
+    clicked = mapview.clicked_code(mapview.show(content, regions, key="map", height=520))
     if clicked in REGION_CODES and clicked != selected:
         # The selection lives in session state: restyling remounts the map and resets what it returns.
         st.session_state["map_selected"] = clicked

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
-import streamlit_folium
 
-from rightsmap import charts, geo, maps, metrics, story, ui
+from rightsmap import charts, geo, maps, mapview, metrics, story, ui
 from rightsmap.exports import chartset
 from rightsmap.exports.data import ExportData
 from rightsmap.exports.slides import SLIDES, comparison_note, headline, metric_label
@@ -134,12 +133,16 @@ def draw(slide: str, data: ExportData, _: Translator) -> None:
                           delta_color="inverse" if figure.worse_when_up else "normal")
         st.caption(comparison_note(data, _))
     elif slide == "map":
-        frame = geo.join(geo.load_boundaries(), data.region_values)
-        frame["name"] = [_.region(code) for code in frame["code"]]
-        figure = maps.choropleth(frame, metric_label=metric_label(data, _), translate=_,
-                                 percent=metrics.METRICS[data.metric].percent)
-        streamlit_folium.st_folium(figure, key="present_map", height=640, use_container_width=True,
-                                   returned_objects=[])
+        label, values = metric_label(data, _), data.region_values
+
+        def layer():
+            frame = geo.join(geo.load_boundaries(), values)
+            frame["name"] = [_.region(code) for code in frame["code"]]
+            return maps.region_layer(frame, metric_label=label, translate=_,
+                                     percent=metrics.METRICS[data.metric].percent)
+
+        content = ("present", _.lang, data.metric, label, mapview.values_key(values))
+        mapview.show(content, layer, key="present_map", height=640, returned_objects=())
         st.caption(_(metrics.METRICS[data.metric].definition))
     elif slide == "timeline":
         _chart(chartset.timeline(data, _).properties(height=440), _)

@@ -6,9 +6,8 @@ Each section adds the figures it showed to `shown`, so the page can explain the 
 from __future__ import annotations
 
 import streamlit as st
-import streamlit_folium
 
-from rightsmap import cache, charts, config, geo, maps, public, public_ui, ui
+from rightsmap import cache, charts, config, geo, maps, mapview, public, public_ui, ui
 from rightsmap.disclosure import ALL
 from rightsmap.public_filters import PublicFilters, quarter_text
 from rightsmap.vocab import REGION_CODES
@@ -55,16 +54,20 @@ class Sections:
         _, choice = self._, self.filters.choice
         by_region = self.region_figures()
         self.shown += by_region.values()
-        frame = geo.join(geo.load_boundaries(), public.map_values(by_region))
-        frame["name"] = [_.region(code) for code in frame["code"]]
-        layer = maps.region_layer(
-            frame, metric_label=choice.label(_), percent=choice.percent, translate=_,
-            selected=None if self.filters.region == ALL else self.filters.region,
-            withheld=map_classes(by_region, _, percent=choice.percent),
-            small_label=_("<{k}: small count, hidden", k=self.k))
-        returned = streamlit_folium.st_folium(maps.base_map(), feature_group_to_add=layer, key=key, height=height,
-                                              use_container_width=True, returned_objects=["last_active_drawing"])
-        clicked = ((returned or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
+        selected = None if self.filters.region == ALL else self.filters.region
+        small_label = _("<{k}: small count, hidden", k=self.k)
+
+        def layer():
+            frame = geo.join(geo.load_boundaries(), public.map_values(by_region))
+            frame["name"] = [_.region(code) for code in frame["code"]]
+            return maps.region_layer(
+                frame, metric_label=choice.label(_), percent=choice.percent, translate=_, selected=selected,
+                withheld=map_classes(by_region, _, percent=choice.percent), small_label=small_label)
+
+        # Everything the layer shows: the figures, the words (language) and the selection.
+        content = ("public", _.lang, choice.key, selected, small_label,
+                   tuple((code, f.status, f.value) for code, f in by_region.items()))
+        clicked = mapview.clicked_code(mapview.show(content, layer, key=key, height=height))
         if clicked in REGION_CODES and clicked != self.filters.region:
             public_ui.select_region(clicked)
         return by_region

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from streamlit.testing.v1 import AppTest
 
@@ -41,3 +41,37 @@ def switch_to_address(at: AppTest, url_path: str) -> AppTest:
             at._page_hash = page_hash
             return at
     raise ValueError(f"no page at /{url_path}; known: {[i.get('url_pathname') for i in at._registered_pages.values()]}")
+
+
+def map_reports(monkeypatch, report: dict | Callable[..., dict]) -> list[dict]:
+    """Make every map on the page report `report` (what a click sends back); returns what was sent to it.
+
+    The maps reach the browser through rightsmap.mapview, which sends streamlit-folium's component
+    the arguments st_folium computed; this stands in for that component.
+    """
+    from rightsmap import mapview
+
+    sent: list[dict] = []
+
+    def component(**kwargs):
+        sent.append(kwargs)
+        return report(**kwargs) if callable(report) else report
+
+    monkeypatch.setattr(mapview, "_COMPONENT", component)
+    return sent
+
+
+def drawn_layers(monkeypatch) -> list:
+    """The folium regions layers the maps render from now on (their rendering cache emptied first)."""
+    from rightsmap import mapview
+
+    layers = []
+    render = mapview.render
+
+    def recording(layer, **kwargs):
+        layers.append(layer)
+        return render(layer, **kwargs)
+
+    mapview._arguments.clear()
+    monkeypatch.setattr(mapview, "render", recording)
+    return layers

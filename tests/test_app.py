@@ -4,8 +4,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import streamlit_folium
-from app_support import open_dashboard
+from app_support import map_reports, open_dashboard
 from streamlit.testing.v1 import AppTest
 
 from rightsmap import config, sample
@@ -72,11 +71,11 @@ def test_bad_url_values_fall_back_with_a_visible_notice(app):
 def test_map_click_selects_a_region_and_survives_a_metric_change(app, monkeypatch):
     clicks = {"code": "KG-GB"}
 
-    def fake_st_folium(figure, **kwargs):
+    def click(**kwargs):
         assert kwargs["returned_objects"] == ["last_active_drawing"]
         return {"last_active_drawing": {"properties": {"code": clicks["code"]}}}
 
-    monkeypatch.setattr(streamlit_folium, "st_folium", fake_st_folium)
+    map_reports(monkeypatch, click)
     at = app("pages/map.py")
     assert "Bishkek" in [s.value for s in at.subheader]
     assert at.selectbox(key="map_region_pick").value == "KG-GB"

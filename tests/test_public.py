@@ -6,8 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-import streamlit_folium
-from app_support import STAFF_NAME, STAFF_PASSWORD, open_dashboard, switch_to_address
+from app_support import STAFF_NAME, STAFF_PASSWORD, drawn_layers, map_reports, open_dashboard, switch_to_address
 
 from rightsmap import public
 from rightsmap.disclosure import ALL, HIDDEN, SHOWN, SMALL
@@ -134,10 +133,7 @@ def test_a_bad_public_link_is_ignored_with_a_notice(visitor):
 
 
 def test_clicking_a_region_on_the_public_map_chooses_it(visitor, monkeypatch):
-    def clicked(*_args, **_kwargs):
-        return {"last_active_drawing": {"properties": {"code": "KG-O"}}}
-
-    monkeypatch.setattr(streamlit_folium, "st_folium", clicked)
+    map_reports(monkeypatch, {"last_active_drawing": {"properties": {"code": "KG-O"}}})
     at = visitor()
     assert at.selectbox(key="p_region").value == "KG-O"
     assert at.query_params["region"] == "KG-O"
@@ -189,13 +185,7 @@ def test_logging_in_from_a_staff_link_opens_that_page_with_the_link_s_filters(vi
 def test_the_public_map_gives_small_and_hidden_regions_their_own_classes(visitor, monkeypatch):
     import folium
 
-    layers = []
-
-    def capture(_figure, **kwargs):
-        layers.append(kwargs["feature_group_to_add"])
-        return {}
-
-    monkeypatch.setattr(streamlit_folium, "st_folium", capture)
+    layers = drawn_layers(monkeypatch)
     visitor(show="cases_of_type:sexual_violence", q_from="2017-Q3", q_to="2017-Q3")
     geojson = next(child for child in layers[-1]._children.values() if isinstance(child, folium.GeoJson))
     classes = {f["properties"]["value_label"]: f["properties"]["class_key"] for f in geojson.data["features"]}

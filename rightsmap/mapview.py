@@ -1,0 +1,88 @@
+"""Drawing a regions map with streamlit-folium, rendered once per content and reused on every rerun.
+
+`st_folium` renders the folium map to Leaflet script on every call: the base map, the regions layer,
+its GeoJSON, styles and tooltip, through about sixteen Jinja templates that folium compiles anew each
+time. That was half of a warm rerun of the public overview (bench/README.md). The script only depends
+on what the map shows, so `show` lets `st_folium` compute the component's arguments once per content
+(recording them instead of sending them), keeps them in a shared resource cache, and sends the same
+arguments to streamlit-folium's component on later reruns. The browser gets exactly what `st_folium`
+would send; tests/test_mapview.py checks that against a direct call.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+import folium
+import pandas as pd
+import streamlit as st
+import streamlit_folium
+
+from rightsmap import maps
+
+# streamlit-folium's component (the function st_folium sends its arguments to), taken at import,
+# before anything below swaps the module's attribute for a recorder.
+_COMPONENT = streamlit_folium._component_func
+# Recording swaps a module attribute, so one recording at a time; sending never reads the attribute.
+_RECORDING = threading.Lock()
+
+
+class RenderError(RuntimeError):
+    """st_folium did not hand its arguments to the component (a streamlit-folium change)."""
+
+
+def render(layer: folium.FeatureGroup, *, key: str, height: int, returned_objects: Sequence[str],
+           base: folium.Map | None = None) -> dict[str, Any]:
+    """What st_folium would send to its component for base (the constant base map) with layer on it."""
+    recorded: dict[str, Any] = {}
+
+    def record(**kwargs: Any) -> None:
+        recorded.update(kwargs)
+
+    with _RECORDING:
+        streamlit_folium._component_func = record
+        try:
+            streamlit_folium.st_folium(base if base is not None else maps.base_map(), feature_group_to_add=layer,
+                                       key=key, height=height, use_container_width=True,
+                                       returned_objects=list(returned_objects))
+        finally:
+            streamlit_folium._component_func = _COMPONENT
+    if "script" not in recorded or "key" not in recorded:
+        raise RenderError("streamlit-folium's st_folium did not call its component as expected")
+    recorded.pop("on_change", None)
+    return recorded
+
+
+# A resource: the arguments are plain strings and dicts that nothing changes, shared by every session.
+# The build function is not part of the key (its leading underscore); content is.
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _arguments(content: Hashable, key: str, height: int, returned_objects: tuple[str, ...],
+               _build: Callable[[], folium.FeatureGroup]) -> dict[str, Any]:
+    return render(_build(), key=key, height=height, returned_objects=returned_objects)
+
+
+def show(content: Hashable, build: Callable[[], folium.FeatureGroup], *, key: str, height: int,
+         returned_objects: Sequence[str] = ("last_active_drawing",)) -> dict | None:
+    """Draw maps.base_map() with the layer build() makes; content must identify everything the layer shows.
+
+    The base map never changes, so streamlit-folium's key for the map stays the same and a new layer
+    is swapped in without remounting the map. Returns what the map reports (see st_folium).
+    """
+    arguments = _arguments(content, key, height, tuple(returned_objects), build)
+
+    def on_change() -> None:  # as st_folium does: the map's state under the caller's key too
+        st.session_state[key] = st.session_state.get(arguments["key"], {})
+
+    return _COMPONENT(**arguments, on_change=on_change)
+
+
+def values_key(values: pd.DataFrame) -> tuple[tuple[str, float], ...]:
+    """A per-region values frame (code, value) as part of a map's content key."""
+    return tuple(zip(values["code"].tolist(), values["value"].astype(float).tolist(), strict=True))
+
+
+def clicked_code(returned: dict | None) -> str | None:
+    """The region code of the last clicked region in what show() returned."""
+    return ((returned or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")

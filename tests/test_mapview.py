@@ -1,0 +1,131 @@
+"""rightsmap.mapview: the map's component arguments are computed by st_folium once per content and reused."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+
+import pandas as pd
+import pytest
+import streamlit_folium
+from app_support import map_reports, open_dashboard
+
+from rightsmap import geo, maps, mapview
+from rightsmap.public_filters import all_quarters
+
+VALUES = {"KG-C": 12.0, "KG-GB": 47.0, "KG-GO": 0.0, "KG-O": 3.0}
+
+
+def _layer(values: dict[str, float], selected: str | None = None):
+    frame = geo.join(geo.load_boundaries(), pd.DataFrame({"code": list(values), "value": list(values.values())}))
+    return maps.region_layer(frame, metric_label="Cases", selected=selected)
+
+
+def _features(feature_group_script: str) -> list[dict]:
+    """The GeoJSON features the regions layer's script adds to the map."""
+    data = re.search(r"_add\((\{.*?\"type\": \"FeatureCollection\"\})\);", feature_group_script, re.DOTALL)
+    assert data, feature_group_script[:500]
+    return json.loads(data.group(1))["features"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    mapview._arguments.clear()
+    yield
+    mapview._arguments.clear()
+
+
+def test_render_records_what_st_folium_sends_and_puts_the_component_back():
+    arguments = mapview.render(_layer(VALUES), key="m", height=300, returned_objects=["last_active_drawing"])
+    assert streamlit_folium._component_func is mapview._COMPONENT
+    assert arguments["height"] == 300 and arguments["returned_objects"] == ["last_active_drawing"]
+    assert "map_div" in arguments["script"] and "on_change" not in arguments
+    values = {f["properties"]["code"]: f["properties"]["value"] for f in _features(arguments["feature_group"])}
+    assert {code: values[code] for code in VALUES} == VALUES
+    # Only local Leaflet: nothing from another host.
+    assert all(link.startswith("/app/static/") for link in arguments["js_links"] + arguments["css_links"])
+
+
+def test_new_colours_keep_the_map_key_so_the_map_is_not_remounted():
+    first = mapview.render(_layer(VALUES), key="m", height=300, returned_objects=[])
+    other = mapview.render(_layer({**VALUES, "KG-C": 900.0}, selected="KG-C"), key="m", height=300,
+                           returned_objects=[])
+    assert first["key"] == other["key"] and first["script"] == other["script"]
+    assert first["feature_group"] != other["feature_group"]
+
+
+def test_render_puts_the_component_back_when_st_folium_fails(monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(streamlit_folium, "st_folium", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        mapview.render(_layer(VALUES), key="m", height=300, returned_objects=[])
+    assert streamlit_folium._component_func is mapview._COMPONENT
+
+
+def test_render_says_so_when_st_folium_stops_calling_its_component(monkeypatch):
+    monkeypatch.setattr(streamlit_folium, "st_folium", lambda *_args, **_kwargs: None)
+    with pytest.raises(mapview.RenderError, match="streamlit-folium"):
+        mapview.render(_layer(VALUES), key="m", height=300, returned_objects=[])
+
+
+def test_show_builds_a_layer_once_per_content_and_sends_the_same_arguments(monkeypatch):
+    sent = map_reports(monkeypatch, {"last_active_drawing": None})
+    builds = []
+
+    def build(values):
+        def layer():
+            builds.append(values)
+            return _layer(values)
+        return layer
+
+    content = ("test", mapview.values_key(pd.DataFrame({"code": list(VALUES), "value": list(VALUES.values())})))
+    for _ in range(3):
+        mapview.show(content, build(VALUES), key="m", height=300)
+    assert len(builds) == 1 and len(sent) == 3
+    assert sent[0].keys() == sent[2].keys() and all(sent[0][k] == sent[2][k] for k in sent[0] if k != "on_change")
+    changed = {**VALUES, "KG-O": 4.0}
+    mapview.show(("test", tuple(changed.items())), build(changed), key="m", height=300)
+    assert builds == [VALUES, changed]
+    assert sent[-1]["feature_group"] != sent[0]["feature_group"]
+
+
+def test_a_map_sent_while_another_thread_records_still_reaches_the_component():
+    """Sending uses the component taken at import, so a recording in another session cannot swallow it."""
+    recording, release = threading.Event(), threading.Event()
+    original = streamlit_folium.st_folium
+
+    def slow_st_folium(*args, **kwargs):
+        recording.set()
+        release.wait(10)
+        return original(*args, **kwargs)
+
+    streamlit_folium.st_folium = slow_st_folium
+    try:
+        worker = threading.Thread(target=mapview.render, args=(_layer(VALUES),),
+                                  kwargs={"key": "m", "height": 300, "returned_objects": []})
+        worker.start()
+        assert recording.wait(10)
+        # Outside a script run the real component answers with the map's defaults; the recorder with None.
+        returned = mapview.show(("other",), lambda: _layer({"KG-N": 1.0}), key="n", height=300)
+        assert returned == {"last_active_drawing": None}
+    finally:
+        release.set()
+        streamlit_folium.st_folium = original
+    worker.join(10)
+    assert streamlit_folium._component_func is mapview._COMPONENT
+
+
+def test_a_warm_rerun_of_the_public_page_builds_no_map(monkeypatch):
+    built = []
+    region_layer = maps.region_layer
+    monkeypatch.setattr(maps, "region_layer", lambda *a, **k: built.append(1) or region_layer(*a, **k))
+    sent = map_reports(monkeypatch, {})
+    at = open_dashboard(None, staff_view=False, query={"lang": "en"})
+    assert not at.exception and len(built) == 1
+    at.run()
+    assert len(built) == 1 and len(sent) == 2 and sent[0]["feature_group"] == sent[1]["feature_group"]
+    at.selectbox(key="p_from").set_value(all_quarters()[3]).run()
+    assert len(built) == 2 and sent[-1]["feature_group"] != sent[0]["feature_group"]
