@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 from pathlib import Path
 
@@ -49,10 +50,12 @@ def join(boundaries: gpd.GeoDataFrame, values: pd.DataFrame) -> gpd.GeoDataFrame
     if values["code"].duplicated().any():
         raise ValueError("values has more than one row for a region code")
 
-    # Left joins from the fixed region list: a region missing from either input
-    # still gets a row, so the map and legend never silently drop one.
+    # From the fixed region list: a region missing from either input still gets a row
+    # (NaN value, no polygon), so the map and legend never silently drop one.
+    numbers = pd.to_numeric(values["value"], errors="raise").astype("float64")
+    value_of = dict(zip(values["code"], numbers, strict=True))
+    polygon_of = dict(zip(boundaries["code"], boundaries.geometry, strict=True))
     frame = _regions_frame()
-    frame = frame.merge(pd.DataFrame(boundaries[["code", "geometry"]]), on="code", how="left")
-    frame = frame.merge(values[["code", "value"]], on="code", how="left")
-    frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
+    frame["value"] = [value_of.get(code, math.nan) for code in frame["code"]]
+    frame["geometry"] = [polygon_of.get(code) for code in frame["code"]]
     return gpd.GeoDataFrame(frame[JOINED_COLUMNS], geometry="geometry", crs=boundaries.crs)
