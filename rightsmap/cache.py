@@ -195,6 +195,19 @@ def chart_spec(kind: str, lang: str, options: tuple, frame: pd.DataFrame | None 
     return spec
 
 
+@st.cache_resource(max_entries=512, show_spinner=False)
+def public_series_spec(lang: str, value_title: str, percent: bool, domain: charts.Domain, height: int | None,
+                       figures: tuple[tuple[Any, str, float | None], ...]) -> dict:
+    """The public view's quarterly chart of figures ((quarter, status, value), ...), keyed by them, not a frame."""
+    from rightsmap import i18n, public
+
+    series = {quarter: public.Figure(status, value) for quarter, status, value in figures}
+    frame = public.series_frame(series, i18n.translator(lang), percent=percent)
+    spec = charts.public_series_spec(frame, value_title=value_title, domain=domain, lang=lang, height=height)
+    spec["datasets"] = {name: _arrow_bytes(rows) for name, rows in spec["datasets"].items()}
+    return spec
+
+
 def _arrow_bytes(rows: list[dict]) -> bytes:
     sink = pa.BufferOutputStream()
     table = pa.Table.from_pylist(rows)

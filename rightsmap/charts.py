@@ -8,6 +8,9 @@ axis: a rise in raids lines up with a fall in reach.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
+import math
 from collections.abc import Mapping
 
 import altair as alt
@@ -158,6 +161,15 @@ def breakdown(*, counts: Mapping[str, int], labels: Mapping[str, str], title: st
     )
 
 
+def public_series_data(frame: pd.DataFrame, translate: Translator = ENGLISH) -> pd.DataFrame:
+    """The rows public_series draws: frame plus the bar's kind, its height, and where its label goes."""
+    exact_label, partial_label = translate("exact"), translate("partly hidden")
+    data = frame.assign(kind=[exact_label if e else partial_label for e in frame["exact"]],
+                        bar=frame["value"].where(frame["status"].isin(["exact", "at_least"])))
+    data["label_y"] = data["bar"].fillna(0)
+    return data
+
+
 def public_series(frame: pd.DataFrame, *, value_title: str, domain: Domain | None = None,
                   translate: Translator = ENGLISH) -> alt.LayerChart:
     """Public figures per quarter: a bar where the figure is exact, a pale bar up to its published part
@@ -167,9 +179,7 @@ def public_series(frame: pd.DataFrame, *, value_title: str, domain: Domain | Non
     status (rightsmap.public's EXACT, AT_LEAST, LESS_THAN, HIDDEN, NO_DATA) and exact.
     """
     exact_label, partial_label = translate("exact"), translate("partly hidden")
-    data = frame.assign(kind=[exact_label if e else partial_label for e in frame["exact"]],
-                        bar=frame["value"].where(frame["status"].isin(["exact", "at_least"])))
-    data["label_y"] = data["bar"].fillna(0)
+    data = public_series_data(frame, translate)
     tooltip = [_period_tooltip("quarter", translate), alt.Tooltip("shown:N", title=value_title)]
     base = alt.Chart(data).encode(x=_x("quarter", domain, translate), tooltip=tooltip)
     bars = base.mark_bar(size=14).encode(
@@ -182,6 +192,52 @@ def public_series(frame: pd.DataFrame, *, value_title: str, domain: Domain | Non
     labels = base.transform_filter(~alt.datum.exact).mark_text(
         angle=270, align="left", dx=4, fontSize=11, color="#333").encode(y="label_y:Q", text="shown:N")
     return alt.layer(bars, labels)
+
+
+# The public chart changes with every filter change, and Altair takes ~60 ms to build one. Its spec
+# differs between frames only in the data and the x domain, so it is built once per language, title and
+# height with a placeholder domain, and each frame's spec is that skeleton with its rows and domain.
+_SERIES_DATA = "series"
+_PLACEHOLDER_DOMAIN: Domain = (dt.date(1900, 1, 1), dt.date(1900, 2, 1))
+
+
+@functools.lru_cache(maxsize=64)
+def _public_series_skeleton(lang: str, value_title: str, height: int | None) -> str:
+    translate = translator(lang)
+    empty = pd.DataFrame({"period": pd.Series([], dtype="datetime64[ns]"), "value": pd.Series([], dtype=float),
+                          "shown": pd.Series([], dtype=str), "status": pd.Series([], dtype=str),
+                          "exact": pd.Series([], dtype=bool)})
+    figure = public_series(empty, value_title=value_title, domain=_PLACEHOLDER_DOMAIN, translate=translate)
+    if height is not None:
+        figure = figure.properties(height=height)
+    result = localized(figure, translate).to_dict(validate=False)
+    (name,) = result.pop("datasets")
+    if result["data"] != {"name": name}:
+        raise ValueError(f"unexpected data reference in the public series chart: {result['data']}")
+    result["data"] = {"name": _SERIES_DATA}
+    return json.dumps(result)
+
+
+def _records(data: pd.DataFrame) -> list[dict]:
+    """Rows as Altair writes them into a spec: times as ISO text, NaN as null."""
+    columns = {}
+    for name in data.columns:
+        column = data[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            columns[name] = [None if pd.isna(t) else t.isoformat() for t in column]
+        else:
+            columns[name] = [None if isinstance(v, float) and math.isnan(v) else v for v in column.tolist()]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def public_series_spec(frame: pd.DataFrame, *, value_title: str, domain: Domain, lang: str,
+                       height: int | None = None) -> dict:
+    """The finished spec of public_series(frame, ...) with Vega's locale, as spec() would make it."""
+    skeleton = _public_series_skeleton(lang, value_title, height)
+    placeholder = json.dumps([d.isoformat() for d in _PLACEHOLDER_DOMAIN])
+    result = json.loads(skeleton.replace(placeholder, json.dumps([d.isoformat() for d in domain])))
+    result["datasets"] = {_SERIES_DATA: _records(public_series_data(frame, translator(lang)))}
+    return result
 
 
 def vega_locale(translate: Translator) -> dict:

@@ -76,8 +76,10 @@ class Sections:
         _, f = self._, self.filters
         series = public.quarter_figures(self.cells, self.k, f.quarters, f.choice, f.region)
         self.shown += series.values()
-        ui.chart("public_series", public.series_frame(series, _, percent=f.choice.percent), height=height,
-                 value_title=f.choice.label(_), domain=charts.time_domain(f.quarter_from, f.month_to))
+        figures = tuple((quarter, figure.status, figure.value) for quarter, figure in series.items())
+        spec = cache.public_series_spec(_.lang, f.choice.label(_), f.choice.percent,
+                                        charts.time_domain(f.quarter_from, f.month_to), height, figures)
+        st.vega_lite_chart(spec, width="stretch")
 
     def breakdown(self) -> None:
         frame, figures = public.breakdown(self.cells, self.k, self.filters.quarters, self.filters.region, self._)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from rightsmap import charts, metrics
 from rightsmap.filters import Filters, parse_month
@@ -92,3 +93,43 @@ def test_localized_charts_carry_the_language_number_format():
     locale = charts.localized(base, translator("ru")).to_dict()["config"]["locale"]
     assert locale["number"]["decimal"] == "," and locale["number"]["thousands"] == "\xa0"
     assert locale["time"]["months"][4] == "май"
+
+
+def _public_frame(rows: list[tuple[str, float | None, str]]) -> pd.DataFrame:
+    """(quarter start, value, status) rows as rightsmap.public.series_frame makes them."""
+    from rightsmap import public
+
+    figures = {dt.date.fromisoformat(q): public.Figure(status, value) for q, value, status in rows}
+    return public.series_frame(figures, translator("en"))
+
+
+PUBLIC_ROWS = [
+    [("2016-01-01", 12.0, "exact"), ("2016-04-01", None, "hidden"), ("2016-07-01", 5.0, "at_least"),
+     ("2016-10-01", 5.0, "less_than"), ("2017-01-01", None, "no_data"), ("2017-04-01", 0.0, "exact")],
+    [("2019-10-01", 1234.0, "exact")],
+    [("2018-01-01", None, "hidden"), ("2018-04-01", None, "hidden")],
+]
+
+
+@pytest.mark.parametrize("rows", PUBLIC_ROWS)
+@pytest.mark.parametrize("lang", ["en", "ru", "ky"])
+def test_the_fast_public_chart_spec_is_the_one_altair_builds(rows, lang):
+    frame = _public_frame(rows)
+    domain = charts.time_domain(frame["period"].min().date(), frame["period"].max().date())
+    built = charts.spec("public_series", lang, (("value_title", "Cases <x>"), ("domain", domain)), frame, None, 260)
+    fast = charts.public_series_spec(frame, value_title="Cases <x>", domain=domain, lang=lang, height=260)
+    (name,) = built["datasets"]
+    assert fast["data"] == {"name": "series"} and built["data"] == {"name": name}
+    assert fast["datasets"]["series"] == built["datasets"][name]
+    assert {k: v for k, v in fast.items() if k not in ("data", "datasets")} == \
+        {k: v for k, v in built.items() if k not in ("data", "datasets")}
+
+
+def test_the_fast_public_chart_spec_does_not_share_state_between_calls():
+    frame = _public_frame(PUBLIC_ROWS[0])
+    first = charts.public_series_spec(frame, value_title="Cases", domain=(dt.date(2016, 1, 1), dt.date(2017, 7, 1)),
+                                      lang="en")
+    first["layer"][0]["encoding"]["x"]["scale"]["domain"][0] = "changed"
+    again = charts.public_series_spec(frame, value_title="Cases", domain=(dt.date(2016, 1, 1), dt.date(2017, 7, 1)),
+                                      lang="en")
+    assert again["layer"][0]["encoding"]["x"]["scale"]["domain"] == ["2016-01-01", "2017-07-01"]
