@@ -29,7 +29,7 @@ chromium:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
 run: setup
-	$(BIN)/python -m streamlit run dashboard.py
+	$(BIN)/python -m rightsmap.serve
 
 test: setup-dev
 	$(BIN)/python -m ruff check .

@@ -195,21 +195,21 @@ def public_series(frame: pd.DataFrame, *, value_title: str, domain: Domain | Non
 
 
 # The public chart changes with every filter change, and Altair takes ~60 ms to build one. Its spec
-# differs between frames only in the data and the x domain, so it is built once per language, title and
-# height with a placeholder domain, and each frame's spec is that skeleton with its rows and domain.
+# differs between frames only in the rows, the x domain, the value's title and the height, so it is
+# built once per language with placeholders, and each frame's spec is that skeleton filled in.
 _SERIES_DATA = "series"
 _PLACEHOLDER_DOMAIN: Domain = (dt.date(1900, 1, 1), dt.date(1900, 2, 1))
+_PLACEHOLDER_TITLE = "\u0000value title\u0000"
 
 
-@functools.lru_cache(maxsize=64)
-def _public_series_skeleton(lang: str, value_title: str, height: int | None) -> str:
+@functools.lru_cache(maxsize=8)
+def public_series_skeleton(lang: str) -> str:
+    """The public series spec as JSON text, with placeholders for its domain and title and no rows."""
     translate = translator(lang)
     empty = pd.DataFrame({"period": pd.Series([], dtype="datetime64[ns]"), "value": pd.Series([], dtype=float),
                           "shown": pd.Series([], dtype=str), "status": pd.Series([], dtype=str),
                           "exact": pd.Series([], dtype=bool)})
-    figure = public_series(empty, value_title=value_title, domain=_PLACEHOLDER_DOMAIN, translate=translate)
-    if height is not None:
-        figure = figure.properties(height=height)
+    figure = public_series(empty, value_title=_PLACEHOLDER_TITLE, domain=_PLACEHOLDER_DOMAIN, translate=translate)
     result = localized(figure, translate).to_dict(validate=False)
     (name,) = result.pop("datasets")
     if result["data"] != {"name": name}:
@@ -233,9 +233,13 @@ def _records(data: pd.DataFrame) -> list[dict]:
 def public_series_spec(frame: pd.DataFrame, *, value_title: str, domain: Domain, lang: str,
                        height: int | None = None) -> dict:
     """The finished spec of public_series(frame, ...) with Vega's locale, as spec() would make it."""
-    skeleton = _public_series_skeleton(lang, value_title, height)
-    placeholder = json.dumps([d.isoformat() for d in _PLACEHOLDER_DOMAIN])
-    result = json.loads(skeleton.replace(placeholder, json.dumps([d.isoformat() for d in domain])))
+    text = public_series_skeleton(lang)
+    for placeholder, value in ((_PLACEHOLDER_TITLE, value_title),
+                               ([d.isoformat() for d in _PLACEHOLDER_DOMAIN], [d.isoformat() for d in domain])):
+        text = text.replace(json.dumps(placeholder), json.dumps(value))
+    result = json.loads(text)
+    if height is not None:
+        result["height"] = height
     result["datasets"] = {_SERIES_DATA: _records(public_series_data(frame, translator(lang)))}
     return result
 

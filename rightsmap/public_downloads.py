@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from rightsmap import cache, config, ui
@@ -11,18 +13,22 @@ from rightsmap.public_filters import PublicFilters
 
 
 def panel(filters: PublicFilters) -> None:
-    """An expander with the public exports; the files are made only when a button is clicked."""
+    """An expander with the public exports; the figures are gathered and the files made only on a click."""
     _ = ui.translator()
     with st.expander(_("Download the map and the figures"), icon=":material/download:"):
         lang = st.segmented_control(_("Language of the files"), list(LANGUAGES), default=_.lang,
                                     format_func=LANGUAGES.get, key="public-downloads-lang") or _.lang
-        data = public_files.gather(cache.public_cells(), config.MIN_COUNT, filters,
-                                   sample=cache.dataset_meta().get("dataset") == "sample")
-        st.caption(_("Every file is stamped:") + " " + public_files.stamp(data, lang).text())
+        cells, k = cache.public_cells(), config.MIN_COUNT
+        sample = cache.dataset_meta().get("dataset") == "sample"
+        st.caption(_("Every file is stamped:") + " " + public_files.filters_stamp(filters, k, sample, lang).text())
+
+        def make(kind: str) -> bytes:
+            return public_files.export(kind, public_files.gather(cells, k, filters, sample=sample), lang)
+
         for column, (label, kind) in zip(st.columns(3), (
             (_("Map (PNG)"), "map.png"), (_("Map (SVG)"), "map.svg"), (_("Figures (CSV)"), "data.csv"),
         ), strict=True):
-            column.download_button(label, data=lambda kind=kind: public_files.export(kind, data, lang),
+            column.download_button(label, data=functools.partial(make, kind),
                                    file_name=public_files.file_name(kind, filters), mime=public_files.KINDS[kind],
                                    key=f"public-download-{kind}", on_click="ignore", icon=":material/download:",
                                    width="stretch")

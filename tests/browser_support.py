@@ -74,7 +74,7 @@ class AppServer:
 
     def start(self) -> AppServer:
         command = [
-            sys.executable, "-m", "streamlit", "run", "dashboard.py",
+            sys.executable, "-m", "rightsmap.serve",  # as `make run` starts it
             "--server.headless", "true",
             "--server.address", LOCAL_HOST,
             "--server.port", str(self.port),

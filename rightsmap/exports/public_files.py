@@ -11,17 +11,19 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure as MplFigure
 
 from rightsmap import maps, public
 from rightsmap.disclosure import ALL
-from rightsmap.exports import pngtext, static_map
 from rightsmap.exports.stamp import Stamp
 from rightsmap.exports.tables import BOM, STAMP_PREFIX, spreadsheet_safe
 from rightsmap.i18n import Translator, translator
 from rightsmap.public_filters import PublicFilters, quarter_text
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as MplFigure
 
 KINDS = {"map.png": "image/png", "map.svg": "image/svg+xml", "data.csv": "text/csv"}
 HEADLINES = ("cases", "raid_events", "people_detained_in_raids", public.COVERAGE)
@@ -57,15 +59,21 @@ def describe(filters: PublicFilters, _: Translator) -> str:
 
 
 def stamp(data: PublicData, lang: str, *, generated: dt.date | None = None) -> Stamp:
+    return filters_stamp(data.filters, data.k, data.sample, lang, generated=generated)
+
+
+def filters_stamp(filters: PublicFilters, k: int, sample: bool, lang: str, *,
+                  generated: dt.date | None = None) -> Stamp:
+    """The stamp of every public file for these filters (it names no figure, so needs none)."""
     _ = translator(lang)
-    source = _("sample data (synthetic, illustrative)") if data.sample else _("imported data")
+    source = _("sample data (synthetic, illustrative)") if sample else _("imported data")
     return Stamp(
-        filters=_("Filters: {filters}", filters=describe(data.filters, _)),
+        filters=_("Filters: {filters}", filters=describe(filters, _)),
         view=_("View: {view}", view=_("public (disclosure control applied)")),
         source=_("Data: {source}", source=source),
         generated=_("Generated {date}", date=(generated or dt.date.today()).isoformat()),
         suppression=_("Counts from 1 to {below} are shown as <{k}, and further figures are hidden so that none of "
-                      "them can be worked out.", below=data.k - 1, k=data.k),
+                      "them can be worked out.", below=k - 1, k=k),
     )
 
 
@@ -99,6 +107,12 @@ def csv_bytes(data: PublicData, lang: str, stamp_: Stamp) -> bytes:
 
 
 def map_figure(data: PublicData, lang: str, stamp_: Stamp) -> MplFigure:
+    # matplotlib is imported here, on the first map file asked for: it took most of a second off
+    # every server's first page, which offers the files but draws none of them.
+    from matplotlib.figure import Figure as MplFigure
+
+    from rightsmap.exports import static_map
+
     _ = translator(lang)
     choice = data.filters.choice
     values = public.map_values(data.by_region)
@@ -131,6 +145,8 @@ def export(kind: str, data: PublicData, lang: str, *, generated: dt.date | None 
     stamp_ = stamp(data, lang, generated=generated)
     if kind == "data.csv":
         return csv_bytes(data, lang, stamp_)
+    from rightsmap.exports import pngtext, static_map
+
     if kind == "map.png":
         return pngtext.with_text(static_map.render(map_figure(data, lang, stamp_), "png", dpi=150),
                                  "Description", stamp_.text())

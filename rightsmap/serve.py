@@ -1,0 +1,122 @@
+"""Start the dashboard: `python -m rightsmap.serve [streamlit run options]`, as `make run` does.
+
+It is `streamlit run dashboard.py` plus one thing: the libraries the pages need (pandas, Altair,
+folium, geopandas, DuckDB, and rightsmap's own modules; about two seconds of imports on a
+2-core machine) are imported in a background thread while Streamlit starts its server and the
+first browser loads Streamlit's frontend. The first visitor's page then finds them loaded instead
+of waiting for them. `streamlit run dashboard.py` still works; its first page is just slower.
+
+Options after `serve` go to `streamlit run` unchanged, e.g. `--server.port 8502`.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.client
+import importlib
+import logging
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
+# What the public overview (the default page) imports, heaviest first; the staff pages share them.
+# Not streamlit_folium, nor rightsmap modules that import it (mapview, public_sections): Streamlit
+# registers a custom component only when its module is imported during a script run, and the map
+# would be a 404 in the browser.
+PRELOAD = (
+    "pandas",
+    "pyarrow",
+    "pyogrio",
+    "altair",
+    "folium",
+    "folium.plugins",
+    "geopandas",
+    "duckdb",
+    "rightsmap.cache",
+    "rightsmap.maps",
+    "rightsmap.public_downloads",
+    "rightsmap.public_ui",
+    "rightsmap.staff",
+)
+NOT_PRELOADED = ("streamlit_folium",)
+
+log = logging.getLogger(__name__)
+
+
+def preload(modules: tuple[str, ...] = PRELOAD) -> list[str]:
+    """Import modules; return the ones that failed (the page that needs one then shows its error)."""
+    failed = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - reported where the page imports it, with the page's own message
+            log.debug("preloading %s failed", name, exc_info=True)
+            failed.append(name)
+    return failed
+
+
+def _when_serving(then: Callable[[], object], timeout: float = 60.0) -> None:
+    """Wait until this process's Streamlit server answers, then call then().
+
+    Importing while Streamlit starts would slow its start (one interpreter lock); after it, the
+    imports overlap with the first browser loading the frontend, which is the second or so they need.
+    """
+    from streamlit import config
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            address, port = config.get_option("server.address") or "127.0.0.1", config.get_option("server.port")
+            connection = http.client.HTTPConnection(address, port, timeout=1)  # direct: no proxy settings apply
+            try:
+                connection.request("GET", "/_stcore/health")
+                if connection.getresponse().status == 200:
+                    break
+            finally:
+                connection.close()
+        except (OSError, RuntimeError, http.client.HTTPException):
+            pass
+        time.sleep(0.05)
+    then()
+
+
+def warm() -> None:
+    """Import PRELOAD, then fill the process-wide caches the first page would fill: the boundaries,
+    the number formats and the public chart of each language, the connection and the protected table.
+
+    Nothing here is needed: every step is done again by the page if it failed or has not finished.
+    """
+    preload()
+    steps: list[tuple[str, Callable[[], object]]] = []
+    try:
+        from rightsmap import cache, charts, geo, i18n
+
+        steps.append(("boundaries", geo.load_boundaries))
+        for lang in i18n.LANGUAGES:
+            steps.append((f"{lang} numbers", functools.partial(i18n.translator(lang).number, 1234)))
+            steps.append((f"{lang} chart", functools.partial(charts.public_series_skeleton, lang)))
+        # Shared resources (st.cache_resource): the page's first run then finds them ready.
+        steps.append(("protected table", cache.public_cells))
+    except Exception:  # noqa: BLE001 - see preload
+        log.debug("warming up failed", exc_info=True)
+    for name, step in steps:
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - see preload
+            log.debug("warming up %s failed", name, exc_info=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    threading.Thread(target=_when_serving, args=(warm,), name="rightsmap-warm-up", daemon=True).start()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(DASHBOARD), *args]
+    return cli.main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""rightsmap.serve: `make run`'s launcher, streamlit run plus a warm-up in the background."""
+
+from __future__ import annotations
+
+import http.server
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from rightsmap import serve
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_the_warm_up_imports_what_the_page_needs_but_no_component_and_no_matplotlib():
+    done = _python(
+        "import sys\n"
+        "from rightsmap import serve\n"
+        "assert serve.preload() == [], 'a preloaded module failed to import'\n"
+        "loaded = [m for m in serve.PRELOAD if m in sys.modules]\n"
+        "assert loaded == list(serve.PRELOAD), loaded\n"
+        # A component module imported outside a script run is never registered: its map would be a 404.
+        "assert 'streamlit_folium' not in sys.modules\n"
+        # matplotlib draws the download files only; importing it delayed every first page by most of a second.
+        "assert 'matplotlib' not in sys.modules\n"
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_module_that_fails_to_import_is_reported_not_raised():
+    assert serve.preload(("json", "rightsmap_no_such_module")) == ["rightsmap_no_such_module"]
+
+
+def test_the_public_page_imports_no_matplotlib():
+    done = _python("import sys\nfrom rightsmap import public_downloads, public_sections\n"
+                   "assert 'matplotlib' not in sys.modules, 'public_downloads imported matplotlib'\n")
+    assert done.returncode == 0, done.stderr
+
+
+def test_serve_runs_streamlit_on_the_dashboard_with_the_options_given(monkeypatch):
+    from streamlit.web import cli
+
+    ran, warmed = {}, []
+    monkeypatch.setattr(cli, "main", lambda: ran.setdefault("argv", list(sys.argv)) and 0)
+    monkeypatch.setattr(serve, "_when_serving", lambda then: warmed.append(then))
+    monkeypatch.setattr(sys, "argv", ["serve"])
+    serve.main(["--server.port", "8502"])
+    assert ran["argv"] == ["streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", "8502"]
+    for _ in range(100):  # the warm-up thread has started and handed over its work
+        if warmed:
+            break
+        threading.Event().wait(0.01)
+    assert warmed == [serve.warm]
+
+
+class _Health(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server's name
+        self.send_response(200 if self.path == "/_stcore/health" else 404)
+        self.end_headers()
+
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.fixture()
+def health_server(monkeypatch):
+    from streamlit import config
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Health)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    options = {"server.address": "127.0.0.1", "server.port": server.server_address[1]}
+    monkeypatch.setattr(config, "get_option", lambda name: options[name])
+    yield server
+    server.shutdown()
+
+
+def test_the_warm_up_waits_for_the_server_to_answer(health_server):
+    called = threading.Event()
+    serve._when_serving(called.set, timeout=10)
+    assert called.is_set()
+
+
+def test_the_warm_up_runs_anyway_when_the_server_never_answers(monkeypatch):
+    from streamlit import config
+
+    monkeypatch.setattr(config, "get_option", lambda name: {"server.address": "127.0.0.1", "server.port": 9}[name])
+    called = threading.Event()
+    serve._when_serving(called.set, timeout=0.3)
+    assert called.is_set()
