@@ -19,11 +19,14 @@ import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Request, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
+# Every request but to loopback (which Chromium never proxies) goes to a proxy on a port where nothing
+# listens, so it fails: nothing reaches another host, IP addresses included.
+NO_OUTSIDE = "--proxy-server=http://127.0.0.1:9"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+                 "--disable-sync", "--no-first-run", NO_OUTSIDE]
 MAP_FRAME = "iframe[title*='st_folium']"
 MAP_SHAPES = "path.leaflet-interactive"
 _READ_MAP = """(() => {
@@ -62,19 +65,21 @@ def chromium() -> Iterator[Browser]:
 
 
 def offline_page(browser: Browser) -> tuple[Page, list[str]]:
-    """A page whose requests to anything but 127.0.0.1 are aborted (and listed)."""
+    """A page that can reach 127.0.0.1 only; requests to any other host fail (and are listed).
+
+    Chromium itself refuses them (chromium() sends everything but loopback to a proxy that is not
+    there), so no request waits on Playwright: routing every request through Playwright's driver added
+    its round trip to each of the ~150 files Streamlit's frontend loads, and to the figures here.
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     blocked: list[str] = []
 
-    def route(r: Route) -> None:
-        url = urlsplit(r.request.url)
-        if url.scheme in ("data", "blob", "about") or url.hostname == "127.0.0.1":
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort("blockedbyclient")
+    def failed(request: Request) -> None:
+        url = urlsplit(request.url)
+        if url.scheme not in ("data", "blob", "about") and url.hostname != "127.0.0.1":
+            blocked.append(request.url)
 
-    context.route("**/*", route)
+    context.on("requestfailed", failed)
     return context.new_page(), blocked
 
 
