@@ -112,13 +112,15 @@ def reach_series(filters: Filters, *, by_region: bool) -> pd.DataFrame:
     return _reach_series(db_key(), filters, by_region)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def _events(key: DbKey, filters: Filters) -> pd.DataFrame:
-    return metrics.events(_connection(*key), filters)
+# A resource, read-only: every event, read once per database file; events() filters it (a few
+# dozen rows), so a new period or region costs no query.
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _all_events(key: DbKey) -> pd.DataFrame:
+    return metrics.all_events(_connection(*key))
 
 
 def events(filters: Filters) -> pd.DataFrame:
-    return _events(db_key(), filters)
+    return metrics.events_in(_all_events(db_key()), filters)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -202,8 +204,8 @@ def public_series_spec(lang: str, value_title: str, percent: bool, domain: chart
     from rightsmap import i18n, public
 
     series = {quarter: public.Figure(status, value) for quarter, status, value in figures}
-    frame = public.series_frame(series, i18n.translator(lang), percent=percent)
-    spec = charts.public_series_spec(frame, value_title=value_title, domain=domain, lang=lang, height=height)
+    rows = public.series_rows(series, i18n.translator(lang), percent=percent)
+    spec = charts.public_series_spec(rows, value_title=value_title, domain=domain, lang=lang, height=height)
     spec["datasets"] = {name: _arrow_bytes(rows) for name, rows in spec["datasets"].items()}
     return spec
 

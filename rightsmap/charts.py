@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import math
 from collections.abc import Mapping
 
 import altair as alt
@@ -161,6 +160,17 @@ def breakdown(*, counts: Mapping[str, int], labels: Mapping[str, str], title: st
     )
 
 
+def public_series_rows(rows: list[dict], translate: Translator = ENGLISH) -> list[dict]:
+    """public_series_data for rows as Altair writes them into a spec (period as ISO text, null for NaN)."""
+    exact_label, partial_label = translate("exact"), translate("partly hidden")
+    result = []
+    for row in rows:
+        bar = row["value"] if row["status"] in ("exact", "at_least") else None
+        result.append({**row, "kind": exact_label if row["exact"] else partial_label, "bar": bar,
+                       "label_y": 0.0 if bar is None else bar})
+    return result
+
+
 def public_series_data(frame: pd.DataFrame, translate: Translator = ENGLISH) -> pd.DataFrame:
     """The rows public_series draws: frame plus the bar's kind, its height, and where its label goes."""
     exact_label, partial_label = translate("exact"), translate("partly hidden")
@@ -218,21 +228,12 @@ def public_series_skeleton(lang: str) -> str:
     return json.dumps(result)
 
 
-def _records(data: pd.DataFrame) -> list[dict]:
-    """Rows as Altair writes them into a spec: times as ISO text, NaN as null."""
-    columns = {}
-    for name in data.columns:
-        column = data[name]
-        if pd.api.types.is_datetime64_any_dtype(column):
-            columns[name] = [None if pd.isna(t) else t.isoformat() for t in column]
-        else:
-            columns[name] = [None if isinstance(v, float) and math.isnan(v) else v for v in column.tolist()]
-    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
-
-
-def public_series_spec(frame: pd.DataFrame, *, value_title: str, domain: Domain, lang: str,
+def public_series_spec(rows: list[dict], *, value_title: str, domain: Domain, lang: str,
                        height: int | None = None) -> dict:
-    """The finished spec of public_series(frame, ...) with Vega's locale, as spec() would make it."""
+    """The finished spec of public_series with Vega's locale, as spec() makes it, without Altair.
+
+    rows: rightsmap.public.series_rows, the rows of the frame public_series takes, as Altair writes them.
+    """
     text = public_series_skeleton(lang)
     for placeholder, value in ((_PLACEHOLDER_TITLE, value_title),
                                ([d.isoformat() for d in _PLACEHOLDER_DOMAIN], [d.isoformat() for d in domain])):
@@ -240,7 +241,7 @@ def public_series_spec(frame: pd.DataFrame, *, value_title: str, domain: Domain,
     result = json.loads(text)
     if height is not None:
         result["height"] = height
-    result["datasets"] = {_SERIES_DATA: _records(public_series_data(frame, translator(lang)))}
+    result["datasets"] = {_SERIES_DATA: public_series_rows(rows, translator(lang))}
     return result
 
 

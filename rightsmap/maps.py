@@ -273,6 +273,19 @@ def region_features(
     return polygons + points
 
 
+def stable_ids(element, prefix: str) -> None:
+    """Name element's descendants by their place (prefix0, prefix0_1, ...) instead of at random.
+
+    folium gives every element a random id, which ends up in the text its templates render, and
+    branca compiles that text as a template again: with random ids nothing rendered is ever the
+    same twice. With ids from the layout, a map whose content repeats renders the same text, and
+    rightsmap.mapview compiles it only once. Prefixes keep the base map's and a layer's names apart.
+    """
+    for index, child in enumerate(element._children.values()):
+        child._id = f"{prefix}{index}"
+        stable_ids(child, f"{prefix}{index}_")
+
+
 def base_map() -> folium.Map:
     """The map without data: no tiles, local Leaflet only, fitted to the country. The same on every rerun."""
     m = folium.Map(**_MAP_OPTIONS)
@@ -282,6 +295,8 @@ def base_map() -> folium.Map:
     m.default_css = [("leaflet_css", assets.LEAFLET_CSS_URL)]
     m.fit_bounds(KG_BOUNDS, padding=(8, 8))
     MapStyle().add_to(m)
+    m._id = "rightsmap"
+    stable_ids(m, "base")
     return m
 
 
@@ -353,6 +368,8 @@ def region_layer(
         attribution=html.escape(translate(ATTRIBUTION)),
     ).add_to(layer)
     Legend(metric_label, classes).add_to(layer)
+    layer._id = "regions"
+    stable_ids(layer, "regions")
     return layer
 
 

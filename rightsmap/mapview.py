@@ -11,11 +11,13 @@ would send; tests/test_mapview.py checks that against a direct call.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import folium
+import jinja2
 import pandas as pd
 import streamlit as st
 import streamlit_folium
@@ -27,6 +29,30 @@ from rightsmap import maps
 _COMPONENT = streamlit_folium._component_func
 # Recording swaps a module attribute, so one recording at a time; sending never reads the attribute.
 _RECORDING = threading.Lock()
+
+
+# folium and branca build jinja2 templates during every render: from their template strings, and
+# from the text their templates rendered (branca wraps it in a new template). jinja2 compiles each
+# anew, which was over half of rendering a map. Compiling is a pure function of the environment and
+# the source, so it is remembered here; with maps.stable_ids the rendered text repeats too, so a map
+# compiles only what changed (its styles, labels and legend). Templates and their output are as before.
+_compile = jinja2.Environment.compile
+
+
+@functools.lru_cache(maxsize=2048)
+def _compiled(environment: jinja2.Environment, source: str, name: str | None, filename: str | None,
+              defer_init: bool) -> Any:
+    return _compile(environment, source, name, filename, False, defer_init)
+
+
+def _compile_once(self: jinja2.Environment, source: Any, name: str | None = None, filename: str | None = None,
+                  raw: bool = False, defer_init: bool = False) -> Any:
+    if raw or not isinstance(source, str):  # Python source asked for, or a parsed template: as jinja2 does
+        return _compile(self, source, name, filename, raw, defer_init)
+    return _compiled(self, source, name, filename, defer_init)
+
+
+jinja2.Environment.compile = _compile_once
 
 
 class RenderError(RuntimeError):

@@ -137,6 +137,21 @@ def events(conn: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     return db.run(conn, "events_in_period", **filters.sql_params())
 
 
+def all_events(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every dated annotation, for events_in to filter (the app reads them once per database)."""
+    return db.run(conn, "events")
+
+
+def events_in(every: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """What events(conn, filters) returns, taken from all_events(conn) without a query."""
+    params = filters.sql_params()
+    month_from, month_to = pd.Timestamp(params["month_from"]), pd.Timestamp(params["month_to"])
+    dates = pd.to_datetime(every["event_date"])
+    chosen = ((dates >= month_from) & (dates < month_to + pd.DateOffset(months=1))
+              & (every["region"].isna() | every["region"].isin(list(params["regions"]))))
+    return every[chosen].reset_index(drop=True)
+
+
 def dataset_meta(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Facts about the loaded dataset, such as whether it is the synthetic sample."""
     frame = db.run(conn, "dataset_meta")

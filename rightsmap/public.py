@@ -182,15 +182,20 @@ def map_values(figures: Mapping[str, Figure]) -> pd.DataFrame:
     })
 
 
+def series_rows(figures: Mapping[dt.date, Figure], translate: Translator, *,
+                percent: bool = False) -> list[dict]:
+    """The quarterly figures as rows: period (ISO text), value (the exact value or the bound; None
+    when there is none), shown (the text), status and exact."""
+    return [{"period": pd.Timestamp(q).isoformat(), "value": None if f.value is None else float(f.value),
+             "shown": f.text(translate, percent=percent), "status": f.status, "exact": f.exact}
+            for q, f in figures.items()]
+
+
 def series_frame(figures: Mapping[dt.date, Figure], translate: Translator, *, percent: bool = False) -> pd.DataFrame:
     """The quarterly figures as charts.public_series draws them."""
-    return pd.DataFrame({
-        "period": [pd.Timestamp(q) for q in figures],
-        "value": [f.value if f.value is not None else float("nan") for f in figures.values()],
-        "shown": [f.text(translate, percent=percent) for f in figures.values()],
-        "status": [f.status for f in figures.values()],
-        "exact": [f.exact for f in figures.values()],
-    })
+    frame = pd.DataFrame(series_rows(figures, translate, percent=percent),
+                         columns=["period", "value", "shown", "status", "exact"])
+    return frame.assign(period=pd.to_datetime(frame["period"]), value=frame["value"].astype(float))
 
 
 def breakdown(cells: Cells, k: int, quarters: Sequence[dt.date], region: str,

@@ -95,12 +95,11 @@ def test_localized_charts_carry_the_language_number_format():
     assert locale["time"]["months"][4] == "май"
 
 
-def _public_frame(rows: list[tuple[str, float | None, str]]) -> pd.DataFrame:
-    """(quarter start, value, status) rows as rightsmap.public.series_frame makes them."""
+def _public_figures(rows: list[tuple[str, float | None, str]]) -> dict:
+    """(quarter start, value, status) rows as rightsmap.public figures."""
     from rightsmap import public
 
-    figures = {dt.date.fromisoformat(q): public.Figure(status, value) for q, value, status in rows}
-    return public.series_frame(figures, translator("en"))
+    return {dt.date.fromisoformat(q): public.Figure(status, value) for q, value, status in rows}
 
 
 PUBLIC_ROWS = [
@@ -114,10 +113,14 @@ PUBLIC_ROWS = [
 @pytest.mark.parametrize("rows", PUBLIC_ROWS)
 @pytest.mark.parametrize("lang", ["en", "ru", "ky"])
 def test_the_fast_public_chart_spec_is_the_one_altair_builds(rows, lang):
-    frame = _public_frame(rows)
+    from rightsmap import public
+
+    figures, translate = _public_figures(rows), translator(lang)
+    frame = public.series_frame(figures, translate)
     domain = charts.time_domain(frame["period"].min().date(), frame["period"].max().date())
     built = charts.spec("public_series", lang, (("value_title", "Cases <x>"), ("domain", domain)), frame, None, 260)
-    fast = charts.public_series_spec(frame, value_title="Cases <x>", domain=domain, lang=lang, height=260)
+    fast = charts.public_series_spec(public.series_rows(figures, translate), value_title="Cases <x>",
+                                     domain=domain, lang=lang, height=260)
     (name,) = built["datasets"]
     assert fast["data"] == {"name": "series"} and built["data"] == {"name": name}
     assert fast["datasets"]["series"] == built["datasets"][name]
@@ -126,10 +129,12 @@ def test_the_fast_public_chart_spec_is_the_one_altair_builds(rows, lang):
 
 
 def test_the_fast_public_chart_spec_does_not_share_state_between_calls():
-    frame = _public_frame(PUBLIC_ROWS[0])
-    first = charts.public_series_spec(frame, value_title="Cases", domain=(dt.date(2016, 1, 1), dt.date(2017, 7, 1)),
+    from rightsmap import public
+
+    rows = public.series_rows(_public_figures(PUBLIC_ROWS[0]), translator("en"))
+    first = charts.public_series_spec(rows, value_title="Cases", domain=(dt.date(2016, 1, 1), dt.date(2017, 7, 1)),
                                       lang="en")
     first["layer"][0]["encoding"]["x"]["scale"]["domain"][0] = "changed"
-    again = charts.public_series_spec(frame, value_title="Cases", domain=(dt.date(2016, 1, 1), dt.date(2017, 7, 1)),
+    again = charts.public_series_spec(rows, value_title="Cases", domain=(dt.date(2016, 1, 1), dt.date(2017, 7, 1)),
                                       lang="en")
     assert again["layer"][0]["encoding"]["x"]["scale"]["domain"] == ["2016-01-01", "2017-07-01"]

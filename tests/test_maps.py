@@ -339,3 +339,11 @@ def test_the_base_map_is_the_same_whatever_the_data():
 def test_the_legend_follows_its_layer_onto_the_map(rendered):
     _, html = rendered
     assert 'layer.on("add"' in html and 'layer.on("remove"' in html
+
+
+def test_the_same_map_renders_the_same_text_with_unique_names():
+    first = maps.choropleth(_frame(VALUES), metric_label="Cases").get_root().render()
+    second = maps.choropleth(_frame(VALUES), metric_label="Cases").get_root().render()
+    assert first == second
+    declared = re.findall(r"\bvar (\w+) =", first)
+    assert declared and len(declared) == len(set(declared)), declared

@@ -6,6 +6,7 @@ import json
 import re
 import threading
 
+import jinja2
 import pandas as pd
 import pytest
 import streamlit_folium
@@ -129,3 +130,27 @@ def test_a_warm_rerun_of_the_public_page_builds_no_map(monkeypatch):
     assert len(built) == 1 and len(sent) == 2 and sent[0]["feature_group"] == sent[1]["feature_group"]
     at.selectbox(key="p_from").set_value(all_quarters()[3]).run()
     assert len(built) == 2 and sent[-1]["feature_group"] != sent[0]["feature_group"]
+
+
+def test_a_map_rendered_again_compiles_no_template_again_and_a_new_one_few():
+    mapview.render(_layer(VALUES), key="m", height=300, returned_objects=[])
+    first = mapview._compiled.cache_info()
+    again = mapview.render(_layer(VALUES), key="m", height=300, returned_objects=[])
+    assert mapview._compiled.cache_info().misses == first.misses
+    other = mapview.render(_layer({**VALUES, "KG-N": 30.0}), key="m", height=300, returned_objects=[])
+    # Only what shows the values changes: the styles, the legend, and the data the layer adds.
+    assert mapview._compiled.cache_info().misses - first.misses <= 5
+    assert again["feature_group"] != other["feature_group"] and again["script"] == other["script"]
+
+
+def test_remembered_compilation_renders_exactly_what_jinja2_would():
+    source = "{% for x in items %}<b>{{ x | upper }}</b>{% if not loop.last %}, {% endif %}{% endfor %} {{ n * 2 }}"
+    environment = jinja2.Environment(autoescape=True)
+    remembered = [environment.from_string(source) for _ in range(2)]
+    fresh = environment.template_class.from_code(environment, mapview._compile(environment, source), {}, None)
+    values = {"items": ["a", "<b>"], "n": 21}
+    assert remembered[0].render(values) == remembered[1].render(values) == fresh.render(values)
+    assert remembered[0].render(values) == "<b>A</b>, <b>&lt;B&gt;</b> 42"
+    # Another environment's settings give other code, not the first one's.
+    plain = jinja2.Environment(autoescape=False).from_string(source)
+    assert plain.render(values) == "<b>A</b>, <b><B></b> 42"

@@ -68,3 +68,34 @@ def test_type_filter_counts_a_multi_type_case_once(conn):
 def test_reach_counts_only_whole_quarters(conn, first, last, quarters):
     params = Filters(month_from=parse_month(first), month_to=parse_month(last)).sql_params()
     assert db.run(conn, "reach_totals", **params)["quarters"].iloc[0] == quarters
+
+
+def plain(frame):
+    """Values as Python objects, missing ones as None."""
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def test_events_taken_from_all_events_are_what_the_period_query_returns(conn):
+    import random
+
+    import pandas as pd
+
+    from rightsmap import metrics
+    from rightsmap.vocab import REGION_CODES
+
+    every = metrics.all_events(conn)
+    assert len(every) > 3  # the sample has events, national and regional
+    months = pd.date_range("2015-11-01", "2021-02-01", freq="MS").date
+    rnd = random.Random(7)
+    cases = [Filters(), Filters(regions=("KG-GB",))]
+    for _ in range(60):
+        first, last = sorted(rnd.sample(list(months), 2))
+        cases.append(Filters(regions=tuple(rnd.sample(REGION_CODES, rnd.randint(1, 4))), month_from=first,
+                             month_to=last))
+    shown = 0
+    for filters in cases:
+        expected = metrics.events(conn, filters)
+        # The same rows and values; DuckDB types a column with no text in it (all NULL, or no rows) as object.
+        pd.testing.assert_frame_equal(plain(metrics.events_in(every, filters)), plain(expected))
+        shown += len(expected)
+    assert shown > 0
