@@ -22,6 +22,6 @@ with right:
     page.breakdown()
 page.marks()
 with st.expander(_("The numbers behind the map")):
-    ui.table(public.table(by_region, _, percent=filters.choice.percent, name=_.region)[["code", "name", "shown"]])
+    ui.text_table(public.table(by_region, _, percent=filters.choice.percent, name=_.region)[["code", "name", "shown"]])
 ui.event_list(ui.events(filters.as_filters()))
 public_downloads.panel(filters)

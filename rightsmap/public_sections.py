@@ -84,7 +84,7 @@ class Sections:
     def breakdown(self) -> None:
         frame, figures = public.breakdown(self.cells, self.k, self.filters.quarters, self.filters.region, self._)
         self.shown += figures
-        ui.table(frame[["group", "name", "shown"]])
+        ui.text_table(frame[["group", "name", "shown"]])
 
     def marks(self) -> None:
         for mark in public.mark_texts(self.shown, self.k, self._):

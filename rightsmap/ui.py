@@ -250,8 +250,9 @@ def event_list(events: pd.DataFrame) -> None:
     if events.empty:
         return
     _ = translator()
+    titled = events if "title" in events else event_titles(events)
     lines = [f"{number}. {row.event_date:%Y-%m} — {escape_markdown(row.title)}"
-             for number, row in enumerate(event_titles(events).itertuples(), start=1)]
+             for number, row in enumerate(titled.itertuples(), start=1)]
     st.caption(_("Events") + "  \n" + "  \n".join(lines))
 
 
@@ -281,6 +282,17 @@ COLUMN_LABELS = {
     "planned": N_("Planned"), "reached": N_("Reached"), "coverage_pct": N_("Coverage, % of plan"),
     "code": N_("Code"), "value": N_("Value"), "name": N_("Name"), "shown": N_("Figure"), "group": N_("Group"),
 }
+
+
+def text_table(frame: pd.DataFrame) -> None:
+    """A short table of text (the public figures as shown) as a plain table: an HTML table in the
+    page that screen readers read and printers print, and far lighter to send and draw than a grid."""
+    _ = translator()
+    headers = [_(COLUMN_LABELS[c]) if c in COLUMN_LABELS else str(c) for c in frame.columns]
+    lines = ["| " + " | ".join(escape_markdown(h) for h in headers) + " |", "|" + " --- |" * len(headers)]
+    lines += ["| " + " | ".join(escape_markdown(str(value)) for value in row) + " |"
+              for row in frame.itertuples(index=False, name=None)]
+    st.markdown("\n".join(lines))
 
 
 def table(frame: pd.DataFrame) -> None:

@@ -294,29 +294,10 @@ def map_tooltips(page: Page) -> dict[str, str]:
     return figures
 
 
-def grid_rows(grid: Locator) -> list[dict[str, str]]:
-    """Every row of an st.dataframe as {column header: cell text}, scrolling through rows it has not drawn yet.
-
-    The grid is a canvas; its cells are read from the accessible table Streamlit keeps
-    beside it, which holds only the rows near the visible ones.
-    """
-    table = grid.locator("table[role='grid']")
-    expect(table.locator("tbody td").first).to_be_attached()
-    count = int(table.get_attribute("aria-rowcount")) - 1  # the header row counts too
-    headers = table.locator("thead th").all_text_contents()
-    scroller = grid.locator(".dvn-scroller")
-    scroller.evaluate("scroller => scroller.scrollTo(0, 0)")
-    first = 2  # aria-rowindex of the first row below the header
-    expect(table.locator(f"tbody tr[aria-rowindex='{first}']")).to_be_attached()
-    read = """table => [...table.querySelectorAll("tbody tr")].map(row => [
-        Number(row.getAttribute("aria-rowindex")),
-        [...row.querySelectorAll("td")].map(cell => cell.textContent)])"""
-    rows: dict[int, list[str]] = {}
-    while True:
-        rows.update({index: cells for index, cells in table.evaluate(read)})
-        missing = sorted(set(range(first, first + count)) - set(rows))
-        if not missing:
-            break
-        scroller.evaluate("scroller => scroller.scrollBy(0, scroller.clientHeight / 2)")
-        expect(table.locator(f"tbody tr[aria-rowindex='{missing[0]}']")).to_be_attached()
-    return [dict(zip(headers, rows[index], strict=True)) for index in sorted(rows)]
+def table_rows(table: Locator) -> list[dict[str, str]]:
+    """Every row of a table of text (rightsmap.ui.text_table: an HTML table) as {column header: cell text}."""
+    expect(table.locator("tbody tr").first).to_be_attached()
+    headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
+    rows = table.evaluate("""table => [...table.querySelectorAll("tbody tr")].map(
+        row => [...row.querySelectorAll("td")].map(cell => cell.innerText.trim()))""")
+    return [dict(zip(headers, cells, strict=True)) for cells in rows]

@@ -23,11 +23,11 @@ from browser_support import (
     STAFF_MARKER,
     AppServer,
     Visit,
-    grid_rows,
     log_in,
     map_tooltips,
     open_expander,
     submit_login,
+    table_rows,
 )
 from playwright.sync_api import Browser, Dialog, Page, expect
 
@@ -159,14 +159,14 @@ def public_figures(visit: Visit, query: str, caption: str, quarters: int) -> dic
     assert len({quarter for quarter, _mark in chart}) == quarters  # every quarter has a bar, a mark or both
     figures |= {f"chart {quarter} {mark}": text for (quarter, mark), text in chart.items()}
 
-    breakdown = page.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="Group"))
-    rows = grid_rows(breakdown)
+    breakdown = page.get_by_test_id("stMain").locator("table").filter(has=page.locator("th", has_text="Group"))
+    rows = table_rows(breakdown)
     assert len(rows) == len(PERPETRATORS) + len(VIOLATION_TYPES)
     figures |= {f"breakdown {row['Name']}": row["Figure"] for row in rows}
 
     open_expander(page, MAP_TABLE)
-    by_region = page.get_by_test_id("stExpander").filter(has_text=MAP_TABLE).get_by_test_id("stDataFrame")
-    table = {row["Name"]: row["Figure"] for row in grid_rows(by_region)}
+    by_region = page.get_by_test_id("stExpander").filter(has_text=MAP_TABLE).locator("table")
+    table = {row["Name"]: row["Figure"] for row in table_rows(by_region)}
     assert set(table) == REGION_NAMES
     figures |= {f"map table {name}": text for name, text in table.items()}
 
@@ -214,7 +214,7 @@ def test_the_public_slides_never_show_a_count_from_1_to_k_minus_1(visit: Visit):
     assert len({quarter for quarter, _mark in chart}) == quarters
     figures |= {f"chart {quarter} {mark}": text for (quarter, mark), text in chart.items()}
     next_slide("breakdown")
-    rows = grid_rows(page.get_by_test_id("stDataFrame"))
+    rows = table_rows(page.get_by_test_id("stMain").locator("table"))
     assert len(rows) == len(PERPETRATORS) + len(VIOLATION_TYPES)
     figures |= {f"breakdown {row['Name']}": row["Figure"] for row in rows}
 
@@ -258,6 +258,7 @@ def test_a_staff_page_without_a_login_shows_the_login_and_nothing_of_the_page(vi
     for element in ("stMetric", "stVegaLiteChart", "stDataFrame", "stTable", "stDownloadButton", "stFileUploader",
                     "stExpander"):
         expect(main.get_by_test_id(element)).to_have_count(0)
+    expect(main.locator("table")).to_have_count(0)
     expect(page.locator(MAP_FRAME)).to_have_count(0)
     # The sidebar has the public filters, not the staff ones, and nobody to log out.
     sidebar = page.get_by_test_id("stSidebar")
