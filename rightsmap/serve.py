@@ -15,6 +15,7 @@ import functools
 import http.client
 import importlib
 import logging
+import socket
 import sys
 import threading
 import time
@@ -109,8 +110,43 @@ def warm() -> None:
             log.debug("warming up %s failed", name, exc_info=True)
 
 
+def tcp_listener(sock: socket.socket) -> socket.socket:
+    """sock as a TCP socket object (proto IPPROTO_TCP), so that asyncio turns Nagle off on its connections.
+
+    Streamlit 1.67 binds its server socket as socket.socket(family) (proto 0), and asyncio sets
+    TCP_NODELAY only on connections of sockets whose proto is IPPROTO_TCP. With Nagle on, every
+    message after the first of a run waited for the browser's delayed ACK: about 40 ms added to
+    every page run (bench/README.md). The same open socket, only described correctly.
+    """
+    if sock.proto != 0 or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return sock
+    blocking, inheritable = sock.getblocking(), sock.get_inheritable()
+    tcp = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+    tcp.setblocking(blocking)
+    tcp.set_inheritable(inheritable)
+    return tcp
+
+
+def _bind_tcp_sockets() -> None:
+    """Make Streamlit's server bind its socket through tcp_listener (see there)."""
+    try:
+        from streamlit.web.server.starlette import starlette_server
+    except ImportError:  # another Streamlit server: nothing to do
+        return
+    bind = getattr(starlette_server, "_bind_socket", None)
+    if bind is None or getattr(bind, "rightsmap_tcp", False):
+        return
+
+    def bind_tcp(address: str, port: int, backlog: int) -> socket.socket:
+        return tcp_listener(bind(address, port, backlog))
+
+    bind_tcp.rightsmap_tcp = True
+    starlette_server._bind_socket = bind_tcp
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    _bind_tcp_sockets()
     threading.Thread(target=_when_serving, args=(warm,), name="rightsmap-warm-up", daemon=True).start()
     from streamlit.web import cli
 

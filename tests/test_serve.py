@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.server
+import socket
 import subprocess
 import sys
 import threading
@@ -50,6 +52,7 @@ def test_serve_runs_streamlit_on_the_dashboard_with_the_options_given(monkeypatc
     ran, warmed = {}, []
     monkeypatch.setattr(cli, "main", lambda: ran.setdefault("argv", list(sys.argv)) and 0)
     monkeypatch.setattr(serve, "_when_serving", lambda then: warmed.append(then))
+    monkeypatch.setattr(serve, "_bind_tcp_sockets", lambda: warmed.append("tcp"))
     monkeypatch.setattr(sys, "argv", ["serve"])
     serve.main(["--server.port", "8502"])
     assert ran["argv"] == ["streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", "8502"]
@@ -57,7 +60,7 @@ def test_serve_runs_streamlit_on_the_dashboard_with_the_options_given(monkeypatc
         if warmed:
             break
         threading.Event().wait(0.01)
-    assert warmed == [serve.warm]
+    assert warmed == ["tcp", serve.warm]
 
 
 class _Health(http.server.BaseHTTPRequestHandler):
@@ -95,3 +98,47 @@ def test_the_warm_up_runs_anyway_when_the_server_never_answers(monkeypatch):
     called = threading.Event()
     serve._when_serving(called.set, timeout=0.3)
     assert called.is_set()
+
+
+def _nodelay_of_accepted(listener: socket.socket) -> int:
+    """TCP_NODELAY on a connection asyncio accepts on listener, as uvicorn serves Streamlit."""
+    async def run() -> int:
+        accepted: asyncio.Future = asyncio.get_running_loop().create_future()
+
+        class Protocol(asyncio.Protocol):
+            def connection_made(self, transport):
+                accepted.set_result(transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP,
+                                                                                   socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Protocol, sock=listener)
+        _reader, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+        try:
+            return await asyncio.wait_for(accepted, 10)
+        finally:
+            writer.close()
+            server.close()
+            await server.wait_closed()
+
+    return asyncio.run(run())
+
+
+def test_streamlit_s_own_listener_leaves_nagle_on_and_tcp_listener_turns_it_off():
+    from streamlit.web.server.starlette import starlette_server
+
+    original = starlette_server._bind_socket
+    # What Streamlit 1.67 does: asyncio leaves Nagle on, so replies wait for delayed ACKs.
+    assert _nodelay_of_accepted(original("127.0.0.1", 0, 8)) == 0
+    listener = serve.tcp_listener(original("127.0.0.1", 0, 8))
+    assert listener.proto == socket.IPPROTO_TCP and not listener.getblocking() and listener.get_inheritable()
+    assert _nodelay_of_accepted(listener) != 0
+
+
+def test_serve_binds_streamlit_s_socket_through_tcp_listener(monkeypatch):
+    from streamlit.web.server.starlette import starlette_server
+
+    monkeypatch.setattr(starlette_server, "_bind_socket", starlette_server._bind_socket)
+    serve._bind_tcp_sockets()
+    serve._bind_tcp_sockets()  # once only, however often it is called
+    bound = starlette_server._bind_socket("127.0.0.1", 0, 8)
+    assert bound.proto == socket.IPPROTO_TCP and _nodelay_of_accepted(bound) != 0
