@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rightsmap import public, public_downloads, public_ui, ui
+from rightsmap import public_downloads, public_ui, ui
 from rightsmap.public_sections import Sections
 
 filters = public_ui.current_filters()
@@ -22,6 +22,6 @@ with right:
     page.breakdown()
 page.marks()
 with st.expander(_("The numbers behind the map")):
-    ui.text_table(public.table(by_region, _, percent=filters.choice.percent, name=_.region)[["code", "name", "shown"]])
-ui.event_list(ui.events(filters.as_filters()))
+    page.region_table(by_region)
+page.events()
 public_downloads.panel(filters)

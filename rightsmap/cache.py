@@ -197,7 +197,7 @@ def chart_spec(kind: str, lang: str, options: tuple, frame: pd.DataFrame | None 
     return spec
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def public_series_spec(lang: str, value_title: str, percent: bool, domain: charts.Domain, height: int | None,
                        figures: tuple[tuple[Any, str, float | None], ...]) -> dict:
     """The public view's quarterly chart of figures ((quarter, status, value), ...), keyed by them, not a frame."""

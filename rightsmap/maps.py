@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -250,6 +251,19 @@ def _feature(row, geometry: dict, feature_id: str, value_format, classes, withhe
     }
 
 
+# GeoJSON of each polygon, made once: the boundaries are read once per process, so the same shapely
+# objects come back on every rerun, and writing their coordinates out was half of building a layer.
+_GEOJSON: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _geojson(geometry) -> dict:
+    try:
+        cached = _GEOJSON[geometry]
+    except KeyError:
+        cached = _GEOJSON[geometry] = mapping(geometry)  # coordinates as nested tuples: not changeable
+    return dict(cached)
+
+
 def region_features(
     frame: gpd.GeoDataFrame,
     classes: list[ValueClass],
@@ -262,7 +276,7 @@ def region_features(
     withheld = withheld or {}
     for row in frame.itertuples(index=False):
         if row.geometry is not None:
-            geometry = mapping(row.geometry)
+            geometry = _geojson(row.geometry)
             polygons.append(_feature(row, geometry, row.code, value_format, classes, withheld))
         # Osh City has no polygon, and Bishkek's is a few pixels wide at national zoom:
         # both cities get a circle at their label point, so each is visible and clickable.

@@ -36,10 +36,12 @@ _RECORDING = threading.Lock()
 # anew, which was over half of rendering a map. Compiling is a pure function of the environment and
 # the source, so it is remembered here; with maps.stable_ids the rendered text repeats too, so a map
 # compiles only what changed (its styles, labels and legend). Templates and their output are as before.
+# Bounded: the texts that change are rarely seen again (the map's arguments are cached whole), and
+# the templates every render uses stay at the recent end.
 _compile = jinja2.Environment.compile
 
 
-@functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=256)
 def _compiled(environment: jinja2.Environment, source: str, name: str | None, filename: str | None,
               defer_init: bool) -> Any:
     return _compile(environment, source, name, filename, False, defer_init)
@@ -83,7 +85,7 @@ def render(layer: folium.FeatureGroup, *, key: str, height: int, returned_object
 
 # A resource: the arguments are plain strings and dicts that nothing changes, shared by every session.
 # The build function is not part of the key (its leading underscore); content is.
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _arguments(content: Hashable, key: str, height: int, returned_objects: tuple[str, ...],
                _build: Callable[[], folium.FeatureGroup]) -> dict[str, Any]:
     return render(_build(), key=key, height=height, returned_objects=returned_objects)

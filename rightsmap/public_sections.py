@@ -5,6 +5,9 @@ Each section adds the figures it showed to `shown`, so the page can explain the 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import Any
+
 import streamlit as st
 
 from rightsmap import cache, charts, config, geo, maps, mapview, public, public_ui, ui
@@ -20,6 +23,14 @@ MAP_CLASS = {public.LESS_THAN: "small", public.HIDDEN: "hidden", public.AT_LEAST
 def map_classes(figures: dict[str, public.Figure], translate, *, percent: bool = False) -> dict[str, tuple[str, str]]:
     """For maps.region_layer: each region's class ("small", "hidden", "at_least", or its value's) and label."""
     return {code: (MAP_CLASS.get(f.status, "value"), f.text(translate, percent=percent)) for code, f in figures.items()}
+
+
+# Text the sections draw, per database, k, language and what it depends on: a filter change that
+# leaves a section's figures alone (a new measure keeps the breakdown; a new period keeps nothing)
+# then draws it from here. Values are strings and tuples that nothing changes, shared by sessions.
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _text(key: Hashable, _build: Callable[[], Any]) -> Any:
+    return _build()
 
 
 class Sections:
@@ -82,9 +93,34 @@ class Sections:
         st.vega_lite_chart(spec, width="stretch")
 
     def breakdown(self) -> None:
-        frame, figures = public.breakdown(self.cells, self.k, self.filters.quarters, self.filters.region, self._)
+        f = self.filters
+
+        def build() -> tuple[str, tuple[public.Figure, ...]]:
+            frame, figures = public.breakdown(self.cells, self.k, f.quarters, f.region, self._)
+            return ui.text_table_markdown(frame[["group", "name", "shown"]]), tuple(figures)
+
+        text, figures = _text(("breakdown", cache.db_key(), self.k, self._.lang, tuple(f.quarters), f.region), build)
         self.shown += figures
-        ui.text_table(frame[["group", "name", "shown"]])
+        st.markdown(text)
+
+    def region_table(self, by_region: dict[str, public.Figure]) -> None:
+        """The figures behind the map, as a table of text."""
+        _, percent = self._, self.filters.choice.percent
+
+        def build() -> str:
+            return ui.text_table_markdown(public.table(by_region, _, percent=percent, name=_.region)[
+                ["name", "shown"]])
+
+        st.markdown(_text(("region table", _.lang, percent,
+                           tuple((code, f.status, f.value) for code, f in by_region.items())), build))
+
+    def events(self) -> None:
+        """The events in the period that concern the region or the whole country, as numbered text."""
+        f = self.filters
+        text = _text(("events", cache.db_key(), self._.lang, tuple(f.quarters), f.region),
+                     lambda: ui.event_list_markdown(ui.events(f.as_filters())))
+        if text:
+            st.caption(text)
 
     def marks(self) -> None:
         for mark in public.mark_texts(self.shown, self.k, self._):

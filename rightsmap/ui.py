@@ -247,13 +247,20 @@ def event_titles(events: pd.DataFrame) -> pd.DataFrame:
 
 def event_list(events: pd.DataFrame) -> None:
     """The numbered events drawn on a chart, as text under it (titles are shown as plain text)."""
+    text = event_list_markdown(events)
+    if text:
+        st.caption(text)
+
+
+def event_list_markdown(events: pd.DataFrame) -> str:
+    """event_list's text ("" without events); titles are escaped, so they show as written."""
     if events.empty:
-        return
+        return ""
     _ = translator()
     titled = events if "title" in events else event_titles(events)
     lines = [f"{number}. {row.event_date:%Y-%m} — {escape_markdown(row.title)}"
              for number, row in enumerate(titled.itertuples(), start=1)]
-    st.caption(_("Events") + "  \n" + "  \n".join(lines))
+    return _("Events") + "  \n" + "  \n".join(lines)
 
 
 def escape_markdown(text: str) -> str:
@@ -284,15 +291,16 @@ COLUMN_LABELS = {
 }
 
 
-def text_table(frame: pd.DataFrame) -> None:
-    """A short table of text (the public figures as shown) as a plain table: an HTML table in the
-    page that screen readers read and printers print, and far lighter to send and draw than a grid."""
+def text_table_markdown(frame: pd.DataFrame) -> str:
+    """A short table of text (the public figures as shown) as a Markdown table: an HTML table in the
+    page that screen readers read and printers print, and far lighter to send and draw than a grid.
+    Headers are in the language; every cell is escaped so it shows as written."""
     _ = translator()
     headers = [_(COLUMN_LABELS[c]) if c in COLUMN_LABELS else str(c) for c in frame.columns]
     lines = ["| " + " | ".join(escape_markdown(h) for h in headers) + " |", "|" + " --- |" * len(headers)]
     lines += ["| " + " | ".join(escape_markdown(str(value)) for value in row) + " |"
               for row in frame.itertuples(index=False, name=None)]
-    st.markdown("\n".join(lines))
+    return "\n".join(lines)
 
 
 def table(frame: pd.DataFrame) -> None:
