@@ -35,9 +35,10 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60.0) -> Server:
-        # The app starts as `make run` starts it (rightsmap.serve: streamlit run plus a warm-up);
-        # any other script with plain `streamlit run`.
-        launcher = ["-m", "rightsmap.serve"] if self.script == "dashboard.py" and not os.environ.get("PLAIN") else ["-m", "streamlit", "run", self.script]
+        # The app starts as `make run` starts it (rightsmap.serve: streamlit run, Nagle off, a warm-up);
+        # any other script (the naive page) with the same socket fix but no warm-up.
+        launcher = (["-m", "rightsmap.serve"] if self.script == "dashboard.py"
+                    else [str(ROOT / "bench" / "serve_script.py"), self.script])
         command = [sys.executable, *launcher,
                    "--server.headless", "true", "--server.address", HOST, "--server.port", str(self.port),
                    "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]

@@ -49,8 +49,9 @@ events = ui.events(filters)
 domain = charts.time_domain(filters.month_from, filters.month_to)
 perpetrators = {code: _.perpetrator(code) for code in filters.perpetrators}
 ui.chart("stacked_cases", cases, events=events, height=300, labels=perpetrators, grain="month",
-         legend_title=_("Perpetrator"), domain=domain)
+         legend_title=_("Perpetrator"), domain=domain, source=("overview cases", filters))
 ui.chart("lines", raids.assign(measure="raids"), height=200, value="raid_events", value_title=_("Raids"),
-         grain="month", series="measure", series_labels={"raids": _("Raids")}, domain=domain)
+         grain="month", series="measure", series_labels={"raids": _("Raids")}, domain=domain,
+         source=("overview raids", filters))
 ui.event_list(events)
 downloads.panel(filters, charts=("timeline", "raids"))

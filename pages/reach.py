@@ -30,14 +30,15 @@ pressure = pd.concat([
     cases.groupby("period", as_index=False)["cases"].sum().rename(columns={"cases": "count"}).assign(measure="cases"),
     raids.rename(columns={"raid_events": "count"})[["period", "count"]].assign(measure="raids"),
 ])
-ui.chart("planned_vs_reached", total, height=260, domain=domain)
+ui.chart("planned_vs_reached", total, height=260, domain=domain, source=("reach total", filters))
 ui.chart("lines", pressure, events=events, height=220, value="count", value_title=_("Cases and raids"),
          grain="quarter", series="measure", series_labels={"cases": _("Documented cases"), "raids": _("Raids")},
-         domain=domain)
+         domain=domain, source=("reach pressure", filters))
 ui.event_list(events)
 
 st.subheader(_("Coverage by region"))
-ui.chart("coverage_line", by_region, height=320, series_labels=names, domain=domain)
+ui.chart("coverage_line", by_region, height=320, series_labels=names, domain=domain,
+         source=("reach by region", filters))
 
 st.subheader(_("Planned and reached, by region and quarter"))
 quarter_label = {q: _("{year} Q{number}", year=q.year, number=(q.month - 1) // 3 + 1)

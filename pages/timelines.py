@@ -68,7 +68,9 @@ else:
     chart = ("coverage_line", frame, dict(series_labels=names)) if compare else ("planned_vs_reached", frame, {})
 
 kind, data, options = chart
-ui.chart(kind, data, events=events, height=380, domain=domain, **options)
+# The chart is made from the filters and the three choices above.
+ui.chart(kind, data, events=events, height=380, domain=domain, source=("timelines", filters, series, grain, compare),
+         **options)
 ui.event_list(events)
 with st.expander(_("The numbers behind the chart")):
     ui.table(frame)

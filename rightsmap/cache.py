@@ -7,6 +7,7 @@ new data on its next rerun, without a restart.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import duckdb
@@ -208,6 +209,13 @@ def public_series_spec(lang: str, value_title: str, percent: bool, domain: chart
     spec = charts.public_series_spec(rows, value_title=value_title, domain=domain, lang=lang, height=height)
     spec["datasets"] = {name: _arrow_bytes(rows) for name, rows in spec["datasets"].items()}
     return spec
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def chart_spec_by_source(kind: str, lang: str, options: tuple, height: int | None, source: Hashable,
+                         _frame: pd.DataFrame | None = None, _events: pd.DataFrame | None = None) -> dict:
+    """chart_spec, keyed by what the frames were made from (source) instead of by hashing them."""
+    return chart_spec(kind, lang, options, _frame, _events, height)
 
 
 def _arrow_bytes(rows: list[dict]) -> bytes:

@@ -127,7 +127,7 @@ def tcp_listener(sock: socket.socket) -> socket.socket:
     return tcp
 
 
-def _bind_tcp_sockets() -> None:
+def bind_tcp_sockets() -> None:
     """Make Streamlit's server bind its socket through tcp_listener (see there)."""
     try:
         from streamlit.web.server.starlette import starlette_server
@@ -146,7 +146,7 @@ def _bind_tcp_sockets() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    _bind_tcp_sockets()
+    bind_tcp_sockets()
     threading.Thread(target=_when_serving, args=(warm,), name="rightsmap-warm-up", daemon=True).start()
     from streamlit.web import cli
 

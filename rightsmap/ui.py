@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 
 import pandas as pd
 import streamlit as st
@@ -269,11 +270,20 @@ def escape_markdown(text: str) -> str:
 
 
 def chart(kind: str, frame: pd.DataFrame | None = None, *, events: pd.DataFrame | None = None,
-          height: int | None = None, **options: object) -> None:
-    """Draw one chart from rightsmap.charts across the page, in the chosen language, from a cached spec."""
+          height: int | None = None, source: Hashable | None = None, **options: object) -> None:
+    """Draw one chart from rightsmap.charts across the page, in the chosen language, from a cached spec.
+
+    source, when given, names what frame and events were made from (the filters, and any choice of
+    the page that shaped them); the spec is then cached by it and the database file instead of by
+    hashing the frames on every rerun, which was a fifth of a warm rerun of the chart pages.
+    """
     frozen = tuple((name, tuple(value.items()) if isinstance(value, dict) else value)
                    for name, value in options.items())
-    spec = cache.chart_spec(kind, translator().lang, frozen, frame, events, height)
+    lang = translator().lang
+    if source is None:
+        spec = cache.chart_spec(kind, lang, frozen, frame, events, height)
+    else:
+        spec = cache.chart_spec_by_source(kind, lang, frozen, height, (cache.db_key(), source), frame, events)
     st.vega_lite_chart(spec, width="stretch")
 
 

@@ -143,3 +143,31 @@ def test_a_backwards_period_is_swapped_not_refused(app):
     at.selectbox(key="f_to").set_value(parse_month("2017-01")).run()
     assert not at.exception
     assert at.query_params["from"] == "2017-01" and at.query_params["to"] == "2018-12"
+
+
+def test_each_timeline_choice_draws_its_own_chart_and_a_revisit_the_same_one(app):
+    """The chart specs are cached by what made them (filters and the page's choices), not by hashing frames."""
+    at = app("pages/timelines.py", regions="KG-GB,KG-GO")
+
+    def spec() -> str:
+        (chart,) = at.get("vega_lite_chart")
+        return chart.proto.spec
+
+    def choose(series: str, compare: bool, grain: str) -> None:
+        at.selectbox(key="timeline_series").set_value(series)
+        at.toggle(key="timeline_compare").set_value(compare)
+        at.run()
+        if series != "reach":  # the step does not apply to reach (quarters only)
+            at.button_group(key="timeline_grain").set_value(grain)
+            at.run()
+        assert not at.exception, [e.value for e in at.exception]
+
+    seen = {}
+    for series, compare, grain in [("type", False, "month"), ("perpetrator", False, "month"),
+                                   ("perpetrator", True, "month"), ("perpetrator", True, "quarter"),
+                                   ("raids", False, "quarter"), ("reach", False, "month")]:
+        choose(series, compare, grain)
+        seen[(series, compare, grain)] = spec()
+    assert len(set(seen.values())) == len(seen), "two choices drew the same chart"
+    choose("type", False, "month")
+    assert spec() == seen[("type", False, "month")]

@@ -52,7 +52,7 @@ def test_serve_runs_streamlit_on_the_dashboard_with_the_options_given(monkeypatc
     ran, warmed = {}, []
     monkeypatch.setattr(cli, "main", lambda: ran.setdefault("argv", list(sys.argv)) and 0)
     monkeypatch.setattr(serve, "_when_serving", lambda then: warmed.append(then))
-    monkeypatch.setattr(serve, "_bind_tcp_sockets", lambda: warmed.append("tcp"))
+    monkeypatch.setattr(serve, "bind_tcp_sockets", lambda: warmed.append("tcp"))
     monkeypatch.setattr(sys, "argv", ["serve"])
     serve.main(["--server.port", "8502"])
     assert ran["argv"] == ["streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", "8502"]
@@ -138,7 +138,7 @@ def test_serve_binds_streamlit_s_socket_through_tcp_listener(monkeypatch):
     from streamlit.web.server.starlette import starlette_server
 
     monkeypatch.setattr(starlette_server, "_bind_socket", starlette_server._bind_socket)
-    serve._bind_tcp_sockets()
-    serve._bind_tcp_sockets()  # once only, however often it is called
+    serve.bind_tcp_sockets()
+    serve.bind_tcp_sockets()  # once only, however often it is called
     bound = starlette_server._bind_socket("127.0.0.1", 0, 8)
     assert bound.proto == socket.IPPROTO_TCP and _nodelay_of_accepted(bound) != 0
