@@ -6,4 +6,4 @@ FROM cases
 WHERE region IN (SELECT unnest($regions))
   AND month BETWEEN $month_from AND $month_to
   AND perpetrator IN (SELECT unnest($perpetrators))
-  AND list_has_any(violation_types, $types);
+  AND ($all_types OR list_has_any(violation_types, $types));

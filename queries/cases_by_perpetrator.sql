@@ -6,6 +6,6 @@ LEFT JOIN cases AS c
   ON c.perpetrator = p.perpetrator
  AND c.region IN (SELECT unnest($regions))
  AND c.month BETWEEN $month_from AND $month_to
- AND list_has_any(c.violation_types, $types)
+ AND ($all_types OR list_has_any(c.violation_types, $types))
 GROUP BY p.perpetrator
 ORDER BY p.perpetrator;

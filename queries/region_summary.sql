@@ -4,7 +4,7 @@ WITH c AS (
     SELECT region, sum(cases) AS cases FROM cases
     WHERE month BETWEEN $month_from AND $month_to
       AND perpetrator IN (SELECT unnest($perpetrators))
-      AND list_has_any(violation_types, $types)
+      AND ($all_types OR list_has_any(violation_types, $types))
     GROUP BY region
 ), r AS (
     SELECT region, sum(raid_events) AS raid_events, sum(people_detained) AS people_detained

@@ -77,6 +77,9 @@ class Filters:
             "month_from": self.month_from,
             "month_to": self.month_to,
             "types": list(self.types),
+            # Every type chosen: the queries then skip testing each row's list of types (a third of
+            # their time at 100x the sample's rows), since every case has at least one type.
+            "all_types": set(self.types) >= set(VIOLATION_TYPES),
             "perpetrators": list(self.perpetrators),
         }
 

@@ -99,3 +99,18 @@ def test_events_taken_from_all_events_are_what_the_period_query_returns(conn):
         pd.testing.assert_frame_equal(plain(metrics.events_in(every, filters)), plain(expected))
         shown += len(expected)
     assert shown > 0
+
+
+@pytest.mark.parametrize("name", ["case_totals", "cases_by_period_and_perpetrator", "cases_by_perpetrator",
+                                  "region_summary"])
+def test_all_types_skips_the_type_test_without_changing_a_count(conn, name):
+    import pandas as pd
+
+    params = {**Filters(month_from=parse_month("2016-04"), month_to=parse_month("2018-09")).sql_params(),
+              "grain": "quarter", "by_region": True}
+    assert params["all_types"] is True and "all_types" in db.query_params(name)
+    fast = db.run(conn, name, **params)
+    pd.testing.assert_frame_equal(fast, db.run(conn, name, **{**params, "all_types": False}))
+    assert fast.select_dtypes("number").to_numpy().sum() > 0
+    some = Filters(types=("extortion", "threats")).sql_params()
+    assert some["all_types"] is False
