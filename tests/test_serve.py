@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import http.server
 import socket
 import subprocess
@@ -120,7 +121,9 @@ def _nodelay_of_accepted(listener: socket.socket) -> int:
             server.close()
             await server.wait_closed()
 
-    return asyncio.run(run())
+    # In a thread of its own: another test (Playwright's sync API) may leave a loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result(timeout=30)
 
 
 def test_streamlit_s_own_listener_leaves_nagle_on_and_tcp_listener_turns_it_off():
