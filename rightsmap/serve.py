@@ -66,9 +66,16 @@ def _when_serving(then: Callable[[], object], timeout: float = 60.0) -> None:
     imports overlap with the first browser loading the frontend, which is the second or so they need.
     """
     from streamlit import config
+    from streamlit.runtime import Runtime
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        # Streamlit's options are read only once its runtime exists: reading them earlier would parse
+        # the config files before the command line's options, and Streamlit would then warn that the
+        # [server] section changed.
+        if not Runtime.exists():
+            time.sleep(0.05)
+            continue
         try:
             address, port = config.get_option("server.address") or "127.0.0.1", config.get_option("server.port")
             connection = http.client.HTTPConnection(address, port, timeout=1)  # direct: no proxy settings apply
@@ -82,6 +89,17 @@ def _when_serving(then: Callable[[], object], timeout: float = 60.0) -> None:
             pass
         time.sleep(0.05)
     then()
+
+
+class _NotFromWarmUp(logging.Filter):
+    """Streamlit warns "missing ScriptRunContext" when a cache is filled outside a page run, which the
+    warm-up does on purpose; other threads' warnings pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName != WARM_UP_THREAD
+
+
+WARM_UP_THREAD = "rightsmap-warm-up"
 
 
 def warm() -> None:
@@ -103,6 +121,7 @@ def warm() -> None:
         steps.append(("protected table", cache.public_cells))
     except Exception:  # noqa: BLE001 - see preload
         log.debug("warming up failed", exc_info=True)
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_NotFromWarmUp())
     for name, step in steps:
         try:
             step()
@@ -147,7 +166,7 @@ def bind_tcp_sockets() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     bind_tcp_sockets()
-    threading.Thread(target=_when_serving, args=(warm,), name="rightsmap-warm-up", daemon=True).start()
+    threading.Thread(target=_when_serving, args=(warm,), name=WARM_UP_THREAD, daemon=True).start()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(DASHBOARD), *args]
