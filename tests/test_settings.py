@@ -23,8 +23,9 @@ def test_no_usage_statistics_leave_the_machine():
 
 
 def test_make_run_uses_these_settings():
-    # `make run` starts Streamlit from the project folder, where it reads .streamlit/config.toml;
-    # a flag there (--server.address) would override the file, so there must be none.
+    # `make run` starts Streamlit (through rightsmap.serve: `streamlit run dashboard.py`, see
+    # tests/test_serve.py) from the project folder, where it reads .streamlit/config.toml; a flag
+    # there (--server.address) would override the file, so there must be none.
     makefile = (config.ROOT / "Makefile").read_text(encoding="utf-8")
     run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert "streamlit run dashboard.py" in run and "--server.address" not in run
+    assert "-m rightsmap.serve" in run and "--server" not in run
