@@ -53,7 +53,7 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`streamlit run dashboard.py` on a free local port, reading the database at db_path.
+    """The app as `make run` starts it (`python -m rightsmap.serve`) on a free local port, reading the database at db_path.
 
     users_path is the staff accounts file; the server gets it explicitly, since the
     tests' own RIGHTSMAP_USERS (conftest.py) is set per test and never reaches it.
