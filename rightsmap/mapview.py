@@ -1,12 +1,12 @@
 """Drawing a regions map with streamlit-folium, rendered once per content and reused on every rerun.
 
 `st_folium` renders the folium map to Leaflet script on every call: the base map, the regions layer,
-its GeoJSON, styles and tooltip, through about sixteen Jinja templates that folium compiles anew each
+its GeoJSON, styles and tooltip, through about twenty Jinja templates that folium compiles anew each
 time. That was half of a warm rerun of the public overview (bench/README.md). The script only depends
 on what the map shows, so `show` lets `st_folium` compute the component's arguments once per content
 (recording them instead of sending them), keeps them in a shared resource cache, and sends the same
-arguments to streamlit-folium's component on later reruns. The browser gets exactly what `st_folium`
-would send; tests/test_mapview.py checks that against a direct call.
+arguments to streamlit-folium's component on later reruns. The browser gets what `st_folium` computed
+(tests/test_mapview.py checks the recorded arguments, and that a warm rerun builds no map).
 """
 
 from __future__ import annotations
