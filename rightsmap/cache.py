@@ -1,4 +1,7 @@
-"""The only Streamlit caching wrappers: one connection per database file, frames keyed by filters.
+"""The Streamlit caching wrappers for data: one connection per database file, frames keyed by filters.
+
+(What is drawn from that data is cached beside its drawing: rightsmap.mapview the map's component
+arguments, rightsmap.public_sections the public sections' text, rightsmap.ui the titled events.)
 
 Every cached frame is keyed by the database file's identity (path and
 modification time), so when an import swaps in a new file the app shows the
@@ -193,9 +196,7 @@ def public_cells() -> dict:
 def chart_spec(kind: str, lang: str, options: tuple, frame: pd.DataFrame | None = None,
                events: pd.DataFrame | None = None, height: int | None = None) -> dict:
     """A finished chart spec; building and serialising charts was most of a warm rerun."""
-    spec = charts.spec(kind, lang, options, frame, events, height)
-    spec["datasets"] = {name: _arrow_bytes(rows) for name, rows in spec.get("datasets", {}).items()}
-    return spec
+    return _with_arrow(charts.spec(kind, lang, options, frame, events, height))
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -206,16 +207,21 @@ def public_series_spec(lang: str, value_title: str, percent: bool, domain: chart
 
     series = {quarter: public.Figure(status, value) for quarter, status, value in figures}
     rows = public.series_rows(series, i18n.translator(lang), percent=percent)
-    spec = charts.public_series_spec(rows, value_title=value_title, domain=domain, lang=lang, height=height)
-    spec["datasets"] = {name: _arrow_bytes(rows) for name, rows in spec["datasets"].items()}
-    return spec
+    return _with_arrow(charts.public_series_spec(rows, value_title=value_title, domain=domain, lang=lang,
+                                                 height=height))
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
 def chart_spec_by_source(kind: str, lang: str, options: tuple, height: int | None, source: Hashable,
                          _frame: pd.DataFrame | None = None, _events: pd.DataFrame | None = None) -> dict:
     """chart_spec, keyed by what the frames were made from (source) instead of by hashing them."""
-    return chart_spec(kind, lang, options, _frame, _events, height)
+    return _with_arrow(charts.spec(kind, lang, options, _frame, _events, height))
+
+
+def _with_arrow(spec: dict) -> dict:
+    """spec with its datasets as Arrow bytes, which st.vega_lite_chart sends without re-encoding."""
+    spec["datasets"] = {name: _arrow_bytes(rows) for name, rows in spec.get("datasets", {}).items()}
+    return spec
 
 
 def _arrow_bytes(rows: list[dict]) -> bytes:

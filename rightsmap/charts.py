@@ -173,11 +173,8 @@ def public_series_rows(rows: list[dict], translate: Translator = ENGLISH) -> lis
 
 def public_series_data(frame: pd.DataFrame, translate: Translator = ENGLISH) -> pd.DataFrame:
     """The rows public_series draws: frame plus the bar's kind, its height, and where its label goes."""
-    exact_label, partial_label = translate("exact"), translate("partly hidden")
-    data = frame.assign(kind=[exact_label if e else partial_label for e in frame["exact"]],
-                        bar=frame["value"].where(frame["status"].isin(["exact", "at_least"])))
-    data["label_y"] = data["bar"].fillna(0)
-    return data
+    return pd.DataFrame(public_series_rows(frame.to_dict("records"), translate),
+                        columns=[*frame.columns, "kind", "bar", "label_y"])
 
 
 def public_series(frame: pd.DataFrame, *, value_title: str, domain: Domain | None = None,
