@@ -223,6 +223,42 @@ def test_the_public_slides_never_show_a_count_from_1_to_k_minus_1(visit: Visit):
     visit.assert_clean()
 
 
+_CHART_QUARTERS = """() => {
+  const labels = [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stVegaLiteChart'] "
+                                              + "[aria-roledescription='bar'], [aria-roledescription='text mark']")]
+    .map(mark => (mark.getAttribute("aria-label").split("; ").find(part => part.startsWith("Period: ")) || ""));
+  return new Set(labels).size;
+}"""
+
+
+def test_a_new_period_redraws_the_public_chart_as_a_fresh_page_draws_it(visit: Visit):
+    """A period chosen in the sidebar changes only the chart's data (its spec stays the same, so the
+    browser updates the drawn chart in place); the chart must then be the one a fresh page draws."""
+    measure = "Documented cases"
+    page = visit.open("/?lang=en")
+    visit.map_shapes.first.wait_for()
+    visit.wait_until_idle()
+    assert len({quarter for quarter, _mark in chart_figures(page, measure)}) == 20
+
+    box = page.get_by_test_id("stSidebar").get_by_role("combobox", name="From", exact=True)
+    box.click()
+    page.keyboard.type("2018-Q3")
+    expect(page.get_by_role("option", name="2018-Q3", exact=True)).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(f"2018-Q3 to 2019-Q4 · All regions · {measure}", exact=True)).to_be_visible()
+    visit.wait_until_idle()
+    page.wait_for_function(f"() => ({_CHART_QUARTERS})() === 6", polling="raf")
+    updated = chart_figures(page, measure)
+
+    fresh = visit.open("/?lang=en&q_from=2018-Q3")
+    expect(fresh.get_by_text(f"2018-Q3 to 2019-Q4 · All regions · {measure}", exact=True)).to_be_visible()
+    visit.wait_until_idle()
+    assert updated == chart_figures(fresh, measure)
+    assert {quarter for quarter, _mark in updated} == {"2018 Q3", "2018 Q4", "2019 Q1", "2019 Q2", "2019 Q3",
+                                                      "2019 Q4"}
+    visit.assert_clean()
+
+
 def test_the_public_overview_opens_at_its_own_address_too(visit: Visit):
     visit.open("/")  # the address is known only after the first session: this one is not the first
     visit.wait_until_idle()
