@@ -75,5 +75,8 @@ with right:
                  labels={k: _.perpetrator(k) for k in detail["cases_by_perpetrator"]}, title=_("By perpetrator"))
 
 with st.expander(_("The numbers behind the map")):
-    ui.table(values.assign(region=values["code"])[["code", "region", "value"]])
+    st.dataframe(cache.derived(("map table", cache.db_key(), everywhere, metric, violation_type, _.lang),
+                               lambda: cache.arrow_table(ui.table_frame(
+                                   values.assign(region=values["code"])[["code", "region", "value"]]))),
+                 hide_index=True)
 downloads.panel(filters, metric=metric, violation_type=violation_type, charts=("by_type", "by_perpetrator"))

@@ -4,48 +4,62 @@ import pandas as pd
 import streamlit as st
 
 from rightsmap import cache, charts, downloads, ui
+from rightsmap.filters import Filters
 from rightsmap.staff import require as require_staff
 
 require_staff()  # exact counts: staff only, whatever the address
 
 filters = ui.current_filters()
 _ = ui.translator()
+
+
+def reach_view(filters: Filters) -> dict:
+    """The page's frames and tables for the filters, in the chosen language (kept by cache.derived)."""
+    total = cache.reach_series(filters, by_region=False)
+    if total.empty:
+        return {"empty": True}
+    names = {code: _.region(code) for code in filters.regions}
+    by_region = cache.reach_series(filters, by_region=True)
+    cases = cache.cases_series(filters, by="perpetrator", grain="quarter", by_region=False)
+    raids = cache.raids_series(filters, grain="quarter", by_region=False)
+    pressure = pd.concat([
+        cases.groupby("period", as_index=False)["cases"].sum().rename(columns={"cases": "count"})
+        .assign(measure="cases"),
+        raids.rename(columns={"raid_events": "count"})[["period", "count"]].assign(measure="raids"),
+    ])
+    quarter_label = {q: _("{year} Q{number}", year=q.year, number=(q.month - 1) // 3 + 1)
+                     for q in by_region["quarter"].unique()}
+    # Pivot on the dates, so the columns stay in time order, then name them.
+    coverage = by_region.pivot(index="region", columns="quarter", values="coverage_pct")
+    coverage = coverage.rename(index=names, columns=quarter_label).rename_axis(index=_("Region"), columns=None)
+    counts = ui.table_frame(by_region[["quarter", "region", "planned", "reached", "coverage_pct"]])
+    return {"empty": False, "total": total, "by_region": by_region, "pressure": pressure, "names": names,
+            "coverage": cache.arrow_table(coverage.reset_index()), "counts": cache.arrow_table(counts)}
+
+
 st.title(_("Service reach"))
 st.caption(ui.describe(filters) + " · " + _("quarters wholly inside the period"))
 
-total = cache.reach_series(filters, by_region=False)
-if total.empty:
+view = cache.derived(("reach", cache.db_key(), filters, _.lang), lambda: reach_view(filters))
+if view["empty"]:
     st.info(_("No quarter lies wholly inside the chosen period. Widen the period to at least one full quarter."))
     st.stop()
 
-names = {code: _.region(code) for code in filters.regions}
-by_region = cache.reach_series(filters, by_region=True)
-cases = cache.cases_series(filters, by="perpetrator", grain="quarter", by_region=False)
-raids = cache.raids_series(filters, grain="quarter", by_region=False)
 events = ui.events(filters)
 domain = charts.time_domain(filters.month_from, filters.month_to)
-
 st.subheader(_("Reach against cases and raids, quarter by quarter"))
-pressure = pd.concat([
-    cases.groupby("period", as_index=False)["cases"].sum().rename(columns={"cases": "count"}).assign(measure="cases"),
-    raids.rename(columns={"raid_events": "count"})[["period", "count"]].assign(measure="raids"),
-])
-ui.chart("planned_vs_reached", total, height=260, domain=domain, source=("reach total", filters))
-ui.chart("lines", pressure, events=events, height=220, value="count", value_title=_("Cases and raids"),
+ui.chart("planned_vs_reached", view["total"], height=260, domain=domain, source=("reach total", filters))
+ui.chart("lines", view["pressure"], events=events, height=220, value="count", value_title=_("Cases and raids"),
          grain="quarter", series="measure", series_labels={"cases": _("Documented cases"), "raids": _("Raids")},
          domain=domain, source=("reach pressure", filters))
 ui.event_list(events)
 
 st.subheader(_("Coverage by region"))
-ui.chart("coverage_line", by_region, height=320, series_labels=names, domain=domain,
+ui.chart("coverage_line", view["by_region"], height=320, series_labels=view["names"], domain=domain,
          source=("reach by region", filters))
 
 st.subheader(_("Planned and reached, by region and quarter"))
-quarter_label = {q: _("{year} Q{number}", year=q.year, number=(q.month - 1) // 3 + 1)
-                 for q in by_region["quarter"].unique()}
-# Pivot on the dates, so the columns stay in time order, then name them.
-coverage = by_region.pivot(index="region", columns="quarter", values="coverage_pct")
-st.dataframe(coverage.rename(index=names, columns=quarter_label).rename_axis(index=_("Region"), columns=None))
+st.dataframe(view["coverage"], hide_index=True)
 with st.expander(_("Planned and reached counts")):
-    ui.table(by_region[["quarter", "region", "planned", "reached", "coverage_pct"]])
+    st.dataframe(view["counts"], hide_index=True)
 downloads.panel(filters, charts=("reach", "coverage_by_region"))

@@ -10,7 +10,7 @@ new data on its next rerun, without a restart.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import duckdb
@@ -216,6 +216,19 @@ def chart_spec_by_source(kind: str, lang: str, options: tuple, height: int | Non
                          _frame: pd.DataFrame | None = None, _events: pd.DataFrame | None = None) -> dict:
     """chart_spec, keyed by what the frames were made from (source) instead of by hashing them."""
     return _with_arrow(charts.spec(kind, lang, options, _frame, _events, height))
+
+
+# What a page makes from its cached figures (frames reshaped and named, tables as Arrow), kept by a
+# key that names everything it depends on: the database, the filters, the language, the page's choices.
+# Shared by sessions: nothing may change a value taken from here.
+@st.cache_resource(max_entries=512, show_spinner=False)
+def derived(key: Hashable, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """frame (without its index) as an Arrow table, which st.dataframe sends without converting it again."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 def _with_arrow(spec: dict) -> dict:

@@ -5,9 +5,6 @@ Each section adds the figures it showed to `shown`, so the page can explain the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import Any
-
 import streamlit as st
 
 from rightsmap import cache, charts, config, geo, maps, mapview, public, public_ui, ui
@@ -23,14 +20,6 @@ MAP_CLASS = {public.LESS_THAN: "small", public.HIDDEN: "hidden", public.AT_LEAST
 def map_classes(figures: dict[str, public.Figure], translate, *, percent: bool = False) -> dict[str, tuple[str, str]]:
     """For maps.region_layer: each region's class ("small", "hidden", "at_least", or its value's) and label."""
     return {code: (MAP_CLASS.get(f.status, "value"), f.text(translate, percent=percent)) for code, f in figures.items()}
-
-
-# Text the sections draw, per database, k, language and what it depends on: a filter change that
-# leaves a section's figures alone (a new measure keeps the breakdown; a new period keeps nothing)
-# then draws it from here. Values are strings and tuples that nothing changes, shared by sessions.
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _text(key: Hashable, _build: Callable[[], Any]) -> Any:
-    return _build()
 
 
 class Sections:
@@ -99,7 +88,8 @@ class Sections:
             frame, figures = public.breakdown(self.cells, self.k, f.quarters, f.region, self._)
             return ui.text_table_markdown(frame[["group", "name", "shown"]]), tuple(figures)
 
-        text, figures = _text(("breakdown", cache.db_key(), self.k, self._.lang, tuple(f.quarters), f.region), build)
+        text, figures = cache.derived(("breakdown", cache.db_key(), self.k, self._.lang, tuple(f.quarters), f.region),
+                                      build)
         self.shown += figures
         st.markdown(text)
 
@@ -111,13 +101,13 @@ class Sections:
             return ui.text_table_markdown(public.table(by_region, _, percent=percent, name=_.region)[
                 ["name", "shown"]])
 
-        st.markdown(_text(("region table", _.lang, percent,
+        st.markdown(cache.derived(("region table", _.lang, percent,
                            tuple((code, f.status, f.value) for code, f in by_region.items())), build))
 
     def events(self) -> None:
         """The events in the period that concern the region or the whole country, as numbered text."""
         f = self.filters
-        text = _text(("events", cache.db_key(), self._.lang, tuple(f.quarters), f.region),
+        text = cache.derived(("events", cache.db_key(), self._.lang, tuple(f.quarters), f.region),
                      lambda: ui.event_list_markdown(ui.events(f.as_filters())))
         if text:
             st.caption(text)

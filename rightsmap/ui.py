@@ -321,6 +321,11 @@ def text_table_markdown(frame: pd.DataFrame) -> str:
 
 def table(frame: pd.DataFrame) -> None:
     """Show a frame with its columns, regions and categories named in the chosen language."""
+    st.dataframe(table_frame(frame), hide_index=True)
+
+
+def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """table's frame: a copy of frame with its columns, regions, categories and periods in the chosen language."""
     _ = translator()
     shown = frame.copy()
     if "region" in shown:
@@ -331,4 +336,4 @@ def table(frame: pd.DataFrame) -> None:
     for column in ("period", "quarter"):
         if column in shown:
             shown[column] = [month_text(p) for p in pd.to_datetime(shown[column]).dt.date]
-    st.dataframe(shown.rename(columns={k: _(v) for k, v in COLUMN_LABELS.items()}), hide_index=True)
+    return shown.rename(columns={k: _(v) for k, v in COLUMN_LABELS.items()})

@@ -115,6 +115,31 @@ def test_reach_without_a_whole_quarter_explains_itself(app):
     assert "No quarter lies wholly inside" in texts(at)
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_reach_tables_name_regions_and_quarters_in_the_language_and_hold_the_figures(app, sample_db, lang):
+    """The page keeps its tables by database, filters and language: each language gets its own names."""
+    from rightsmap import db, metrics
+    from rightsmap.filters import Filters
+    from rightsmap.i18n import translator
+
+    _ = translator(lang)
+    at = app("pages/reach.py", lang=lang, regions="KG-GB,KG-O", **{"from": "2017-01", "to": "2017-12"})
+    assert not at.exception
+    coverage, counts = (frame.value for frame in at.dataframe)
+    quarters = [_("{year} Q{number}", year=2017, number=n) for n in (1, 2, 3, 4)]
+    assert list(coverage.columns) == [_("Region"), *quarters]
+    assert sorted(coverage[_("Region")]) == sorted([_.region("KG-GB"), _.region("KG-O")])
+
+    with db.connect(sample_db) as conn:
+        expected = metrics.reach_series(conn, Filters(regions=("KG-GB", "KG-O"), month_from=parse_month("2017-01"),
+                                                      month_to=parse_month("2017-12")), by_region=True)
+    assert len(counts) == len(expected) == 8
+    assert counts[_("Reached")].sum() == expected["reached"].sum() > 0
+    bishkek = expected[expected["region"] == "KG-GB"].sort_values("quarter")["coverage_pct"].tolist()
+    row = coverage[coverage[_("Region")] == _.region("KG-GB")]
+    assert row[quarters].iloc[0].tolist() == pytest.approx(bishkek)
+
+
 def test_a_missing_database_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv("RIGHTSMAP_DB", str(tmp_path / "missing.duckdb"))
     at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=60).run()
