@@ -27,6 +27,7 @@ from rightsmap import maps
 # streamlit-folium's component (the function st_folium sends its arguments to), taken at import,
 # before anything below swaps the module's attribute for a recorder.
 _COMPONENT = streamlit_folium._component_func
+_DECLARED = _COMPONENT  # the component as declared, which ensure_registered registers (tests swap _COMPONENT)
 # Recording swaps a module attribute, so one recording at a time; sending never reads the attribute.
 _RECORDING = threading.Lock()
 
@@ -99,11 +100,28 @@ def show(content: Hashable, build: Callable[[], folium.FeatureGroup], *, key: st
     is swapped in without remounting the map. Returns what the map reports (see st_folium).
     """
     arguments = _arguments(content, key, height, tuple(returned_objects), build)
+    ensure_registered()
 
     def on_change() -> None:  # as st_folium does: the map's state under the caller's key too
         st.session_state[key] = st.session_state.get(arguments["key"], {})
 
     return _COMPONENT(**arguments, on_change=on_change)
+
+
+def ensure_registered() -> None:
+    """Register streamlit-folium's component with the running server, if it is not yet.
+
+    declare_component registers a component only when its module is imported during a script run.
+    rightsmap.serve's warm-up imports streamlit_folium (and this module) before the first run, so
+    that run does not wait for them; the component is then registered here, before the page sends
+    it, or the browser's request for the map would find no component (a 404).
+    """
+    from streamlit.runtime import Runtime
+
+    if Runtime.exists():
+        registry = Runtime.instance().component_registry
+        if registry.get_component_path(_DECLARED.name) is None:
+            registry.register_component(_DECLARED)
 
 
 def values_key(values: pd.DataFrame) -> tuple[tuple[str, float], ...]:

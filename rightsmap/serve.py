@@ -24,9 +24,8 @@ from pathlib import Path
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
 # What the public overview (the default page) imports, heaviest first; the staff pages share them.
-# Not streamlit_folium, nor rightsmap modules that import it (mapview, public_sections): Streamlit
-# registers a custom component only when its module is imported during a script run, and the map
-# would be a 404 in the browser.
+# streamlit_folium (through rightsmap.mapview) is imported outside a script run here, so its component
+# is not registered by the import: mapview.show registers it before the page sends the map.
 PRELOAD = (
     "pandas",
     "pyarrow",
@@ -36,13 +35,16 @@ PRELOAD = (
     "folium.plugins",
     "geopandas",
     "duckdb",
+    "streamlit_folium",
+    "streamlit.emojis",  # set_page_config's icon check compiles its large pattern on first use
     "rightsmap.cache",
     "rightsmap.maps",
+    "rightsmap.mapview",
+    "rightsmap.public_sections",
     "rightsmap.public_downloads",
     "rightsmap.public_ui",
     "rightsmap.staff",
 )
-NOT_PRELOADED = ("streamlit_folium",)
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +116,11 @@ def warm() -> None:
         from rightsmap import cache, charts, geo, i18n
 
         steps.append(("boundaries", geo.load_boundaries))
+        # A shared resource (st.cache_resource): the page's first run then finds it ready.
+        steps.append(("protected table", cache.public_cells))
         for lang in i18n.LANGUAGES:
             steps.append((f"{lang} numbers", functools.partial(i18n.translator(lang).number, 1234)))
             steps.append((f"{lang} chart", functools.partial(charts.public_series_skeleton, lang)))
-        # Shared resources (st.cache_resource): the page's first run then finds them ready.
-        steps.append(("protected table", cache.public_cells))
     except Exception:  # noqa: BLE001 - see preload
         log.debug("warming up failed", exc_info=True)
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_NotFromWarmUp())

