@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -63,8 +64,15 @@ def db_path(override: str | os.PathLike | None = None) -> Path:
         return Path(override).expanduser().resolve()
     env = os.environ.get("RIGHTSMAP_DB")
     if env:
-        return Path(env).expanduser().resolve()
+        return _resolved(env, os.getcwd())
     return DEFAULT_DB
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(path: str, cwd: str) -> Path:
+    # Every cached query asks for the database's path, a dozen times a page run: resolving it (a
+    # system call per part of the path) was 4% of a filter change on the server.
+    return Path(path).expanduser().resolve()
 
 
 # Staff accounts: how long a staff login lasts without activity, and where the accounts are kept.
