@@ -10,11 +10,13 @@ _ = ui.translator()
 page = Sections(filters)
 st.title(_("Overview"))
 st.caption(page.describe())
-page.headlines()
+headlines = st.container()  # drawn after the map: the browser then starts loading the map's frame first
 left, right = st.columns([3, 2], gap="large")
 with left:
     by_region = page.map()
     st.caption(_("Click a region to choose it. Osh City and Bishkek are also drawn as circles so they stay visible."))
+with headlines:
+    page.headlines()
 with right:
     st.subheader(_("{what}, quarter by quarter", what=filters.choice.label(_)))
     page.timeline()
