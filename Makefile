@@ -28,7 +28,10 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
+# Bytecode for rightsmap's own modules first: where PYTHONDONTWRITEBYTECODE is set, every start would
+# compile them again (about 0.1 s of the first page's wait). compileall skips what is up to date.
 run: setup
+	$(BIN)/python -m compileall -q rightsmap >/dev/null
 	$(BIN)/python -m rightsmap.serve
 
 test: setup-dev
