@@ -94,14 +94,15 @@ def _when_serving(then: Callable[[], object], timeout: float = 60.0) -> None:
 
 
 class _NotFromWarmUp(logging.Filter):
-    """Streamlit warns "missing ScriptRunContext" when a cache is filled outside a page run, which the
-    warm-up does on purpose; other threads' warnings pass."""
+    """Streamlit warns "missing ScriptRunContext" when a cache is filled or a component declared outside
+    a page run, which the warm-up does on purpose; other threads' warnings pass."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return record.threadName != WARM_UP_THREAD
 
 
 WARM_UP_THREAD = "rightsmap-warm-up"
+CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
 
 
 def warm() -> None:
@@ -110,6 +111,7 @@ def warm() -> None:
 
     Nothing here is needed: every step is done again by the page if it failed or has not finished.
     """
+    logging.getLogger(CONTEXT_LOGGER).addFilter(_NotFromWarmUp())  # before preload: it declares a component
     preload()
     steps: list[tuple[str, Callable[[], object]]] = []
     try:
@@ -123,7 +125,6 @@ def warm() -> None:
             steps.append((f"{lang} chart", functools.partial(charts.public_series_skeleton, lang)))
     except Exception:  # noqa: BLE001 - see preload
         log.debug("warming up failed", exc_info=True)
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_NotFromWarmUp())
     for name, step in steps:
         try:
             step()

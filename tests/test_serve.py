@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import http.server
+import logging
 import socket
 import subprocess
 import sys
@@ -35,6 +36,29 @@ def test_the_warm_up_imports_what_the_page_needs_and_no_matplotlib():
         "assert 'matplotlib' not in sys.modules\n"
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_warm_up_silences_its_own_context_warnings_before_it_imports(monkeypatch, sample_db):
+    """Importing streamlit_folium declares its component outside a page run, and Streamlit then warns
+    "missing ScriptRunContext" on every start unless the warm-up's filter is already in place."""
+    monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
+    logger = logging.getLogger(serve.CONTEXT_LOGGER)
+    monkeypatch.setattr(logger, "filters", [])
+    filtered_at_preload = []
+
+    def preload(modules=serve.PRELOAD):
+        filtered_at_preload.append([type(f) for f in logger.filters])
+        return []
+
+    monkeypatch.setattr(serve, "preload", preload)
+    serve.warm()
+    assert filtered_at_preload == [[serve._NotFromWarmUp]]
+    record = logging.LogRecord(serve.CONTEXT_LOGGER, logging.WARNING, __file__, 1, "missing ScriptRunContext", None,
+                               None)
+    record.threadName = serve.WARM_UP_THREAD
+    assert not logger.filter(record)
+    record.threadName = "ScriptRunner.scriptThread"
+    assert logger.filter(record)
 
 
 def test_a_module_that_fails_to_import_is_reported_not_raised():
