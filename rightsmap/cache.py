@@ -1,7 +1,7 @@
 """The Streamlit caching wrappers for data: one connection per database file, frames keyed by filters.
 
-(What is drawn from that data is cached beside its drawing: rightsmap.mapview the map's component
-arguments, rightsmap.public_sections the public sections' text, rightsmap.ui the titled events.)
+(What the pages make from that data is kept by `derived`, keyed by what it depends on; the map's
+component arguments are cached beside their drawing, in rightsmap.mapview.)
 
 Every cached frame is keyed by the database file's identity (path and
 modification time), so when an import swaps in a new file the app shows the

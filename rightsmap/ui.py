@@ -288,14 +288,12 @@ def chart(kind: str, frame: pd.DataFrame | None = None, *, events: pd.DataFrame 
 
 
 def events(filters: Filters) -> pd.DataFrame:
-    """The events for the filters, with their titles in the chosen language (shared: do not change it)."""
-    return _titled_events(cache.db_key(), filters, translator().lang)
+    """The events for the filters, with their titles in the chosen language (shared: do not change it).
 
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _titled_events(key: tuple, filters: Filters, lang: str) -> pd.DataFrame:
-    """Per database file (key), filters and language: filtering and titling them was ~3 ms a rerun."""
-    return event_titles(cache.events(filters))
+    Kept per database file, filters and language: filtering and titling them was ~3 ms a rerun.
+    """
+    return cache.derived(("titled events", cache.db_key(), filters, translator().lang),
+                         lambda: event_titles(cache.events(filters)))
 
 
 COLUMN_LABELS = {
