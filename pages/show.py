@@ -20,7 +20,7 @@ if slide == "headline":
 elif slide == "map":
     page.map(height=620, key="show_map")
 elif slide == "timeline":
-    page.timeline(height=460)
+    page.timeline(height=460, width=1100)
 else:
     page.breakdown()
 page.marks()

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from rightsmap import assets, charts, config, db, metrics, sample
+from rightsmap import assets, config, db, metrics, sample
 from rightsmap.filters import Filters
 
 DbKey = tuple[str, int]
@@ -196,25 +196,17 @@ def public_cells() -> dict:
 def chart_spec(kind: str, lang: str, options: tuple, frame: pd.DataFrame | None = None,
                events: pd.DataFrame | None = None, height: int | None = None) -> dict:
     """A finished chart spec; building and serialising charts was most of a warm rerun."""
+    from rightsmap import charts  # Altair: imported by the staff pages' first chart, not by the public view
+
     return _with_arrow(charts.spec(kind, lang, options, frame, events, height))
-
-
-@st.cache_resource(max_entries=128, show_spinner=False)
-def public_series_spec(lang: str, value_title: str, percent: bool, domain: charts.Domain, height: int | None,
-                       figures: tuple[tuple[Any, str, float | None], ...]) -> dict:
-    """The public view's quarterly chart of figures ((quarter, status, value), ...), keyed by them, not a frame."""
-    from rightsmap import i18n, public
-
-    series = {quarter: public.Figure(status, value) for quarter, status, value in figures}
-    rows = public.series_rows(series, i18n.translator(lang), percent=percent)
-    return _with_arrow(charts.public_series_spec(rows, value_title=value_title, domain=domain, lang=lang,
-                                                 height=height))
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
 def chart_spec_by_source(kind: str, lang: str, options: tuple, height: int | None, source: Hashable,
                          _frame: pd.DataFrame | None = None, _events: pd.DataFrame | None = None) -> dict:
     """chart_spec, keyed by what the frames were made from (source) instead of by hashing them."""
+    from rightsmap import charts  # see chart_spec
+
     return _with_arrow(charts.spec(kind, lang, options, _frame, _events, height))
 
 

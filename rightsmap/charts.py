@@ -8,8 +8,6 @@ axis: a rise in raids lines up with a fall in reach.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
 from collections.abc import Mapping
 
 import altair as alt
@@ -160,100 +158,6 @@ def breakdown(*, counts: Mapping[str, int], labels: Mapping[str, str], title: st
     )
 
 
-def public_series_rows(rows: list[dict], translate: Translator = ENGLISH) -> list[dict]:
-    """public_series_data for rows as Altair writes them into a spec (period as ISO text, null for NaN)."""
-    exact_label, partial_label = translate("exact"), translate("partly hidden")
-    result = []
-    for row in rows:
-        bar = row["value"] if row["status"] in ("exact", "at_least") else None
-        result.append({**row, "kind": exact_label if row["exact"] else partial_label, "bar": bar,
-                       "label_y": 0.0 if bar is None else bar})
-    return result
-
-
-def public_series_data(frame: pd.DataFrame, translate: Translator = ENGLISH) -> pd.DataFrame:
-    """The rows public_series draws: frame plus the bar's kind, its height, and where its label goes."""
-    return pd.DataFrame(public_series_rows(frame.to_dict("records"), translate),
-                        columns=[*frame.columns, "kind", "bar", "label_y"])
-
-
-def public_series(frame: pd.DataFrame, *, value_title: str, domain: Domain,
-                  translate: Translator = ENGLISH) -> alt.LayerChart:
-    """Public figures per quarter: a bar where the figure is exact, a pale bar up to its published part
-    where it is "≥ N", and the label ("<5", "≥ N", "hidden") written where a figure is withheld.
-
-    frame: period, value (the exact value or the bound; NaN when there is none), shown (the text),
-    status (rightsmap.public's EXACT, AT_LEAST, LESS_THAN, HIDDEN, NO_DATA) and exact.
-
-    The period (domain) spans the x axis through data, an invisible layer at its two ends, not through
-    the spec: a new period then changes only the chart's data, and the browser updates the drawn chart
-    instead of compiling a new one (about a sixth of a filter change in Chromium; bench/README.md).
-    """
-    exact_label, partial_label = translate("exact"), translate("partly hidden")
-    data = public_series_data(frame, translate)
-    tooltip = [_period_tooltip("quarter", translate), alt.Tooltip("shown:N", title=value_title)]
-    base = alt.Chart(data).encode(x=_x("quarter", None, translate), tooltip=tooltip)
-    bars = base.mark_bar(size=14).encode(
-        # Trimmed number format: when every quarter is withheld the axis is 0 to 0, and Vega would write 0.000000.
-        y=alt.Y("bar:Q", title=value_title, axis=alt.Axis(minExtent=Y_AXIS_WIDTH, maxExtent=Y_AXIS_WIDTH,
-                                                          format=",~f")),
-        color=alt.Color("kind:N", legend=_legend(None), scale=alt.Scale(domain=[exact_label, partial_label],
-                                                                        range=[PALETTE[0], "#B3CDE3"])),
-    )
-    labels = base.transform_filter(~alt.datum.exact).mark_text(
-        angle=270, align="left", dx=4, fontSize=11, color="#333").encode(y="label_y:Q", text="shown:N")
-    ends = alt.Chart(pd.DataFrame(period_ends(domain))).mark_rule(opacity=0).encode(
-        x=alt.X("period:T", title=None, axis=alt.Axis(format=_time_format("quarter", translate), labelOverlap=True)))
-    return alt.layer(bars, labels, ends)
-
-
-def period_ends(domain: Domain) -> list[dict]:
-    """The rows of public_series's invisible layer that spans the period: its first day and the day after."""
-    return [{"period": pd.Timestamp(day).isoformat()} for day in domain]
-
-
-# The public chart changes with every filter change, and Altair takes ~60 ms to build one. Its spec
-# differs between frames only in its data, the value's title and the height, so it is built once per
-# language with placeholders, and each frame's spec is that skeleton filled in.
-_SERIES_DATA, _ENDS_DATA = "series", "period"
-_PLACEHOLDER_DOMAIN: Domain = (dt.date(1900, 1, 1), dt.date(1900, 2, 1))
-_PLACEHOLDER_TITLE = "\u0000value title\u0000"
-
-
-@functools.lru_cache(maxsize=8)
-def public_series_skeleton(lang: str) -> str:
-    """The public series spec as JSON text, with a placeholder for its title and no rows."""
-    translate = translator(lang)
-    empty = pd.DataFrame({"period": pd.Series([], dtype="datetime64[ns]"), "value": pd.Series([], dtype=float),
-                          "shown": pd.Series([], dtype=str), "status": pd.Series([], dtype=str),
-                          "exact": pd.Series([], dtype=bool)})
-    figure = public_series(empty, value_title=_PLACEHOLDER_TITLE, domain=_PLACEHOLDER_DOMAIN, translate=translate)
-    result = localized(figure, translate).to_dict(validate=False)
-    names = {}
-    for name, rows in result.pop("datasets").items():
-        names[name] = _ENDS_DATA if rows == period_ends(_PLACEHOLDER_DOMAIN) else _SERIES_DATA
-    if sorted(names.values()) != sorted((_SERIES_DATA, _ENDS_DATA)):
-        raise ValueError(f"unexpected datasets in the public series chart: {sorted(names)}")
-    text = json.dumps(result)
-    for name, stable in names.items():
-        text = text.replace(json.dumps(name), json.dumps(stable))
-    return text
-
-
-def public_series_spec(rows: list[dict], *, value_title: str, domain: Domain, lang: str,
-                       height: int | None = None) -> dict:
-    """The finished spec of public_series with Vega's locale, as spec() makes it, without Altair.
-
-    rows: rightsmap.public.series_rows, the rows of the frame public_series takes, as Altair writes them.
-    Everything but the datasets is the same for every period and region.
-    """
-    result = json.loads(public_series_skeleton(lang).replace(json.dumps(_PLACEHOLDER_TITLE), json.dumps(value_title)))
-    if height is not None:
-        result["height"] = height
-    result["datasets"] = {_SERIES_DATA: public_series_rows(rows, translator(lang)), _ENDS_DATA: period_ends(domain)}
-    return result
-
-
 def vega_locale(translate: Translator) -> dict:
     """Vega's number and time locale for the language: 1 234,5 and month names in Russian and Kyrgyz."""
     symbols = translate.locale.number_symbols.get("latn", translate.locale.number_symbols)
@@ -280,7 +184,6 @@ BUILDERS = {
     "planned_vs_reached": planned_vs_reached,
     "coverage_line": coverage_line,
     "breakdown": breakdown,
-    "public_series": public_series,
 }
 
 

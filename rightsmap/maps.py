@@ -75,7 +75,7 @@ def _num(x: float, translate: Translator) -> str:
     return translate.number(x, decimals=decimals)
 
 
-def _nice_step(target: float, integer: bool) -> float:
+def nice_step(target: float, integer: bool) -> float:
     """The smallest 1/2/2.5/5 x 10^k at or above target (a whole number for whole data)."""
     if target <= 0:
         return 1.0
@@ -128,7 +128,7 @@ def classify(values: Iterable[float], *, percent: bool = False,
     # Whole numbers (counts) start at 1, so classes read 1-10, 11-20, ...
     first = 1.0 if integer else 0.0
     # Equal steps that cover the data in at most five classes; the top class is open.
-    step = _nice_step((top - first) / len(PALETTE), integer)
+    step = nice_step((top - first) / len(PALETTE), integer)
     count = min(len(PALETTE), math.floor((top - first) / step) + 1)
     lowers = [round(first + i * step, 10) for i in range(count)]
     return classes + _positive_classes(lowers, integer, "", translate)

@@ -191,13 +191,6 @@ def series_rows(figures: Mapping[dt.date, Figure], translate: Translator, *,
             for q, f in figures.items()]
 
 
-def series_frame(figures: Mapping[dt.date, Figure], translate: Translator, *, percent: bool = False) -> pd.DataFrame:
-    """The quarterly figures as charts.public_series draws them."""
-    frame = pd.DataFrame(series_rows(figures, translate, percent=percent),
-                         columns=["period", "value", "shown", "status", "exact"])
-    return frame.assign(period=pd.to_datetime(frame["period"]), value=frame["value"].astype(float))
-
-
 def breakdown(cells: Cells, k: int, quarters: Sequence[dt.date], region: str,
               translate: Translator) -> tuple[pd.DataFrame, list[Figure]]:
     """Cases by perpetrator, then by violation type, for one region or all: group, name, shown, status."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rightsmap import cache, charts, config, geo, maps, mapview, public, public_ui, ui
+from rightsmap import cache, config, geo, maps, mapview, public, public_chart, public_ui, ui
 from rightsmap.disclosure import ALL
 from rightsmap.public_filters import PublicFilters, quarter_text
 from rightsmap.vocab import REGION_CODES
@@ -72,14 +72,17 @@ class Sections:
             public_ui.select_region(clicked)
         return by_region
 
-    def timeline(self, *, height: int = 260) -> None:
+    def timeline(self, *, height: int = 260, width: int = 400) -> None:
+        """The choice quarter by quarter (rightsmap.public_chart); width and height are its proportions."""
         _, f = self._, self.filters
         series = public.quarter_figures(self.cells, self.k, f.quarters, f.choice, f.region)
         self.shown += series.values()
         figures = tuple((quarter, figure.status, figure.value) for quarter, figure in series.items())
-        spec = cache.public_series_spec(_.lang, f.choice.label(_), f.choice.percent,
-                                        charts.time_domain(f.quarter_from, f.month_to), height, figures)
-        st.vega_lite_chart(spec, width="stretch")
+        label, percent = f.choice.label(_), f.choice.percent
+        svg = cache.derived(("public chart", _.lang, label, percent, width, height, figures),
+                            lambda: public_chart.svg(series, value_title=label, translate=_, percent=percent,
+                                                     width=width, height=height))
+        st.markdown(svg, unsafe_allow_html=True)
 
     def breakdown(self) -> None:
         f = self.filters

@@ -1,10 +1,10 @@
 """Start the dashboard: `python -m rightsmap.serve [streamlit run options]`, as `make run` does.
 
-It is `streamlit run dashboard.py` plus one thing: the libraries the pages need (pandas, Altair,
-folium, geopandas, DuckDB, and rightsmap's own modules; about two seconds of imports on a
-2-core machine) are imported in a background thread while Streamlit starts its server and the
-first browser loads Streamlit's frontend. The first visitor's page then finds them loaded instead
-of waiting for them. `streamlit run dashboard.py` still works; its first page is just slower.
+It is `streamlit run dashboard.py` plus one thing: the libraries the pages need (pandas, folium,
+geopandas, DuckDB, and rightsmap's own modules; about two seconds of imports on a 2-core machine)
+are imported in a background thread while Streamlit starts its server and the first browser loads
+Streamlit's frontend. The first visitor's page then finds them loaded instead of waiting for them.
+`streamlit run dashboard.py` still works; its first page is just slower.
 
 Options after `serve` go to `streamlit run` unchanged, e.g. `--server.port 8502`.
 """
@@ -30,7 +30,6 @@ PRELOAD = (
     "pandas",
     "pyarrow",
     "pyogrio",
-    "altair",
     "folium",
     "folium.plugins",
     "geopandas",
@@ -107,7 +106,7 @@ CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
 
 def warm() -> None:
     """Import PRELOAD, then fill the process-wide caches the first page would fill: the boundaries,
-    the number formats and the public chart of each language, the connection and the protected table.
+    the number formats of each language, the connection and the protected table.
 
     Nothing here is needed: every step is done again by the page if it failed or has not finished.
     """
@@ -115,14 +114,13 @@ def warm() -> None:
     preload()
     steps: list[tuple[str, Callable[[], object]]] = []
     try:
-        from rightsmap import cache, charts, geo, i18n
+        from rightsmap import cache, geo, i18n
 
         steps.append(("boundaries", geo.load_boundaries))
         # A shared resource (st.cache_resource): the page's first run then finds it ready.
         steps.append(("protected table", cache.public_cells))
         for lang in i18n.LANGUAGES:
             steps.append((f"{lang} numbers", functools.partial(i18n.translator(lang).number, 1234)))
-            steps.append((f"{lang} chart", functools.partial(charts.public_series_skeleton, lang)))
     except Exception:  # noqa: BLE001 - see preload
         log.debug("warming up failed", exc_info=True)
     for name, step in steps:

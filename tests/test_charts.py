@@ -1,10 +1,8 @@
 """Chart builders: assert on the Vega-Lite they generate, not on pixels."""
 
 import datetime as dt
-import json
 
 import pandas as pd
-import pytest
 
 from rightsmap import charts, metrics
 from rightsmap.filters import Filters, parse_month
@@ -94,72 +92,3 @@ def test_localized_charts_carry_the_language_number_format():
     locale = charts.localized(base, translator("ru")).to_dict()["config"]["locale"]
     assert locale["number"]["decimal"] == "," and locale["number"]["thousands"] == "\xa0"
     assert locale["time"]["months"][4] == "май"
-
-
-def _public_figures(rows: list[tuple[str, float | None, str]]) -> dict:
-    """(quarter start, value, status) rows as rightsmap.public figures."""
-    from rightsmap import public
-
-    return {dt.date.fromisoformat(q): public.Figure(status, value) for q, value, status in rows}
-
-
-PUBLIC_ROWS = [
-    [("2016-01-01", 12.0, "exact"), ("2016-04-01", None, "hidden"), ("2016-07-01", 5.0, "at_least"),
-     ("2016-10-01", 5.0, "less_than"), ("2017-01-01", None, "no_data"), ("2017-04-01", 0.0, "exact")],
-    [("2019-10-01", 1234.0, "exact")],
-    [("2018-01-01", None, "hidden"), ("2018-04-01", None, "hidden")],
-]
-
-
-@pytest.mark.parametrize("rows", PUBLIC_ROWS)
-@pytest.mark.parametrize("lang", ["en", "ru", "ky"])
-def test_the_fast_public_chart_spec_is_the_one_altair_builds(rows, lang):
-    from rightsmap import public
-
-    figures, translate = _public_figures(rows), translator(lang)
-    frame = public.series_frame(figures, translate)
-    domain = charts.time_domain(frame["period"].min().date(), frame["period"].max().date())
-    built = charts.spec("public_series", lang, (("value_title", "Cases <x>"), ("domain", domain)), frame, None, 260)
-    fast = charts.public_series_spec(public.series_rows(figures, translate), value_title="Cases <x>",
-                                     domain=domain, lang=lang, height=260)
-    # Altair names each dataset by a hash of its rows; the fast spec names them "series" and "period".
-    names = {name: "period" if rows == charts.period_ends(domain) else "series"
-             for name, rows in built["datasets"].items()}
-    assert sorted(names.values()) == ["period", "series"]
-    assert json.loads(_renamed(json.dumps({k: v for k, v in built.items() if k != "datasets"}), names)) == \
-        {k: v for k, v in fast.items() if k != "datasets"}
-    assert fast["datasets"] == {stable: built["datasets"][name] for name, stable in names.items()}
-
-
-def _renamed(text: str, names: dict[str, str]) -> str:
-    for name, stable in names.items():
-        text = text.replace(json.dumps(name), json.dumps(stable))
-    return text
-
-
-def test_the_public_chart_spec_is_the_same_for_every_period_and_region():
-    """Only its data changes, so Streamlit's frontend updates the drawn chart instead of compiling a new one."""
-    from rightsmap import public
-
-    specs = []
-    for rows, domain in ((PUBLIC_ROWS[0], (dt.date(2016, 1, 1), dt.date(2017, 7, 1))),
-                         (PUBLIC_ROWS[1], (dt.date(2019, 10, 1), dt.date(2020, 1, 1)))):
-        spec = charts.public_series_spec(public.series_rows(_public_figures(rows), translator("en")),
-                                         value_title="Cases", domain=domain, lang="en", height=260)
-        specs.append(spec)
-    assert specs[0]["datasets"] != specs[1]["datasets"]
-    assert {k: v for k, v in specs[0].items() if k != "datasets"} == {k: v for k, v in specs[1].items() if k != "datasets"}
-    assert specs[1]["datasets"]["period"] == [{"period": "2019-10-01T00:00:00"}, {"period": "2020-01-01T00:00:00"}]
-
-
-def test_the_fast_public_chart_spec_does_not_share_state_between_calls():
-    from rightsmap import public
-
-    rows = public.series_rows(_public_figures(PUBLIC_ROWS[0]), translator("en"))
-    domain = (dt.date(2016, 1, 1), dt.date(2017, 7, 1))
-    first = charts.public_series_spec(rows, value_title="Cases", domain=domain, lang="en")
-    first["layer"][0]["encoding"]["y"]["title"] = "changed"
-    first["datasets"]["period"][0]["period"] = "changed"
-    again = charts.public_series_spec(rows, value_title="Cases", domain=domain, lang="en")
-    assert again["layer"][0]["encoding"]["y"]["title"] == "Cases"
-    assert again["datasets"]["period"][0] == {"period": "2016-01-01T00:00:00"}

@@ -2,6 +2,7 @@
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pyarrow as pa
@@ -84,6 +85,13 @@ ALLOWED = ({c.lower() for c in (*REGION_CODES, *VIOLATION_TYPES, *PERPETRATORS, 
            | {STAFF_NAME})  # the logged-in user's name, shown in the staff marker
 
 
+def _svg_text(svg: str) -> list[str]:
+    """What an SVG drawing shows and says: its text, tooltips and ARIA labels, not its markup."""
+    root = ET.fromstring(svg)
+    texts = [e.get("aria-label") for e in root.iter() if e.get("aria-label")]
+    return texts + [text for text in root.itertext() if text.strip()]
+
+
 def visible_text(at: AppTest) -> list[str]:
     """The text a person sees: element values, labels, options, and chart titles, legends and labels."""
     texts: list[str] = []
@@ -95,7 +103,9 @@ def visible_text(at: AppTest) -> list[str]:
             "value", "label", "body", "help", "placeholder")
         for attribute in attributes if kind != "UnknownElement" else ():
             value = getattr(node, attribute, None)
-            if isinstance(value, str) and not value.lstrip().startswith("<style"):  # CSS is not shown
+            if isinstance(value, str) and value.lstrip().startswith("<svg"):  # the public chart
+                texts.extend(_svg_text(value))
+            elif isinstance(value, str) and not value.lstrip().startswith("<style"):  # CSS is not shown
                 texts.append(value)
         options = getattr(node, "options", None)
         if isinstance(options, list):

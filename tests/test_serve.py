@@ -34,6 +34,8 @@ def test_the_warm_up_imports_what_the_page_needs_and_no_matplotlib():
         "assert 'streamlit_folium' in sys.modules\n"
         # matplotlib draws the download files only; importing it delayed every first page by most of a second.
         "assert 'matplotlib' not in sys.modules\n"
+        # Nor Altair: the public view draws its chart as SVG (rightsmap.public_chart).
+        "assert 'altair' not in sys.modules, 'the public view modules imported Altair'\n"
     )
     assert done.returncode == 0, done.stderr
 
