@@ -4,6 +4,7 @@ It is `streamlit run dashboard.py` plus one thing: the libraries the pages need 
 geopandas, DuckDB, and rightsmap's own modules; about two seconds of imports on a 2-core machine)
 are imported in a background thread while Streamlit starts its server and the first browser loads
 Streamlit's frontend. The first visitor's page then finds them loaded instead of waiting for them.
+Altair, which only the staff pages use, is imported when the staff login form is first shown.
 `streamlit run dashboard.py` still works; its first page is just slower.
 
 Options after `serve` go to `streamlit run` unchanged, e.g. `--server.port 8502`.
@@ -44,6 +45,10 @@ PRELOAD = (
     "rightsmap.public_ui",
     "rightsmap.staff",
 )
+# What only the staff pages import: Altair, half a second of imports that the public view does not need
+# (its chart is SVG text, rightsmap.public_chart). Imported by the warm-up, it slowed a fresh server's
+# first public page by about as much, so the login form starts it instead (preload_in_background).
+PRELOAD_STAFF = ("altair", "rightsmap.charts")
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +63,20 @@ def preload(modules: tuple[str, ...] = PRELOAD) -> list[str]:
             log.debug("preloading %s failed", name, exc_info=True)
             failed.append(name)
     return failed
+
+
+_started: set[tuple[str, ...]] = set()
+_started_lock = threading.Lock()
+
+
+def preload_in_background(modules: tuple[str, ...]) -> bool:
+    """Import modules in a background thread, once per process; True if this call started it."""
+    with _started_lock:
+        if modules in _started:
+            return False
+        _started.add(modules)
+    threading.Thread(target=preload, args=(modules,), name="rightsmap-preload", daemon=True).start()
+    return True
 
 
 def _when_serving(then: Callable[[], object], timeout: float = 60.0) -> None:

@@ -14,7 +14,7 @@ import time
 
 import streamlit as st
 
-from rightsmap import auth, config, ui
+from rightsmap import auth, config, serve, ui
 from rightsmap.vocab import N_
 
 SESSION_KEY = "staff"
@@ -114,6 +114,9 @@ def login_form() -> None:
         st.text_input(_("Password"), key=_PASSWORD_KEY, type="password", max_chars=auth.PASSWORD_MAX,
                       autocomplete="current-password")
         st.form_submit_button(_("Log in"), on_click=_attempt, type="primary")
+    # The staff pages' charts need Altair, which the public view never imports: import it while the
+    # person types, so their first page after the login does not wait for it.
+    serve.preload_in_background(serve.PRELOAD_STAFF)
 
 
 def logout_button() -> None:

@@ -34,8 +34,9 @@ def test_the_warm_up_imports_what_the_page_needs_and_no_matplotlib():
         "assert 'streamlit_folium' in sys.modules\n"
         # matplotlib draws the download files only; importing it delayed every first page by most of a second.
         "assert 'matplotlib' not in sys.modules\n"
-        # Nor Altair: the public view draws its chart as SVG (rightsmap.public_chart).
+        # Altair only for the staff pages, once the public view is ready (rightsmap.vegalite).
         "assert 'altair' not in sys.modules, 'the public view modules imported Altair'\n"
+        "assert serve.preload(serve.PRELOAD_STAFF) == [] and 'altair' in sys.modules\n"
     )
     assert done.returncode == 0, done.stderr
 
@@ -49,18 +50,51 @@ def test_the_warm_up_silences_its_own_context_warnings_before_it_imports(monkeyp
     filtered_at_preload = []
 
     def preload(modules=serve.PRELOAD):
-        filtered_at_preload.append([type(f) for f in logger.filters])
+        filtered_at_preload.append((modules, [type(f) for f in logger.filters]))
         return []
 
     monkeypatch.setattr(serve, "preload", preload)
     serve.warm()
-    assert filtered_at_preload == [[serve._NotFromWarmUp]]
+    # Only the public view's imports: the staff pages' (Altair) would slow the first page down.
+    assert filtered_at_preload == [(serve.PRELOAD, [serve._NotFromWarmUp])]
     record = logging.LogRecord(serve.CONTEXT_LOGGER, logging.WARNING, __file__, 1, "missing ScriptRunContext", None,
                                None)
     record.threadName = serve.WARM_UP_THREAD
     assert not logger.filter(record)
     record.threadName = "ScriptRunner.scriptThread"
     assert logger.filter(record)
+
+
+def test_a_background_preload_runs_once_per_process_and_survives_a_failing_import(monkeypatch):
+    monkeypatch.setattr(serve, "_started", set())
+    done = threading.Event()
+    imported = []
+
+    def preload(modules):
+        imported.append(threading.current_thread().name)
+        done.set()
+        return serve.__dict__["_real_preload"](modules)
+
+    monkeypatch.setitem(serve.__dict__, "_real_preload", serve.preload)
+    monkeypatch.setattr(serve, "preload", preload)
+    modules = ("colorsys", "rightsmap_no_such_module")
+    assert serve.preload_in_background(modules) is True
+    assert done.wait(30)
+    assert serve.preload_in_background(modules) is False  # already started: no second thread
+    assert imported == ["rightsmap-preload"]
+
+
+def test_the_staff_login_form_starts_the_staff_imports(monkeypatch, sample_db):
+    from app_support import open_dashboard, switch_to_address
+
+    started = []
+    monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
+    monkeypatch.setattr(serve, "preload_in_background", lambda modules: started.append(modules) or True)
+    at = open_dashboard(staff_view=False, query={"lang": "en"})
+    assert started == []  # the public view does not need them
+    switch_to_address(at, "overview").run()
+    assert [t.value for t in at.title] == ["Staff login"]
+    assert started and set(started) == {serve.PRELOAD_STAFF}
 
 
 def test_a_module_that_fails_to_import_is_reported_not_raised():
