@@ -58,11 +58,11 @@ MARKS = {
 
 def index(protected: pd.DataFrame) -> dict[tuple[dt.date, str, str, str], tuple[float, str]]:
     """The protected table as a lookup: (quarter, measure, region, category) -> (value, status)."""
-    return {
-        (pd.Timestamp(q).date(), m, r, c): (v, s)
-        for q, m, r, c, v, s in zip(protected["quarter"], protected["measure"], protected["region"],
-                                    protected["category"], protected["value"], protected["status"], strict=True)
-    }
+    # Columns as lists, and the quarters converted once: a Timestamp per row took most of a first page's
+    # 0.2 s here on a fresh server.
+    quarters = pd.to_datetime(protected["quarter"]).dt.date.tolist()
+    columns = (protected[name].tolist() for name in ("measure", "region", "category", "value", "status"))
+    return {(q, m, r, c): (v, s) for q, m, r, c, v, s in zip(quarters, *columns, strict=True)}
 
 
 def figure(cells: Cells, k: int, quarters: Sequence[dt.date], measure: str, region: str = ALL,

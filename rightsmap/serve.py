@@ -30,7 +30,6 @@ DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
 PRELOAD = (
     "pandas",
     "pyarrow",
-    "pyogrio",
     "folium",
     "folium.plugins",
     "geopandas",

@@ -7,6 +7,8 @@ import json
 import math
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +82,19 @@ def test_load_boundaries_returns_a_fresh_copy():
     assert str(first.crs) == "EPSG:4326"
     first.loc[:, "code"] = "XX"
     assert set(geo.load_boundaries()["code"]) == POLYGON_CODES
+
+
+def test_load_boundaries_reads_the_file_as_gdal_does_without_importing_it():
+    """The app reads the checked-in GeoJSON directly (pyogrio's import and read slowed a fresh server)."""
+    import geopandas as gpd
+
+    done = subprocess.run([sys.executable, "-c", "import sys\nfrom rightsmap import geo\ngeo.load_boundaries()\n"
+                           "assert 'pyogrio' not in sys.modules"], cwd=config.ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    ours, gdal = geo.load_boundaries(), gpd.read_file(config.BOUNDARIES_FILE)[["code", "geometry"]]
+    assert ours.crs == gdal.crs and list(ours["code"]) == list(gdal["code"])
+    assert ours.geometry.geom_equals_exact(gdal.geometry, 0).all()
 
 
 def test_load_boundaries_rejects_unknown_codes(tmp_path):
