@@ -37,9 +37,11 @@ _RECORDING = threading.Lock()
 # anew, which was over half of rendering a map. Compiling is a pure function of the environment and
 # the source, so it is remembered here; with maps.stable_ids the rendered text repeats too, so a map
 # compiles only what changed (its styles, labels and legend). Templates and their output are as before.
-# Bounded: the texts that change are rarely seen again (the map's arguments are cached whole), and
-# the templates every render uses stay at the recent end.
+# Bounded, and only for short sources: the long ones are a layer's rendered text with its GeoJSON
+# (~40 KB), new with every content and rarely seen again (the map's arguments are cached whole);
+# remembered, they were most of the server's memory growth under load (bench/README.md).
 _compile = jinja2.Environment.compile
+REMEMBERED_SOURCE_CHARS = 16_384
 
 
 @functools.lru_cache(maxsize=256)
@@ -50,7 +52,7 @@ def _compiled(environment: jinja2.Environment, source: str, name: str | None, fi
 
 def _compile_once(self: jinja2.Environment, source: Any, name: str | None = None, filename: str | None = None,
                   raw: bool = False, defer_init: bool = False) -> Any:
-    if raw or not isinstance(source, str):  # Python source asked for, or a parsed template: as jinja2 does
+    if raw or not isinstance(source, str) or len(source) > REMEMBERED_SOURCE_CHARS:  # as jinja2 does
         return _compile(self, source, name, filename, raw, defer_init)
     return _compiled(self, source, name, filename, defer_init)
 

@@ -145,6 +145,18 @@ def test_a_map_rendered_again_compiles_no_template_again_and_a_new_one_few():
     assert again["feature_group"] != other["feature_group"] and again["script"] == other["script"]
 
 
+def test_a_layers_long_rendered_text_is_compiled_but_not_remembered(monkeypatch):
+    """The layer's text holds its GeoJSON and changes with every content: remembering it only used memory."""
+    remembered = []
+    compiled = mapview._compiled
+    monkeypatch.setattr(mapview, "_compiled", lambda environment, source, *rest: remembered.append(len(source))
+                        or compiled(environment, source, *rest))
+    result = mapview.render(_layer({**VALUES, "KG-N": 31.0}), key="m", height=300, returned_objects=[])
+    assert remembered and max(remembered) <= mapview.REMEMBERED_SOURCE_CHARS
+    assert len(result["feature_group"]) > mapview.REMEMBERED_SOURCE_CHARS  # the long text was rendered all the same
+    assert '"KG-N"' in result["feature_group"]
+
+
 def test_remembered_compilation_renders_exactly_what_jinja2_would():
     source = "{% for x in items %}<b>{{ x | upper }}</b>{% if not loop.last %}, {% endif %}{% endfor %} {{ n * 2 }}"
     environment = jinja2.Environment(autoescape=True)
