@@ -182,15 +182,6 @@ def map_values(figures: Mapping[str, Figure]) -> pd.DataFrame:
     })
 
 
-def series_rows(figures: Mapping[dt.date, Figure], translate: Translator, *,
-                percent: bool = False) -> list[dict]:
-    """The quarterly figures as rows: period (ISO text), value (the exact value or the bound; None
-    when there is none), shown (the text), status and exact."""
-    return [{"period": pd.Timestamp(q).isoformat(), "value": None if f.value is None else float(f.value),
-             "shown": f.text(translate, percent=percent), "status": f.status, "exact": f.exact}
-            for q, f in figures.items()]
-
-
 def breakdown(cells: Cells, k: int, quarters: Sequence[dt.date], region: str,
               translate: Translator) -> tuple[pd.DataFrame, list[Figure]]:
     """Cases by perpetrator, then by violation type, for one region or all: group, name, shown, status."""

@@ -103,8 +103,8 @@ def svg(figures: Mapping[dt.date, Figure], *, value_title: str, translate: Trans
         if not figure.exact:  # the text of what is withheld, written up from the bar's top or the axis
             base = y(bar or 0.0) - 4
             parts.append(f'<text x="{centre + 4:.1f}" y="{base:.1f}" transform="rotate(-90 {centre:.1f} {base:.1f})" '
-                         f'font-size="{FONT_SIZE - 1}" dominant-baseline="middle" aria-roledescription="label" aria-label="{escape(tip)}">'
-                         f'{title}{escape(shown)}</text>')
+                         f'font-size="{FONT_SIZE - 1}" dominant-baseline="middle" aria-roledescription="label" '
+                         f'aria-label="{escape(tip)}">{title}{escape(shown)}</text>')
         if index % every == 0:
             parts.append(_text(centre, plot_bottom + 16, name, text_anchor="middle"))
 
@@ -115,7 +115,8 @@ def svg(figures: Mapping[dt.date, Figure], *, value_title: str, translate: Trans
         parts.append(_text(x + 14, legend_y, label))
         x += 14 + len(label) * CHAR_WIDTH + 18
 
-    summary = "; ".join(f"{quarter_label(q, translate)}: {f.text(translate, percent=percent)}" for q, f in figures.items())
+    summary = "; ".join(f"{quarter_label(q, translate)}: {f.text(translate, percent=percent)}"
+                        for q, f in figures.items())
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
             f'aria-label="{escape(f"{value_title}. {summary}")}" font-size="{FONT_SIZE}" fill="{INK}" '
             f'style="display:block;width:100%;height:auto;font-family:inherit">{"".join(parts)}</svg>')
