@@ -27,8 +27,7 @@ def reach_view(filters: Filters) -> dict:
         .assign(measure="cases"),
         raids.rename(columns={"raid_events": "count"})[["period", "count"]].assign(measure="raids"),
     ])
-    quarter_label = {q: _("{year} Q{number}", year=q.year, number=(q.month - 1) // 3 + 1)
-                     for q in by_region["quarter"].unique()}
+    quarter_label = {q: _.quarter(q) for q in by_region["quarter"].unique()}
     # Pivot on the dates, so the columns stay in time order, then name them.
     coverage = by_region.pivot(index="region", columns="quarter", values="coverage_pct")
     coverage = coverage.rename(index=names, columns=quarter_label).rename_axis(index=_("Region"), columns=None)

@@ -142,6 +142,10 @@ class Translator:
         """A month and year in the language, such as 'май 2017'."""
         return format_date(month, "LLLL y", locale=self.lang)
 
+    def quarter(self, quarter: dt.date) -> str:
+        """A quarter in the language, such as '2017 Q2' or '2 кв. 2017'."""
+        return self(N_("{year} Q{number}"), year=quarter.year, number=(quarter.month - 1) // 3 + 1)
+
     def region(self, code: str) -> str:
         region = REGION_BY_CODE[code]
         return {"en": region.name_en, "ru": region.name_ru, "ky": region.name_ky}[self.lang]

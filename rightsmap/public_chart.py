@@ -31,11 +31,6 @@ BAR_WIDTH = 14
 CHAR_WIDTH = 6.6  # an average character at FONT_SIZE, for spacing the quarter labels
 
 
-def quarter_label(quarter: dt.date, translate: Translator) -> str:
-    """2017 Q2 in English, 2 кв. 2017 in Russian: the language's own quarter format."""
-    return translate("%Y Q%q").replace("%Y", str(quarter.year)).replace("%q", str((quarter.month - 1) // 3 + 1))
-
-
 def bar_height(figure: Figure) -> float | None:
     """How high the figure's bar goes: its value where exact, its published part where "≥ N", else no bar."""
     return figure.value if figure.status in (EXACT, AT_LEAST) else None
@@ -85,15 +80,17 @@ def svg(figures: Mapping[dt.date, Figure], *, value_title: str, translate: Trans
     parts.append(_text(14, middle, value_title, text_anchor="middle", font_weight="600",
                        transform=f"rotate(-90 14 {middle:.1f})"))
 
-    label_chars = max((len(quarter_label(q, translate)) for q in quarters), default=0)
+    names = {q: translate.quarter(q) for q in quarters}
+    shown = {q: f.text(translate, percent=percent) for q, f in figures.items()}
+    label_chars = max(map(len, names.values()), default=0)
     # Every quarter's name if they fit, else every second, fourth (each year's first quarter), ...
     needed = len(quarters) * (label_chars * CHAR_WIDTH + 10) / (plot_right - plot_left)
     every = 2 ** max(0, math.ceil(math.log2(needed))) if needed > 1 else 1
     for index, (quarter, figure) in enumerate(figures.items()):
         centre = plot_left + band * (index + 0.5)
-        name, shown = quarter_label(quarter, translate), figure.text(translate, percent=percent)
-        tip = f"{period}: {name}; {value_title}: {shown}"
-        title = f"<title>{escape(f'{period}: {name}')}\n{escape(f'{value_title}: {shown}')}</title>"
+        name, text = names[quarter], shown[quarter]
+        tip = f"{period}: {name}; {value_title}: {text}"
+        title = f"<title>{escape(f'{period}: {name}')}\n{escape(f'{value_title}: {text}')}</title>"
         bar = bars[quarter]
         if bar is not None:
             colour = EXACT_COLOR if figure.exact else PARTLY_HIDDEN_COLOR
@@ -104,7 +101,7 @@ def svg(figures: Mapping[dt.date, Figure], *, value_title: str, translate: Trans
             base = y(bar or 0.0) - 4
             parts.append(f'<text x="{centre + 4:.1f}" y="{base:.1f}" transform="rotate(-90 {centre:.1f} {base:.1f})" '
                          f'font-size="{FONT_SIZE - 1}" dominant-baseline="middle" aria-roledescription="label" '
-                         f'aria-label="{escape(tip)}">{title}{escape(shown)}</text>')
+                         f'aria-label="{escape(tip)}">{title}{escape(text)}</text>')
         if index % every == 0:
             parts.append(_text(centre, plot_bottom + 16, name, text_anchor="middle"))
 
@@ -115,8 +112,7 @@ def svg(figures: Mapping[dt.date, Figure], *, value_title: str, translate: Trans
         parts.append(_text(x + 14, legend_y, label))
         x += 14 + len(label) * CHAR_WIDTH + 18
 
-    summary = "; ".join(f"{quarter_label(q, translate)}: {f.text(translate, percent=percent)}"
-                        for q, f in figures.items())
+    summary = "; ".join(f"{names[q]}: {shown[q]}" for q in quarters)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
             f'aria-label="{escape(f"{value_title}. {summary}")}" font-size="{FONT_SIZE}" fill="{INK}" '
             f'style="display:block;width:100%;height:auto;font-family:inherit">{"".join(parts)}</svg>')
