@@ -8,8 +8,10 @@ to another host than 127.0.0.1 is aborted and fails the test that made it.
 
 from __future__ import annotations
 
+import json
 import re
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -314,3 +316,11 @@ def test_the_offline_guard_aborts_and_records_other_hosts(browser: Browser, app_
     assert outcomes == ["failed", "failed", "closed"]
     assert offline.blocked == ["https://fonts.gstatic.com/icon.svg", "http://example.com/leaflet.js",
                                "wss://example.com/socket"]
+
+
+def test_no_other_site_may_control_the_app_from_a_frame(app_server: AppServer):
+    """Streamlit lets the sites on its host list embed the app and rerun it, stop it or hand it an auth
+    token through postMessage; .streamlit/config.toml empties that list, and the server says so."""
+    with urllib.request.urlopen(app_server.url + "/_stcore/host-config", timeout=10) as response:
+        host_config = json.load(response)
+    assert host_config["allowedOrigins"] == []

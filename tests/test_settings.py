@@ -22,6 +22,10 @@ def test_no_usage_statistics_leave_the_machine():
     assert streamlit_settings()["browser"]["gatherUsageStats"] is False
 
 
+def test_no_other_site_may_embed_and_control_the_app():
+    assert streamlit_settings()["client"]["allowedOrigins"] == []
+
+
 def test_make_run_uses_these_settings():
     # `make run` starts Streamlit (through rightsmap.serve: `streamlit run dashboard.py`, see
     # tests/test_serve.py) from the project folder, where it reads .streamlit/config.toml; a flag
