@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from bench import browser, load, naive, scale, sequence  # noqa: E402
 from bench.server import Server  # noqa: E402
 from bench.stclient import StreamlitSession  # noqa: E402
-from rightsmap import auth, config, db, disclosure, geo, maps, metrics, public, public_filters, sample  # noqa: E402
+from rightsmap import auth, config, db, disclosure, maps, metrics, public, public_filters, sample  # noqa: E402
 from rightsmap.filters import Filters  # noqa: E402
 from rightsmap.vocab import VIOLATION_TYPES  # noqa: E402
 
@@ -86,10 +86,8 @@ def _public_map(cells: dict, choice: public.Choice) -> folium.Map:
     """The public view's map of one published measure over the whole period, as its page draws it."""
     quarters = public_filters.all_quarters()
     by_region = public.region_figures(cells, config.MIN_COUNT, quarters, choice)
-    frame = geo.join(geo.load_boundaries(), public.map_values(by_region))
-    frame["name"] = frame["code"]
     m = maps.base_map()
-    maps.region_layer(frame, metric_label=choice.label(maps.ENGLISH), percent=choice.percent,
+    maps.region_layer(public.map_values(by_region), metric_label=choice.label(maps.ENGLISH), percent=choice.percent,
                       withheld={code: (f.status, f.text(maps.ENGLISH, percent=choice.percent))
                                 for code, f in by_region.items()}).add_to(m)
     return m
@@ -104,7 +102,7 @@ def payload(db_path: Path, full_geojson: Path) -> dict:
         for metric in metrics.MAP_METRICS:
             for violation_type in (VIOLATION_TYPES if metric == "cases_of_type" else [None]):
                 values = metrics.region_values(conn, Filters(), metric, violation_type)
-                figure = maps.choropleth(geo.join(geo.load_boundaries(), values), selected="KG-GB",
+                figure = maps.choropleth(values, selected="KG-GB",
                                          metric_label=metrics.METRICS[metric].label,
                                          percent=metrics.METRICS[metric].percent)
                 sizes[metric if violation_type is None else f"{metric}:{violation_type}"] = \

@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import folium
-
-from rightsmap import config, db, disclosure, geo, maps, metrics, public
+from rightsmap import config, db, disclosure, maps, metrics, public
 from rightsmap.filters import Filters, month_text
 from rightsmap.public_filters import PublicFilters, all_quarters, quarter_text
 from rightsmap.sample import months
@@ -55,13 +53,11 @@ def _public_signature(cells, quarter_from) -> tuple:
     """The public map as drawn for this "From" quarter: each region's fill and the legend's text."""
     filters = PublicFilters(quarter_from=quarter_from)
     by_region = public.region_figures(cells, config.MIN_COUNT, filters.quarters, filters.choice)
-    frame = geo.join(geo.load_boundaries(), public.map_values(by_region))
-    frame["name"] = frame["code"]
-    layer = maps.region_layer(frame, metric_label="", percent=filters.choice.percent, translate=maps.ENGLISH,
-                              withheld={code: (f.status, "") for code, f in by_region.items()})
+    layer = maps.region_layer(public.map_values(by_region), metric_label="", percent=filters.choice.percent,
+                              translate=maps.ENGLISH, withheld={code: (f.status, "") for code, f in by_region.items()})
     children = list(layer._children.values())
-    geojson = next(c for c in children if isinstance(c, folium.GeoJson))
-    fills = tuple(geojson.style_function(f)["fillColor"] for f in geojson.data["features"])
+    restyle = next(c for c in children if isinstance(c, maps.Restyle))
+    fills = tuple(style["fillColor"] for style in restyle.look["styles"].values())
     legend = next(c.html for c in children if isinstance(c, maps.Legend))
     return fills, legend
 

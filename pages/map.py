@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from rightsmap import cache, charts, downloads, geo, maps, mapview, metrics, ui
+from rightsmap import cache, charts, downloads, maps, mapview, metrics, ui
 from rightsmap.staff import require as require_staff
 from rightsmap.vocab import REGION_CODES, VIOLATION_TYPES
 
@@ -32,9 +32,7 @@ with left:
     selected = st.session_state.get("map_selected")
 
     def regions():
-        frame = geo.join(geo.load_boundaries(), values)
-        frame["name"] = [_.region(code) for code in frame["code"]]
-        return maps.region_layer(frame, metric_label=label, selected=selected, percent=definition.percent,
+        return maps.region_layer(values, metric_label=label, selected=selected, percent=definition.percent,
                                  translate=_)
 
     # The base map never changes, so a new metric, period or selection swaps the regions layer

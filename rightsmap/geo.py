@@ -1,4 +1,8 @@
-"""Region boundaries, and joining per-region values onto them."""
+"""Region boundaries, and joining per-region values onto them.
+
+The map needs only each region's shape as GeoJSON (region_shapes, read with json); geopandas is
+imported by the functions that make GeoDataFrames, which the static map export and the tests use.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +10,49 @@ import functools
 import json
 import math
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
 
 from rightsmap import config, vocab
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 JOINED_COLUMNS = ["code", "name", "kind", "value", "geometry", "label_lat", "label_lon"]
 
 
 @functools.lru_cache(maxsize=4)
-def _read_boundaries(path: Path) -> gpd.GeoDataFrame:
+def _read_features(path: Path) -> tuple[dict, ...]:
     # The checked-in GeoJSON (RFC 7946: longitude and latitude, WGS 84), read without GDAL: pyogrio's
     # import and read were a tenth of a second of a fresh server's first page.
     features = json.loads(path.read_text(encoding="utf-8"))["features"]
-    frame = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
-    unknown = set(frame["code"]) - set(vocab.REGION_CODES)
-    if unknown or frame["code"].duplicated().any():
+    codes = [feature["properties"]["code"] for feature in features]
+    unknown = set(codes) - set(vocab.REGION_CODES)
+    if unknown or len(set(codes)) != len(codes):
         raise ValueError(f"{path}: unexpected or repeated region codes {sorted(unknown)}")
+    return tuple(features)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_shapes(path: Path) -> Mapping[str, dict]:
+    # Read-only: shared by every session.
+    return MappingProxyType({feature["properties"]["code"]: feature["geometry"] for feature in _read_features(path)})
+
+
+def region_shapes(path: str | os.PathLike = config.BOUNDARIES_FILE) -> Mapping[str, dict]:
+    """Each region code's polygon as a GeoJSON geometry (longitude, latitude), read once per process."""
+    return _read_shapes(Path(path).resolve())
+
+
+@functools.lru_cache(maxsize=4)
+def _read_boundaries(path: Path) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame.from_features(list(_read_features(path)), crs="EPSG:4326")
     return frame[["code", "geometry"]].reset_index(drop=True)
 
 
@@ -79,6 +107,8 @@ def _regions_with(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     frame = _regions_frame()
     frame["value"] = math.nan
     frame["geometry"] = [polygon_of.get(code) for code in frame["code"]]
+    import geopandas as gpd
+
     frame = gpd.GeoDataFrame(frame[JOINED_COLUMNS], geometry="geometry", crs=boundaries.crs)
     _last_regions = (codes, geometries, boundaries.crs, frame)
     return frame

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import html
 import math
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import folium
-import geopandas as gpd
 from branca.element import MacroElement
 from folium.template import Template
-from shapely.geometry import mapping
 
-from rightsmap import assets
+from rightsmap import assets, geo
 from rightsmap.i18n import Translator, translator
-from rightsmap.vocab import N_
+from rightsmap.vocab import N_, REGION_CODES, REGIONS
 
 ENGLISH = translator("en")
 
@@ -175,6 +172,7 @@ class MapStyle(MacroElement):
           .rightsmap-legend-title { font-weight: bold; margin-bottom: 4px; max-width: 16em; }
           .rightsmap-legend-swatch { display: inline-block; width: 16px; height: 12px;
             margin-right: 6px; vertical-align: middle; border: 1px solid {{ this.outline }}; }
+          .rightsmap-tooltip th { text-align: left; padding-right: 8px; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -232,59 +230,47 @@ class Legend(MacroElement):
         self.html = title_html + "".join(rows)
 
 
-def _feature(row, geometry: dict, feature_id: str, value_format, classes, withheld) -> dict:
-    value = None if math.isnan(row.value) else float(row.value)
-    status, label = withheld.get(row.code, (None, None))
-    class_key = status if status in ("small", "hidden") else class_for(row.value, classes).key
-    return {
-        "type": "Feature",
-        "id": feature_id,
-        "properties": {
-            "code": row.code,
-            "name": row.name,
-            "value": value,
-            "value_label": label if label is not None else value_format(row.value),
-            "class_key": class_key,
-            "at_least": status == "at_least",
-        },
-        "geometry": geometry,
-    }
+# Where the base map leaves its GeoJson of the regions' shapes for the layers that restyle them.
+# (streamlit-folium renames every element of a map it sends, so a layer cannot refer to them by name.)
+SHAPES_JS = "window.rightsmapShapes"
 
 
-# GeoJSON of each polygon, made once: the boundaries are read once per process, so the same shapely
-# objects come back on every rerun, and writing their coordinates out was half of building a layer.
-_GEOJSON: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+class _NameShapes(MacroElement):
+    """Part of the base map: leaves its shapes (this element's parent, a GeoJson) at SHAPES_JS."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.target }} = {{ this._parent.get_name() }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "NameShapes"
+        self.target = SHAPES_JS
 
 
-def _geojson(geometry) -> dict:
-    try:
-        cached = _GEOJSON[geometry]
-    except KeyError:
-        cached = _GEOJSON[geometry] = mapping(geometry)  # coordinates as nested tuples: not changeable
-    return dict(cached)
+def region_features(shapes: Mapping[str, dict]) -> list[dict]:
+    """The base map's GeoJSON features: each region's polygon (id: its code), then a point for each city.
 
-
-def region_features(
-    frame: gpd.GeoDataFrame,
-    classes: list[ValueClass],
-    value_format: Callable[[float], str],
-    selected: str | None = None,
-    withheld: Mapping[str, tuple[str, str]] | None = None,
-) -> list[dict]:
-    """GeoJSON features: polygons (the selected one last, its outline on top), then city points."""
-    polygons, points = [], []
-    withheld = withheld or {}
-    for row in frame.itertuples(index=False):
-        if row.geometry is not None:
-            geometry = _geojson(row.geometry)
-            polygons.append(_feature(row, geometry, row.code, value_format, classes, withheld))
-        # Osh City has no polygon, and Bishkek's is a few pixels wide at national zoom:
-        # both cities get a circle at their label point, so each is visible and clickable.
-        if row.kind == "city":
-            point = {"type": "Point", "coordinates": [row.label_lon, row.label_lat]}
-            points.append(_feature(row, point, f"{row.code}/point", value_format, classes, withheld))
-    polygons.sort(key=lambda f: f["properties"]["code"] == selected)
+    Osh City has no polygon, and Bishkek's is a few pixels wide at national zoom: both cities get a
+    circle at their label point (id: "<code>/point"), so each is visible and clickable. Only the code
+    is a property; a layer adds the rest (region_layer).
+    """
+    polygons = [{"type": "Feature", "id": code, "properties": {"code": code}, "geometry": shapes[code]}
+                for code in REGION_CODES if code in shapes]
+    points = [{"type": "Feature", "id": f"{r.code}/point", "properties": {"code": r.code},
+               "geometry": {"type": "Point", "coordinates": [r.label_lon, r.label_lat]}}
+              for r in REGIONS if r.kind == "city"]
     return polygons + points
+
+
+def _feature_ids() -> list[tuple[str, str, bool]]:
+    """(feature id, region code, is a point) for every feature region_features can make."""
+    return ([(code, code, False) for code in REGION_CODES]
+            + [(f"{r.code}/point", r.code, True) for r in REGIONS if r.kind == "city"])
 
 
 def stable_ids(element, prefix: str) -> None:
@@ -300,8 +286,12 @@ def stable_ids(element, prefix: str) -> None:
         stable_ids(child, f"{prefix}{index}_")
 
 
-def base_map() -> folium.Map:
-    """The map without data: no tiles, local Leaflet only, fitted to the country. The same on every rerun."""
+def base_map(shapes: Mapping[str, dict] | None = None, *, with_shapes: bool = True) -> folium.Map:
+    """The map without data, the same on every rerun: no tiles, local Leaflet only, fitted to the country,
+    with the regions' shapes (geo.region_shapes unless given) drawn plain, for a layer to colour.
+
+    with_shapes=False leaves the shapes out: the same map names for rendering a layer on its own.
+    """
     m = folium.Map(**_MAP_OPTIONS)
     # Only Leaflet, from this machine; folium's defaults (jQuery, Bootstrap,
     # awesome-markers) come from CDNs, and one failed script blanks the map.
@@ -310,12 +300,109 @@ def base_map() -> folium.Map:
     m.fit_bounds(KG_BOUNDS, padding=(8, 8))
     MapStyle().add_to(m)
     m._id = "rightsmap"
+    if with_shapes:
+        if shapes is None:
+            shapes = geo.region_shapes()
+        geojson = folium.GeoJson(
+            {"type": "FeatureCollection", "features": region_features(shapes)},
+            name="regions", control=False, style_function=lambda _feature: _PLAIN_STYLE,
+            marker=folium.CircleMarker(radius=CITY_RADIUS),
+        )
+        _NameShapes().add_to(geojson)
+        geojson.add_to(m)
     stable_ids(m, "base")
     return m
 
 
+# How the shapes look until a layer colours them: outlines on white.
+_PLAIN_STYLE = {**_BASE_STYLE, "fillColor": BACKGROUND_COLOR, "color": OUTLINE_COLOR, "weight": 1}
+
+
+class Restyle(MacroElement):
+    """Colours the base map's shapes while its layer is on the map: styles, hover, tooltips, credits.
+
+    The shapes stay in the base map, which never changes; a new period or measure sends only this
+    (a few KB), not the regions' geometry again. streamlit-folium removes the old layer before it
+    adds the new one, so each layer takes over the shapes on "add" and lets go of them on "remove".
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (layer, shapes, look) {
+            function style(feature) { return look.styles[feature.id]; }
+            function source(e) { return e.propagatedFrom || e.layer; }
+            function over(e) { source(e).setStyle(look.highlight[source(e).feature.properties.code]); }
+            function out(e) { shapes.resetStyle(source(e)); }
+            function tooltip(shape) {
+                var table = document.createElement("table");
+                [[look.labels[0], shape.feature.properties.name],
+                 [look.labels[1], shape.feature.properties.value_label]].forEach(function (row) {
+                    var tr = table.insertRow(), th = document.createElement("th");
+                    th.textContent = row[0];
+                    tr.appendChild(th);
+                    tr.insertCell().textContent = row[1];
+                });
+                return table;
+            }
+            function add() {
+                shapes.options.style = style;
+                shapes.eachLayer(function (shape) {
+                    Object.assign(shape.feature.properties, look.properties[shape.feature.properties.code]);
+                    shapes.resetStyle(shape);
+                });
+                // The chosen region's outline over its neighbours', and the city circles over both.
+                shapes.eachLayer(function (shape) {
+                    if (shape.feature.id === look.selected) { shape.bringToFront(); }
+                });
+                shapes.eachLayer(function (shape) {
+                    if (shape.feature.geometry.type === "Point") { shape.bringToFront(); }
+                });
+                shapes.bindTooltip(tooltip, {sticky: true, className: "rightsmap-tooltip"});
+                shapes.on("mouseover", over).on("mouseout", out);
+                if (layer._map && layer._map.attributionControl) {
+                    layer._map.attributionControl.addAttribution(look.attribution);
+                }
+            }
+            function remove(e) {
+                shapes.unbindTooltip();
+                shapes.off("mouseover", over).off("mouseout", out);
+                if (e.target._map && e.target._map.attributionControl) {
+                    e.target._map.attributionControl.removeAttribution(look.attribution);
+                }
+            }
+            layer.on("add", add);
+            layer.on("remove", remove);
+            if (layer._map) { add(); }
+        })({{ this._parent.get_name() }}, {{ this.shapes }}, {{ this.look | tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, look: dict):
+        super().__init__()
+        self._name = "Restyle"
+        self.shapes = SHAPES_JS
+        self.look = look
+
+
+def _region_values(values) -> dict[str, float]:
+    """code -> value from a frame (code, value) or a mapping; NaN where a region has none."""
+    if isinstance(values, Mapping):
+        pairs = list(values.items())
+    else:
+        if values["code"].duplicated().any():
+            raise ValueError("values has more than one row for a region code")
+        pairs = list(zip(values["code"].tolist(), values["value"].tolist(), strict=True))
+    unknown = {code for code, _value in pairs} - set(REGION_CODES)
+    if unknown:
+        raise ValueError(f"unknown region codes: {sorted(unknown)}")
+    given = {code: math.nan if value is None else float(value) for code, value in pairs}
+    return {code: given.get(code, math.nan) for code in REGION_CODES}
+
+
 def region_layer(
-    frame: gpd.GeoDataFrame,
+    values,
     *,
     metric_label: str,
     value_format: Callable[[float], str] | None = None,
@@ -327,13 +414,16 @@ def region_layer(
 ) -> folium.FeatureGroup:
     """The regions coloured by value class, with their tooltips and legend; a click reports properties.code.
 
-    Percent values are on a 0-100 scale; value_format defaults to format_value. In the public view,
-    withheld maps a region code to (status, label): "small" and "hidden" get their own classes, and
-    "at_least" is coloured by its lower bound (the value) with a dashed outline; label is the tooltip text.
+    values: a frame with columns code and value, or a mapping code -> value; a region without one has
+    no data. Percent values are on a 0-100 scale; value_format defaults to format_value. In the public
+    view, withheld maps a region code to (status, label): "small" and "hidden" get their own classes,
+    and "at_least" is coloured by its lower bound (the value) with a dashed outline; label is the
+    tooltip text. The layer restyles base_map()'s shapes (Restyle).
     """
     fmt = value_format or (lambda v: format_value(v, percent=percent, translate=translate))
+    by_code = _region_values(values)
     withheld = dict(withheld or {})
-    classes = classify(frame["value"].dropna(), percent=percent, translate=translate)
+    classes = classify([v for v in by_code.values() if not math.isnan(v)], percent=percent, translate=translate)
     statuses = {status for status, _label in withheld.values()}
     if "small" in statuses:
         classes.append(ValueClass("small", small_label or translate("small count, hidden"), SMALL_COLOR, None, None))
@@ -343,66 +433,75 @@ def region_layer(
         classes.append(ValueClass("at_least", translate("≥: at least, part hidden"), BACKGROUND_COLOR, None, None))
     colors = {c.key: c for c in classes}
 
-    def style(feature: dict) -> dict:
-        props = feature["properties"]
-        is_selected = props["code"] == selected
-        is_point = feature["geometry"]["type"] == "Point"
+    properties = {}
+    for code, value in by_code.items():
+        status, label = withheld.get(code, (None, None))
+        properties[code] = {
+            "name": translate.region(code),
+            "value": None if math.isnan(value) else value,
+            "value_label": label if label is not None else fmt(value),
+            "class_key": status if status in ("small", "hidden") else class_for(value, classes).key,
+            "at_least": status == "at_least",
+        }
+
+    def style(code: str, is_point: bool) -> dict:
+        props = properties[code]
         result = {
             **_BASE_STYLE,
             "fillColor": colors[props["class_key"]].color,
-            "color": SELECTED_COLOR if is_selected else OUTLINE_COLOR,
-            "weight": 4 if is_selected else (1.5 if is_point else 1),
+            "color": SELECTED_COLOR if code == selected else OUTLINE_COLOR,
+            "weight": 4 if code == selected else (1.5 if is_point else 1),
+            # Set on every shape, so a shape that had a dashed outline under the last layer loses it.
+            "dashArray": None,
         }
         if props["class_key"] == "nodata":
             result["dashArray"] = NO_DATA_DASH
         elif props["class_key"] == "small":
             result["dashArray"] = SMALL_DASH
-        elif props.get("at_least"):
+        elif props["at_least"]:
             result["dashArray"] = AT_LEAST_DASH
         return result
 
-    def highlight(feature: dict) -> dict:
-        weight = 4 if feature["properties"]["code"] == selected else 3
-        return {"color": SELECTED_COLOR, "weight": weight}
-
+    look = {
+        "styles": {feature_id: style(code, is_point) for feature_id, code, is_point in _feature_ids()},
+        "highlight": {code: {"color": SELECTED_COLOR, "weight": 4 if code == selected else 3}
+                      for code in REGION_CODES},
+        "properties": properties,
+        "selected": selected,
+        "labels": [translate("Region"), metric_label],
+        "attribution": html.escape(translate(ATTRIBUTION)),
+    }
     layer = folium.FeatureGroup(name="regions", control=False)
-    data = {"type": "FeatureCollection", "features": region_features(frame, classes, fmt, selected, withheld)}
-    folium.GeoJson(
-        data,
-        name="regions",
-        control=False,
-        style_function=style,
-        highlight_function=highlight,
-        marker=folium.CircleMarker(radius=CITY_RADIUS),
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "value_label"],
-            aliases=[html.escape(translate("Region")), html.escape(metric_label)],
-            sticky=True,
-        ),
-        attribution=html.escape(translate(ATTRIBUTION)),
-    ).add_to(layer)
+    Restyle(look).add_to(layer)
     Legend(metric_label, classes).add_to(layer)
     layer._id = "regions"
     stable_ids(layer, "regions")
     return layer
 
 
-def choropleth(frame: gpd.GeoDataFrame, **options) -> folium.Map:
-    """The whole map in one piece: base_map() with region_layer(frame, **options) on it."""
-    m = base_map()
-    region_layer(frame, **options).add_to(m)
+def layer_look(layer: folium.FeatureGroup) -> dict:
+    """What region_layer's layer gives the shapes: styles and highlight by feature id or code,
+    properties by code, the selected code, tooltip labels and credits."""
+    return next(child.look for child in layer._children.values() if isinstance(child, Restyle))
+
+
+def choropleth(values, shapes: Mapping[str, dict] | None = None, **options) -> folium.Map:
+    """The whole map in one piece: base_map(shapes) with region_layer(values, **options) on it."""
+    m = base_map(shapes)
+    region_layer(values, **options).add_to(m)
     return m
 
 
-def _geojson_layers(element) -> Iterable[folium.GeoJson]:
+def _geojson_layers(element) -> Iterable[folium.GeoJson | Restyle]:
     for child in element._children.values():
-        if isinstance(child, folium.GeoJson):
+        if isinstance(child, (folium.GeoJson, Restyle)):
             yield child
         yield from _geojson_layers(child)
 
 
 def map_payload_bytes(m: folium.Map) -> int:
-    """Bytes of GeoJSON data, styles and tooltip script the map's GeoJson layers send per render."""
+    """Bytes of GeoJSON data, styles and tooltip script the map sends per render: its GeoJson layers
+    (the shapes) and what colours them."""
     m.get_root().render()  # fills each layer's style map
     total = 0
     for layer in _geojson_layers(m):

@@ -7,6 +7,11 @@ on what the map shows, so `show` lets `st_folium` compute the component's argume
 (recording them instead of sending them), keeps them in a shared resource cache, and sends the same
 arguments to streamlit-folium's component on later reruns. The browser gets what `st_folium` computed
 (tests/test_mapview.py checks the recorded arguments, and that a warm rerun builds no map).
+
+The regions' shapes are in the base map (maps.base_map), whose arguments are rendered once per
+process; a content's layer only restyles them (maps.Restyle). streamlit-folium keeps a map whose base
+script is unchanged and swaps the layer, so a new period sends the browser a few KB of styles to
+apply instead of the geometry to parse, project and draw again.
 """
 
 from __future__ import annotations
@@ -37,9 +42,9 @@ _RECORDING = threading.Lock()
 # anew, which was over half of rendering a map. Compiling is a pure function of the environment and
 # the source, so it is remembered here; with maps.stable_ids the rendered text repeats too, so a map
 # compiles only what changed (its styles, labels and legend). Templates and their output are as before.
-# Bounded, and only for short sources: the long ones are a layer's rendered text with its GeoJSON
-# (~40 KB), new with every content and rarely seen again (the map's arguments are cached whole);
-# remembered, they were most of the server's memory growth under load (bench/README.md).
+# Bounded, and only for short sources: the long one is the base map's rendered text with the regions'
+# GeoJSON (~40 KB), rendered once per process (base_arguments). When each layer still carried the
+# GeoJSON, remembering its text was most of the server's memory growth under load (bench/README.md).
 _compile = jinja2.Environment.compile
 REMEMBERED_SOURCE_CHARS = 16_384
 
@@ -60,13 +65,17 @@ def _compile_once(self: jinja2.Environment, source: Any, name: str | None = None
 jinja2.Environment.compile = _compile_once
 
 
+# What a map reports by default: the region last clicked, so panning and zooming do not rerun the page.
+RETURNED_OBJECTS = ("last_active_drawing",)
+
+
 class RenderError(RuntimeError):
     """st_folium did not hand its arguments to the component (a streamlit-folium change)."""
 
 
-def render(layer: folium.FeatureGroup, *, key: str, height: int, returned_objects: Sequence[str],
-           base: folium.Map | None = None) -> dict[str, Any]:
-    """What st_folium would send to its component for base (the constant base map) with layer on it."""
+def _record(base: folium.Map, layer: folium.FeatureGroup | None, *, key: str, height: int,
+            returned_objects: Sequence[str]) -> dict[str, Any]:
+    """What st_folium would send to its component for base with layer on it."""
     recorded: dict[str, Any] = {}
 
     def record(**kwargs: Any) -> None:
@@ -75,15 +84,38 @@ def render(layer: folium.FeatureGroup, *, key: str, height: int, returned_object
     with _RECORDING:
         streamlit_folium._component_func = record
         try:
-            streamlit_folium.st_folium(base if base is not None else maps.base_map(), feature_group_to_add=layer,
-                                       key=key, height=height, use_container_width=True,
-                                       returned_objects=list(returned_objects))
+            streamlit_folium.st_folium(base, feature_group_to_add=layer, key=key, height=height,
+                                       use_container_width=True, returned_objects=list(returned_objects))
         finally:
             streamlit_folium._component_func = _COMPONENT
-    if "script" not in recorded or "key" not in recorded:
+    if "script" not in recorded or "key" not in recorded or (layer is not None and not recorded.get("feature_group")):
         raise RenderError("streamlit-folium's st_folium did not call its component as expected")
     recorded.pop("on_change", None)
     return recorded
+
+
+@functools.lru_cache(maxsize=8)
+def base_arguments(key: str, height: int, returned_objects: tuple[str, ...]) -> dict[str, Any]:
+    """st_folium's arguments for maps.base_map(), the regions' shapes included, without a layer.
+
+    The same for every layer, so rendered once per process (about 40 KB of script, most of it the
+    shapes). Shared: nothing may change them.
+    """
+    arguments = _record(maps.base_map(), None, key=key, height=height, returned_objects=returned_objects)
+    arguments.pop("feature_group", None)
+    return arguments
+
+
+def render(layer: folium.FeatureGroup, *, key: str, height: int, returned_objects: Sequence[str]) -> dict[str, Any]:
+    """What st_folium would send to its component for maps.base_map() with layer on it.
+
+    The base map's arguments come from base_arguments; the layer's script is rendered against the
+    same map without its shapes (the same names: the script refers to the map and to the shapes by
+    name), so a new layer costs only its own few templates.
+    """
+    alone = _record(maps.base_map(with_shapes=False), layer, key=key, height=height,
+                    returned_objects=returned_objects)
+    return {**base_arguments(key, height, tuple(returned_objects)), "feature_group": alone["feature_group"]}
 
 
 # A resource: the arguments are plain strings and dicts that nothing changes, shared by every session.
@@ -95,7 +127,7 @@ def _arguments(content: Hashable, key: str, height: int, returned_objects: tuple
 
 
 def show(content: Hashable, build: Callable[[], folium.FeatureGroup], *, key: str, height: int,
-         returned_objects: Sequence[str] = ("last_active_drawing",)) -> dict | None:
+         returned_objects: Sequence[str] = RETURNED_OBJECTS) -> dict | None:
     """Draw maps.base_map() with the layer build() makes; content must identify everything the layer shows.
 
     The base map never changes, so streamlit-folium's key for the map stays the same and a new layer

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from rightsmap import charts, geo, maps, mapview, metrics, story, ui
+from rightsmap import charts, maps, mapview, metrics, story, ui
 from rightsmap.exports import chartset
 from rightsmap.exports.data import ExportData
 from rightsmap.exports.slides import SLIDES, comparison_note, headline, metric_label
@@ -136,9 +136,7 @@ def draw(slide: str, data: ExportData, _: Translator) -> None:
         label, values = metric_label(data, _), data.region_values
 
         def layer():
-            frame = geo.join(geo.load_boundaries(), values)
-            frame["name"] = [_.region(code) for code in frame["code"]]
-            return maps.region_layer(frame, metric_label=label, translate=_,
+            return maps.region_layer(values, metric_label=label, translate=_,
                                      percent=metrics.METRICS[data.metric].percent)
 
         content = ("present", _.lang, data.metric, label, mapview.values_key(values))

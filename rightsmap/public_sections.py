@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rightsmap import cache, config, geo, maps, mapview, public, public_chart, public_ui, ui
+from rightsmap import cache, config, maps, mapview, public, public_chart, public_ui, ui
 from rightsmap.disclosure import ALL
 from rightsmap.public_filters import PublicFilters, quarter_text
 from rightsmap.vocab import REGION_CODES
@@ -15,6 +15,16 @@ from rightsmap.vocab import REGION_CODES
 HEADLINES = ("cases", "raid_events", "people_detained_in_raids", public.COVERAGE)
 # A public figure's status -> the map's class for it (maps.region_layer's withheld classes).
 MAP_CLASS = {public.LESS_THAN: "small", public.HIDDEN: "hidden", public.AT_LEAST: "at_least"}
+
+
+# The overview's map; its base (the regions' shapes) is rendered once per process, ahead of the first
+# page by rightsmap.serve's warm-up (prepare_map).
+MAP_KEY, MAP_HEIGHT = "public_map", 480
+
+
+def prepare_map() -> None:
+    """Render the overview map's base now, so the first page that shows it does not wait for it."""
+    mapview.base_arguments(MAP_KEY, MAP_HEIGHT, mapview.RETURNED_OBJECTS)
 
 
 def map_classes(figures: dict[str, public.Figure], translate, *, percent: bool = False) -> dict[str, tuple[str, str]]:
@@ -49,7 +59,7 @@ class Sections:
     def region_figures(self) -> dict[str, public.Figure]:
         return public.region_figures(self.cells, self.k, self.filters.quarters, self.filters.choice)
 
-    def map(self, *, height: int = 480, key: str = "public_map") -> dict[str, public.Figure]:
+    def map(self, *, height: int = MAP_HEIGHT, key: str = MAP_KEY) -> dict[str, public.Figure]:
         """The choice by region; a click chooses the region."""
         _, choice = self._, self.filters.choice
         by_region = self.region_figures()
@@ -58,11 +68,10 @@ class Sections:
         small_label = _("<{k}: small count, hidden", k=self.k)
 
         def layer():
-            frame = geo.join(geo.load_boundaries(), public.map_values(by_region))
-            frame["name"] = [_.region(code) for code in frame["code"]]
             return maps.region_layer(
-                frame, metric_label=choice.label(_), percent=choice.percent, translate=_, selected=selected,
-                withheld=map_classes(by_region, _, percent=choice.percent), small_label=small_label)
+                public.map_values(by_region), metric_label=choice.label(_), percent=choice.percent, translate=_,
+                selected=selected, withheld=map_classes(by_region, _, percent=choice.percent),
+                small_label=small_label)
 
         # Everything the layer shows: the figures, the words (language) and the selection.
         content = ("public", _.lang, choice.key, selected, small_label,

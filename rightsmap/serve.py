@@ -1,10 +1,11 @@
 """Start the dashboard: `python -m rightsmap.serve [streamlit run options]`, as `make run` does.
 
 It is `streamlit run dashboard.py` plus one thing: the libraries the pages need (pandas, folium,
-geopandas, DuckDB, and rightsmap's own modules; about two seconds of imports on a 2-core machine)
+DuckDB, and rightsmap's own modules; about two seconds of imports on a 2-core machine)
 are imported in a background thread while Streamlit starts its server and the first browser loads
 Streamlit's frontend. The first visitor's page then finds them loaded instead of waiting for them.
-Altair, which only the staff pages use, is imported when the staff login form is first shown.
+Altair and geopandas, which only the staff pages use, are imported when the staff login form is
+first shown.
 `streamlit run dashboard.py` still works; its first page is just slower.
 
 Options after `serve` go to `streamlit run` unchanged, e.g. `--server.port 8502`.
@@ -32,7 +33,6 @@ PRELOAD = (
     "pyarrow",
     "folium",
     "folium.plugins",
-    "geopandas",
     "duckdb",
     "streamlit_folium",
     "streamlit.emojis",  # set_page_config's icon check compiles its large pattern on first use
@@ -47,7 +47,7 @@ PRELOAD = (
 # What only the staff pages import: Altair, half a second of imports that the public view does not need
 # (its chart is SVG text, rightsmap.public_chart). Imported by the warm-up, it slowed a fresh server's
 # first public page by about as much, so the login form starts it instead (preload_in_background).
-PRELOAD_STAFF = ("altair", "rightsmap.charts")
+PRELOAD_STAFF = ("altair", "rightsmap.charts", "geopandas")
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +123,9 @@ CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
 
 
 def warm() -> None:
-    """Import PRELOAD, then fill the process-wide caches the first page would fill: the boundaries,
-    the number formats of each language, the connection and the protected table.
+    """Import PRELOAD, then fill the process-wide caches the first page would fill: the public map's
+    base (the regions' shapes), the number formats of each language, the connection and the protected
+    table.
 
     Nothing here is needed: every step is done again by the page if it failed or has not finished.
     """
@@ -132,9 +133,9 @@ def warm() -> None:
     preload()
     steps: list[tuple[str, Callable[[], object]]] = []
     try:
-        from rightsmap import cache, geo, i18n
+        from rightsmap import cache, i18n, public_sections
 
-        steps.append(("boundaries", geo.load_boundaries))
+        steps.append(("base map", public_sections.prepare_map))
         # A shared resource (st.cache_resource): the page's first run then finds it ready.
         steps.append(("protected table", cache.public_cells))
         for lang in i18n.LANGUAGES:

@@ -130,6 +130,9 @@ def test_changing_the_period_recolours_the_map_and_the_url(visit: Visit):
     visit.wait_until_idle()
     before = map_state(page)
     assert before is not None and len(before["fills"]) >= 8
+    # Each drawn shape, marked: a new period restyles these same shapes instead of drawing the geometry again.
+    shapes = page.frame_locator(MAP_FRAME).locator(MAP_SHAPES)
+    shapes.evaluate_all("shapes => shapes.forEach((shape, i) => { shape.dataset.probe = i; })")
 
     month_from, month_to = period_pickers(page)
     expect(month_from).to_have_value("2015-01")
@@ -142,6 +145,8 @@ def test_changing_the_period_recolours_the_map_and_the_url(visit: Visit):
 
     after = wait_for_map_change(page, before)
     assert after != before
+    probes = shapes.evaluate_all("shapes => shapes.map(shape => shape.dataset.probe)")
+    assert probes == [str(i) for i in range(len(before["fills"]))]
     # The app mirrors the filters into the URL, so the view can be shared.
     page.wait_for_url(re.compile(r"[?&]to=2015-03\b"))
     # The language always stays in the link; Chromium's en-US locale picks English.
@@ -173,6 +178,15 @@ def test_clicking_a_region_shows_its_detail(visit: Visit):
 
     heading = page.get_by_test_id("stMain").get_by_role("heading", level=3)
     expect(heading).to_have_text("Bishkek")
+    # The chosen region's thick outline is drawn over its neighbours' (its polygon and its circle);
+    # the two city circles stay on top of every polygon.
+    thick = frame.locator(f"{MAP_SHAPES}[stroke-width='4']")
+    expect(thick).to_have_count(2)
+    order = frame.locator(MAP_SHAPES).evaluate_all(
+        "shapes => shapes.map(s => (s.getAttribute('d').includes('a') ? 'circle' : 'polygon') + ' '"
+        " + s.getAttribute('stroke-width'))")
+    assert order[-3] == "polygon 4" and order[-2:] in (
+        ["circle 4", "circle 1.5"], ["circle 1.5", "circle 4"]), order
     assert heading.inner_text() in REGION_NAMES
     labels = page.get_by_test_id("stMetricLabel")
     for label in ("Cases", "Raids", "Coverage"):

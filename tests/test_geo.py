@@ -109,6 +109,29 @@ def test_load_boundaries_rejects_unknown_codes(tmp_path):
         geo.load_boundaries(bad)
 
 
+def test_region_shapes_are_the_boundaries_read_without_geopandas():
+    """The map's shapes come straight from the file: no geopandas or shapely on the public view's path."""
+    done = subprocess.run([sys.executable, "-c", "import sys\nfrom rightsmap import geo\ngeo.region_shapes()\n"
+                           "assert 'geopandas' not in sys.modules and 'shapely' not in sys.modules"],
+                          cwd=config.ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    shapes = geo.region_shapes()
+    boundaries = geo.load_boundaries()
+    assert list(shapes) == list(boundaries["code"])
+    for code, polygon in zip(boundaries["code"], boundaries.geometry, strict=True):
+        assert shape(shapes[code]).equals_exact(polygon, 0), code
+    with pytest.raises(TypeError):
+        shapes["KG-C"] = {}  # shared by every session: read-only
+
+
+def test_region_shapes_reject_unknown_codes(tmp_path):
+    bad = tmp_path / "bad.geojson"
+    feature = {"type": "Feature", "properties": {"code": "KZ-YY"}, "geometry": mapping(box(0, 0, 1, 1))}
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    with pytest.raises(ValueError, match="KZ-YY"):
+        geo.region_shapes(bad)
+
+
 def test_join_returns_all_nine_codes_with_nan_where_missing():
     values = pd.DataFrame({"code": ["KG-C", "KG-GO", "KG-T"], "value": [12.0, 0.0, float("nan")]})
     joined = geo.join(geo.load_boundaries(), values)

@@ -1,7 +1,8 @@
-"""The folium choropleth: offline assets, classes, GeoJSON, styles, legend, payload."""
+"""The folium choropleth: offline assets, classes, the base map's shapes, the layer that colours them, payload."""
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
@@ -38,10 +39,18 @@ def rendered(frame):
     return m, m.get_root().render()
 
 
-def _layer(m: folium.Map) -> folium.GeoJson:
+def _shapes(m: folium.Map) -> folium.GeoJson:
+    """The base map's GeoJson of the regions' shapes."""
     layers = [c for c in _walk(m) if isinstance(c, folium.GeoJson)]
     assert len(layers) == 1
     return layers[0]
+
+
+def _look(m: folium.Map) -> dict:
+    """What the map's regions layer gives the shapes (maps.Restyle)."""
+    looks = [c.look for c in _walk(m) if isinstance(c, maps.Restyle)]
+    assert len(looks) == 1
+    return looks[0]
 
 
 def _dashed(labels: list[str]) -> list[str]:
@@ -151,17 +160,17 @@ def test_attribution_is_on_the_map(rendered):
     assert 'setPrefix("Leaflet")' in page  # no outbound link in the prefix
 
 
-# --- GeoJSON and styles ----------------------------------------------------------
+# --- the base map's shapes, and the layer that colours them ----------------------------------
 
 
 def test_one_feature_per_region_with_points_for_cities(rendered):
     m, _ = rendered
-    features = _layer(m).data["features"]
+    features = _shapes(m).data["features"]
     assert {f["properties"]["code"] for f in features} == set(vocab.REGION_CODES)
     kinds = {}
     for f in features:
         kinds.setdefault(f["properties"]["code"], []).append(f["geometry"]["type"])
-        assert set(f["properties"]) == {"code", "name", "value", "value_label", "class_key", "at_least"}
+        assert set(f["properties"]) == {"code"}  # the layer adds the rest
     assert kinds["KG-GO"] == ["Point"]
     assert sorted(kinds["KG-GB"]) == ["Point", "Polygon"]
     assert all(kinds[c] == ["Polygon"] for c in vocab.REGION_CODES if c not in ("KG-GO", "KG-GB"))
@@ -169,19 +178,32 @@ def test_one_feature_per_region_with_points_for_cities(rendered):
     region = vocab.REGION_BY_CODE["KG-GO"]
     assert go["geometry"]["coordinates"] == [region.label_lon, region.label_lat]
     assert len({f["id"] for f in features}) == len(features)
+    # The layer styles every one of them, and gives every region its properties.
+    look = _look(m)
+    assert {f["id"] for f in features} <= set(look["styles"])
+    assert set(look["properties"]) == set(vocab.REGION_CODES)
+    for props in look["properties"].values():
+        assert set(props) == {"name", "value", "value_label", "class_key", "at_least"}
 
 
 def test_points_render_as_circle_markers_in_the_same_layer(rendered):
     m, page = rendered
-    layer = _layer(m)
-    assert isinstance(layer.marker, folium.CircleMarker)
-    assert f"{layer.get_name()}_pointToLayer" in page
+    shapes = _shapes(m)
+    assert isinstance(shapes.marker, folium.CircleMarker)
+    assert f"{shapes.get_name()}_pointToLayer" in page
     assert "L.CircleMarker(latlng, opts)" in page
+
+
+def test_the_layer_finds_the_shapes_where_the_base_map_leaves_them(rendered):
+    m, page = rendered
+    assert f"{maps.SHAPES_JS} = {_shapes(m).get_name()};" in page
+    restyle = next(c for c in _walk(m) if isinstance(c, maps.Restyle))
+    assert f"({restyle._parent.get_name()}, {maps.SHAPES_JS}, {{" in page
 
 
 def test_properties_carry_value_and_label(rendered):
     m, _ = rendered
-    props = {f["properties"]["code"]: f["properties"] for f in _layer(m).data["features"]}
+    props = _look(m)["properties"]
     assert props["KG-GB"]["value"] == 47.0 and props["KG-GB"]["value_label"] == "47"
     assert props["KG-B"]["value"] is None and props["KG-B"]["value_label"] == "no data"
     assert props["KG-B"]["class_key"] == "nodata"
@@ -189,34 +211,47 @@ def test_properties_carry_value_and_label(rendered):
     assert props["KG-C"]["name"] == "Chuy"
 
 
+def test_names_and_labels_follow_the_language():
+    russian = translator("ru")
+    look = maps.layer_look(maps.region_layer({"KG-C": 1234.0}, metric_label="Рейды", translate=russian))
+    assert look["properties"]["KG-C"]["name"] == russian.region("KG-C")
+    assert look["properties"]["KG-C"]["value_label"] == "1\xa0234"
+    assert look["labels"] == [russian("Region"), "Рейды"]
+    assert look["attribution"] == russian(maps.ATTRIBUTION)
+
+
 def test_style_colours_match_class_for(frame, rendered):
     m, _ = rendered
-    layer = _layer(m)
+    look = _look(m)
     classes = maps.classify(frame["value"].dropna())
-    for feature in layer.data["features"]:
-        value = feature["properties"]["value"]
+    for feature in _shapes(m).data["features"]:
+        value = look["properties"][feature["properties"]["code"]]["value"]
         expected = maps.class_for(NAN if value is None else value, classes)
-        style = layer.style_function(feature)
+        style = look["styles"][feature["id"]]
         assert style["fillColor"] == expected.color, feature["id"]
-        assert ("dashArray" in style) == (expected.key == "nodata")
+        # Every style sets the outline's dashes, so a dashed "no data" outline does not outlive its layer.
+        assert "dashArray" in style
+        assert (style["dashArray"] is not None) == (expected.key == "nodata")
 
 
-def test_selected_region_has_thick_outline_drawn_last(rendered):
-    m, _ = rendered
-    layer = _layer(m)
-    features = layer.data["features"]
-    polygons = [f for f in features if f["geometry"]["type"] != "Point"]
-    assert polygons[-1]["properties"]["code"] == "KG-C"
-    weights = {f["id"]: layer.style_function(f)["weight"] for f in features}
+def test_selected_region_has_thick_outline_brought_to_the_front(rendered):
+    m, page = rendered
+    look = _look(m)
+    assert look["selected"] == "KG-C"
+    weights = {feature_id: style["weight"] for feature_id, style in look["styles"].items()}
     assert weights["KG-C"] == 4
     assert max(w for fid, w in weights.items() if fid != "KG-C") < 4
+    assert look["highlight"]["KG-C"]["weight"] == 4 and look["highlight"]["KG-N"]["weight"] == 3
+    assert "shape.bringToFront()" in page
 
 
 def test_tooltip_shows_name_and_value(rendered):
-    m, _ = rendered
-    tooltip = next(c for c in _layer(m)._children.values() if isinstance(c, folium.GeoJsonTooltip))
-    assert tooltip.fields == ["name", "value_label"]
-    assert tooltip.aliases[1] == "Cases &lt;police&gt;"
+    m, page = rendered
+    # The labels are set as text in the browser (textContent), so they are not escaped here.
+    assert _look(m)["labels"] == ["Region", "Cases <police>"]
+    restyle = next(c for c in _walk(m) if isinstance(c, maps.Restyle))
+    script = restyle._template.module.script(restyle)
+    assert "bindTooltip(tooltip" in script and "th.textContent = row[0]" in script and "innerHTML" not in script
 
 
 def test_custom_value_format_is_used():
@@ -226,10 +261,18 @@ def test_custom_value_format_is_used():
         value_format=lambda v: "n/a" if math.isnan(v) else f"{v:.0f} pct",
         percent=True,
     )
-    props = {f["properties"]["code"]: f["properties"] for f in _layer(m).data["features"]}
+    props = _look(m)["properties"]
     assert props["KG-C"]["value_label"] == "50 pct"
     assert props["KG-T"]["value_label"] == "n/a"
     assert props["KG-O"]["class_key"] == "c5"  # percent values are on a 0-100 scale
+
+
+def test_values_may_be_a_mapping_and_unknown_or_repeated_regions_are_refused():
+    assert _look(maps.choropleth({"KG-C": 3.0}, metric_label="Cases"))["properties"]["KG-C"]["value"] == 3.0
+    with pytest.raises(ValueError, match="unknown region codes"):
+        maps.region_layer({"KG-XX": 1.0}, metric_label="Cases")
+    with pytest.raises(ValueError, match="more than one row"):
+        maps.region_layer(pd.DataFrame({"code": ["KG-C", "KG-C"], "value": [1.0, 2.0]}), metric_label="Cases")
 
 
 def test_default_value_format():
@@ -252,7 +295,7 @@ def test_values_and_legend_follow_the_language():
 def test_all_missing_values_still_render():
     m = maps.choropleth(_frame({}), metric_label="Raids")
     page = m.get_root().render()
-    assert {f["properties"]["class_key"] for f in _layer(m).data["features"]} == {"nodata"}
+    assert {p["class_key"] for p in _look(m)["properties"].values()} == {"nodata"}
     assert "No data" in page
 
 
@@ -333,7 +376,10 @@ def test_the_base_map_is_the_same_whatever_the_data():
     assert script(maps.base_map()) == script(maps.base_map())
     layer = maps.region_layer(_frame({"KG-C": 5.0}), metric_label="Cases")
     assert any(isinstance(c, maps.Legend) for c in _walk(layer))
-    assert any(isinstance(c, folium.GeoJson) for c in _walk(layer))
+    assert any(isinstance(c, maps.Restyle) for c in _walk(layer))
+    # The geometry is the base map's: a layer carries none.
+    assert not any(isinstance(c, folium.GeoJson) for c in _walk(layer))
+    assert "coordinates" not in json.dumps(maps.layer_look(layer))
 
 
 def test_the_legend_follows_its_layer_onto_the_map(rendered):

@@ -14,29 +14,38 @@ import pytest
 import streamlit_folium
 from app_support import map_reports, open_dashboard
 
-from rightsmap import geo, maps, mapview
+from rightsmap import maps, mapview
 from rightsmap.public_filters import all_quarters
+from rightsmap.vocab import REGION_CODES
 
 VALUES = {"KG-C": 12.0, "KG-GB": 47.0, "KG-GO": 0.0, "KG-O": 3.0}
 
 
 def _layer(values: dict[str, float], selected: str | None = None):
-    frame = geo.join(geo.load_boundaries(), pd.DataFrame({"code": list(values), "value": list(values.values())}))
-    return maps.region_layer(frame, metric_label="Cases", selected=selected)
+    return maps.region_layer(values, metric_label="Cases", selected=selected)
 
 
-def _features(feature_group_script: str) -> list[dict]:
-    """The GeoJSON features the regions layer's script adds to the map."""
-    data = re.search(r"_add\((\{.*?\"type\": \"FeatureCollection\"\})\);", feature_group_script, re.DOTALL)
-    assert data, feature_group_script[:500]
+def _look(feature_group_script: str) -> dict:
+    """What the regions layer's script gives the base map's shapes (maps.Restyle)."""
+    look = re.search(r"\}\)\(\w+, " + re.escape(maps.SHAPES_JS) + r", (\{.*\})\);", feature_group_script)
+    assert look, feature_group_script[:500]
+    return json.loads(look.group(1))
+
+
+def _features(base_script: str) -> list[dict]:
+    """The GeoJSON features the base map's script draws."""
+    data = re.search(r"_add\((\{.*?\"type\": \"FeatureCollection\"\})\);", base_script, re.DOTALL)
+    assert data, base_script[:500]
     return json.loads(data.group(1))["features"]
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
     mapview._arguments.clear()
+    mapview.base_arguments.cache_clear()
     yield
     mapview._arguments.clear()
+    mapview.base_arguments.cache_clear()
 
 
 def test_render_records_what_st_folium_sends_and_puts_the_component_back():
@@ -44,10 +53,32 @@ def test_render_records_what_st_folium_sends_and_puts_the_component_back():
     assert streamlit_folium._component_func is mapview._COMPONENT
     assert arguments["height"] == 300 and arguments["returned_objects"] == ["last_active_drawing"]
     assert "map_div" in arguments["script"] and "on_change" not in arguments
-    values = {f["properties"]["code"]: f["properties"]["value"] for f in _features(arguments["feature_group"])}
+    values = {code: props["value"] for code, props in _look(arguments["feature_group"])["properties"].items()}
     assert {code: values[code] for code in VALUES} == VALUES
     # Only local Leaflet: nothing from another host.
     assert all(link.startswith("/app/static/") for link in arguments["js_links"] + arguments["css_links"])
+
+
+def test_the_shapes_are_sent_in_the_base_map_and_the_layer_finds_them_there():
+    """streamlit-folium renames every element of the map it sends; the base map leaves its shapes where
+    the layer, rendered against the same map without them, looks for them."""
+    arguments = mapview.render(_layer(VALUES), key="m", height=300, returned_objects=[])
+    shapes = re.search(re.escape(maps.SHAPES_JS) + r" = (\w+);", arguments["script"])
+    assert shapes and f"var {shapes.group(1)} = L.geoJson(" in arguments["script"]
+    assert {f["properties"]["code"] for f in _features(arguments["script"])} == set(REGION_CODES)
+    # The layer carries styles, not geometry: a few KB.
+    assert "coordinates" not in arguments["feature_group"] and len(arguments["feature_group"]) < 16_000
+    assert maps.SHAPES_JS in arguments["feature_group"] and "map_div.addLayer(" in arguments["feature_group"]
+
+
+def test_the_base_map_is_rendered_once_for_every_layer(monkeypatch):
+    drawn = []
+    base_map = maps.base_map
+    monkeypatch.setattr(maps, "base_map", lambda *a, **k: drawn.append(k.get("with_shapes", True)) or base_map(*a, **k))
+    first = mapview.render(_layer(VALUES), key="m", height=300, returned_objects=[])
+    second = mapview.render(_layer({"KG-N": 2.0}), key="m", height=300, returned_objects=[])
+    assert drawn.count(True) == 1 and drawn.count(False) == 2
+    assert first["script"] == second["script"] and first["feature_group"] != second["feature_group"]
 
 
 def test_new_colours_keep_the_map_key_so_the_map_is_not_remounted():
@@ -145,15 +176,15 @@ def test_a_map_rendered_again_compiles_no_template_again_and_a_new_one_few():
     assert again["feature_group"] != other["feature_group"] and again["script"] == other["script"]
 
 
-def test_a_layers_long_rendered_text_is_compiled_but_not_remembered(monkeypatch):
-    """The layer's text holds its GeoJSON and changes with every content: remembering it only used memory."""
+def test_a_long_rendered_text_is_compiled_but_not_remembered(monkeypatch):
+    """The base map's text holds the GeoJSON of the shapes and is rendered once: remembering it only used memory."""
     remembered = []
     compiled = mapview._compiled
     monkeypatch.setattr(mapview, "_compiled", lambda environment, source, *rest: remembered.append(len(source))
                         or compiled(environment, source, *rest))
     result = mapview.render(_layer({**VALUES, "KG-N": 31.0}), key="m", height=300, returned_objects=[])
     assert remembered and max(remembered) <= mapview.REMEMBERED_SOURCE_CHARS
-    assert len(result["feature_group"]) > mapview.REMEMBERED_SOURCE_CHARS  # the long text was rendered all the same
+    assert len(result["script"]) > mapview.REMEMBERED_SOURCE_CHARS  # the long text was rendered all the same
     assert '"KG-N"' in result["feature_group"]
 
 

@@ -108,8 +108,9 @@ def test_text_is_escaped():
     assert root.get("aria-label").startswith('Cases <script>"&. ')
 
 
-def test_the_public_view_runs_without_importing_altair(sample_db):
-    """Altair is half a second of imports that a freshly started server would do before its first page."""
+def test_the_public_view_runs_without_importing_altair_or_geopandas(sample_db):
+    """Altair (half a second) and geopandas with shapely (a tenth) are imports that a freshly started server
+    would do before its first page; the public view needs neither (its map's shapes are read as JSON)."""
     script = textwrap.dedent("""
         import sys
         from streamlit.testing.v1 import AppTest
@@ -120,9 +121,11 @@ def test_the_public_view_runs_without_importing_altair(sample_db):
         assert at.title[0].value == "Overview", "the public overview was not drawn"
         assert any('aria-roledescription="bar"' in m.value for m in at.markdown), "no chart"
         print("altair imported:", "altair" in sys.modules)
+        print("geopandas imported:", "geopandas" in sys.modules, "shapely imported:", "shapely" in sys.modules)
     """)
     env = {**os.environ, "RIGHTSMAP_DB": str(sample_db)}
     done = subprocess.run([sys.executable, "-c", script, str(config.ROOT / "dashboard.py")], capture_output=True,
                           text=True, env=env, cwd=config.ROOT, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "altair imported: False" in done.stdout
+    assert "geopandas imported: False shapely imported: False" in done.stdout

@@ -36,7 +36,8 @@ def test_the_warm_up_imports_what_the_page_needs_and_no_matplotlib():
         "assert 'matplotlib' not in sys.modules\n"
         # Altair only for the staff pages, once the public view is ready (rightsmap.vegalite).
         "assert 'altair' not in sys.modules, 'the public view modules imported Altair'\n"
-        "assert serve.preload(serve.PRELOAD_STAFF) == [] and 'altair' in sys.modules\n"
+        "assert 'geopandas' not in sys.modules, 'the public view modules imported geopandas'\n"
+        "assert serve.preload(serve.PRELOAD_STAFF) == [] and 'altair' in sys.modules and 'geopandas' in sys.modules\n"
     )
     assert done.returncode == 0, done.stderr
 
