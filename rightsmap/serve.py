@@ -4,8 +4,9 @@ It is `streamlit run dashboard.py` plus one thing: the libraries the pages need 
 DuckDB, and rightsmap's own modules; about two seconds of imports on a 2-core machine)
 are imported in a background thread while Streamlit starts its server and the first browser loads
 Streamlit's frontend. The first visitor's page then finds them loaded instead of waiting for them.
-Altair and geopandas, which only the staff pages use, are imported when the staff login form is
-first shown.
+Altair (only the staff pages' charts use it) and geopandas (the staff pages and the download files'
+static maps; the map on screen reads its shapes as plain GeoJSON) are imported when the staff login
+form is first shown, or when a page first needs them.
 `streamlit run dashboard.py` still works; its first page is just slower.
 
 Options after `serve` go to `streamlit run` unchanged, e.g. `--server.port 8502`.
@@ -44,9 +45,10 @@ PRELOAD = (
     "rightsmap.public_ui",
     "rightsmap.staff",
 )
-# What only the staff pages import: Altair, half a second of imports that the public view does not need
-# (its chart is SVG text, rightsmap.public_chart). Imported by the warm-up, it slowed a fresh server's
-# first public page by about as much, so the login form starts it instead (preload_in_background).
+# What the public overview does not import: Altair, half a second of imports (its chart is SVG text,
+# rightsmap.public_chart), and geopandas with shapely (its map's shapes are plain GeoJSON; the download
+# files' static maps use it). Imported by the warm-up, Altair slowed a fresh server's first public page
+# by about as much, so the staff login form starts these imports instead (preload_in_background).
 PRELOAD_STAFF = ("altair", "rightsmap.charts", "geopandas")
 
 log = logging.getLogger(__name__)
