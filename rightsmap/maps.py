@@ -172,7 +172,10 @@ class MapStyle(MacroElement):
           .rightsmap-legend-title { font-weight: bold; margin-bottom: 4px; max-width: 16em; }
           .rightsmap-legend-swatch { display: inline-block; width: 16px; height: 12px;
             margin-right: 6px; vertical-align: middle; border: 1px solid {{ this.outline }}; }
-          .rightsmap-tooltip th { text-align: left; padding-right: 8px; }
+          .rightsmap-tooltip { white-space: normal; overflow-wrap: anywhere; width: max-content;
+            max-width: min(16em, 45vw); }
+          .rightsmap-tooltip th, .rightsmap-tooltip td { display: block; text-align: left; padding: 0; }
+          .rightsmap-tooltip td { margin-bottom: 4px; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}

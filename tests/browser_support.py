@@ -287,6 +287,11 @@ def map_tooltips(page: Page) -> dict[str, str]:
             continue
         shapes.nth(index).hover(position=point)
         expect(tooltip).to_be_visible()
+        # Inside the map's frame, where the frame would otherwise cut it off (long labels, narrow maps).
+        outside = tooltip.evaluate("""t => { const box = t.getBoundingClientRect();
+            const inside = box.left >= 0 && box.right <= document.documentElement.clientWidth;
+            return inside ? null : [box.left, box.right, document.documentElement.clientWidth]; }""")
+        assert outside is None, f"the tooltip runs past the map's edge: {outside}: {tooltip.inner_text()}"
         rows = tooltip.locator("tr").evaluate_all("rows => rows.map(r => [...r.children].map(c => c.textContent))")
         (_region_label, name), (_metric_label, figure) = rows
         figures[name.strip()] = figure.strip()

@@ -193,6 +193,14 @@ def test_the_public_view_never_shows_a_count_from_1_to_k_minus_1(visit: Visit, q
     visit.assert_clean()
 
 
+def test_the_map_s_tooltips_stay_inside_the_map_in_russian(visit: Visit):
+    """The longest labels: "Задокументированные случаи" beside a region's name ran past the map's edge."""
+    page = visit.open("/?lang=ru")
+    tooltips = map_tooltips(page)  # each one checked to be inside the map
+    assert len(tooltips) == len(REGION_NAMES)
+    visit.assert_clean()
+
+
 def test_the_public_slides_never_show_a_count_from_1_to_k_minus_1(visit: Visit):
     """The public view's presentation (/show) draws the same sections one slide at a time."""
     query, caption, quarters = PUBLIC_VIEWS["naryn-one-quarter"]
