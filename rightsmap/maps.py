@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import folium
+import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
@@ -396,7 +397,8 @@ def _region_values(values) -> dict[str, float]:
     else:
         if values["code"].duplicated().any():
             raise ValueError("values has more than one row for a region code")
-        pairs = list(zip(values["code"].tolist(), values["value"].tolist(), strict=True))
+        numbers = pd.to_numeric(values["value"], errors="raise").astype("float64")  # missing (NA) -> NaN
+        pairs = list(zip(values["code"].tolist(), numbers.tolist(), strict=True))
     unknown = {code for code, _value in pairs} - set(REGION_CODES)
     if unknown:
         raise ValueError(f"unknown region codes: {sorted(unknown)}")

@@ -269,6 +269,9 @@ def test_custom_value_format_is_used():
 
 def test_values_may_be_a_mapping_and_unknown_or_repeated_regions_are_refused():
     assert _look(maps.choropleth({"KG-C": 3.0}, metric_label="Cases"))["properties"]["KG-C"]["value"] == 3.0
+    missing = pd.DataFrame({"code": ["KG-C", "KG-N"], "value": pd.array([4, None], dtype="Int64")})
+    props = maps.layer_look(maps.region_layer(missing, metric_label="Cases"))["properties"]
+    assert props["KG-C"]["value"] == 4.0 and props["KG-N"]["class_key"] == "nodata"
     with pytest.raises(ValueError, match="unknown region codes"):
         maps.region_layer({"KG-XX": 1.0}, metric_label="Cases")
     with pytest.raises(ValueError, match="more than one row"):
