@@ -74,18 +74,28 @@ def _regions_frame() -> pd.DataFrame:
     )
 
 
-def join(boundaries: gpd.GeoDataFrame, values: pd.DataFrame) -> gpd.GeoDataFrame:
-    """One row per region code (all nine, vocab order) with its value (NaN = no data) and polygon."""
-    unknown = set(values["code"]) - set(vocab.REGION_CODES)
+def values_by_code(values: pd.DataFrame | Mapping[str, float | None]) -> dict[str, float]:
+    """Every region code (vocab order) -> its value from values (a frame of code, value, or a mapping);
+    NaN where a region has none. Unknown or repeated codes are refused."""
+    if isinstance(values, Mapping):
+        pairs = [(code, math.nan if value is None else float(value)) for code, value in values.items()]
+    else:
+        if values["code"].duplicated().any():
+            raise ValueError("values has more than one row for a region code")
+        numbers = pd.to_numeric(values["value"], errors="raise").astype("float64")  # missing (NA) -> NaN
+        pairs = list(zip(values["code"].tolist(), numbers.tolist(), strict=True))
+    unknown = {code for code, _value in pairs} - set(vocab.REGION_CODES)
     if unknown:
         raise ValueError(f"unknown region codes: {sorted(unknown)}")
-    if values["code"].duplicated().any():
-        raise ValueError("values has more than one row for a region code")
+    given = dict(pairs)
+    return {code: given.get(code, math.nan) for code in vocab.REGION_CODES}
 
-    numbers = pd.to_numeric(values["value"], errors="raise").astype("float64")
-    value_of = dict(zip(values["code"], numbers, strict=True))
+
+def join(boundaries: gpd.GeoDataFrame, values: pd.DataFrame) -> gpd.GeoDataFrame:
+    """One row per region code (all nine, vocab order) with its value (NaN = no data) and polygon."""
+    by_code = values_by_code(values)
     frame = _regions_with(boundaries).copy()  # columns JOINED_COLUMNS, rows in vocab order
-    frame["value"] = [value_of.get(code, math.nan) for code in vocab.REGION_CODES]
+    frame["value"] = list(by_code.values())
     return frame
 
 
@@ -97,6 +107,8 @@ _last_regions: tuple | None = None
 def _regions_with(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """From the fixed region list: a region missing from boundaries still gets a row (no polygon),
     so the map and legend never silently drop one."""
+    import geopandas as gpd
+
     global _last_regions
     codes, geometries = tuple(boundaries["code"]), tuple(boundaries.geometry)
     last = _last_regions
@@ -107,8 +119,6 @@ def _regions_with(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     frame = _regions_frame()
     frame["value"] = math.nan
     frame["geometry"] = [polygon_of.get(code) for code in frame["code"]]
-    import geopandas as gpd
-
     frame = gpd.GeoDataFrame(frame[JOINED_COLUMNS], geometry="geometry", crs=boundaries.crs)
     _last_regions = (codes, geometries, boundaries.crs, frame)
     return frame

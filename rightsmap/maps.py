@@ -8,13 +8,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import folium
-import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
 from rightsmap import assets, geo
 from rightsmap.i18n import Translator, translator
-from rightsmap.vocab import N_, REGION_CODES, REGIONS
+from rightsmap.vocab import N_, REGION_BY_CODE, REGION_CODES, REGIONS
 
 ENGLISH = translator("en")
 
@@ -263,16 +262,21 @@ def region_features(shapes: Mapping[str, dict]) -> list[dict]:
     circle at their label point (id: "<code>/point"), so each is visible and clickable. Only the code
     is a property; a layer adds the rest (region_layer).
     """
-    polygons = [{"type": "Feature", "id": code, "properties": {"code": code}, "geometry": shapes[code]}
-                for code in REGION_CODES if code in shapes]
-    points = [{"type": "Feature", "id": f"{r.code}/point", "properties": {"code": r.code},
-               "geometry": {"type": "Point", "coordinates": [r.label_lon, r.label_lat]}}
-              for r in REGIONS if r.kind == "city"]
-    return polygons + points
+    features = []
+    for feature_id, code, is_point in _feature_ids():
+        if is_point:
+            region = REGION_BY_CODE[code]
+            geometry = {"type": "Point", "coordinates": [region.label_lon, region.label_lat]}
+        elif code in shapes:
+            geometry = shapes[code]
+        else:
+            continue
+        features.append({"type": "Feature", "id": feature_id, "properties": {"code": code}, "geometry": geometry})
+    return features
 
 
 def _feature_ids() -> list[tuple[str, str, bool]]:
-    """(feature id, region code, is a point) for every feature region_features can make."""
+    """(feature id, region code, is a point) for every feature the base map can have: polygons, then cities."""
     return ([(code, code, False) for code in REGION_CODES]
             + [(f"{r.code}/point", r.code, True) for r in REGIONS if r.kind == "city"])
 
@@ -390,22 +394,6 @@ class Restyle(MacroElement):
         self.look = look
 
 
-def _region_values(values) -> dict[str, float]:
-    """code -> value from a frame (code, value) or a mapping; NaN where a region has none."""
-    if isinstance(values, Mapping):
-        pairs = list(values.items())
-    else:
-        if values["code"].duplicated().any():
-            raise ValueError("values has more than one row for a region code")
-        numbers = pd.to_numeric(values["value"], errors="raise").astype("float64")  # missing (NA) -> NaN
-        pairs = list(zip(values["code"].tolist(), numbers.tolist(), strict=True))
-    unknown = {code for code, _value in pairs} - set(REGION_CODES)
-    if unknown:
-        raise ValueError(f"unknown region codes: {sorted(unknown)}")
-    given = {code: math.nan if value is None else float(value) for code, value in pairs}
-    return {code: given.get(code, math.nan) for code in REGION_CODES}
-
-
 def region_layer(
     values,
     *,
@@ -426,7 +414,7 @@ def region_layer(
     tooltip text. The layer restyles base_map()'s shapes (Restyle).
     """
     fmt = value_format or (lambda v: format_value(v, percent=percent, translate=translate))
-    by_code = _region_values(values)
+    by_code = geo.values_by_code(values)
     withheld = dict(withheld or {})
     classes = classify([v for v in by_code.values() if not math.isnan(v)], percent=percent, translate=translate)
     statuses = {status for status, _label in withheld.values()}
