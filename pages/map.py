@@ -72,9 +72,10 @@ with right:
         ui.chart("breakdown", counts=detail["cases_by_perpetrator"],
                  labels={k: _.perpetrator(k) for k in detail["cases_by_perpetrator"]}, title=_("By perpetrator"))
 
-with st.expander(_("The numbers behind the map")):
-    st.dataframe(cache.derived(("map table", cache.db_key(), everywhere, metric, violation_type, _.lang),
-                               lambda: cache.arrow_table(ui.table_frame(
-                                   values.assign(region=values["code"])[["code", "region", "value"]]))),
-                 hide_index=True)
+if numbers := ui.lazy_expander(_("The numbers behind the map"), key="map-table"):
+    with numbers:
+        st.dataframe(cache.derived(("map table", cache.db_key(), everywhere, metric, violation_type, _.lang),
+                                   lambda: cache.arrow_table(ui.table_frame(
+                                       values.assign(region=values["code"])[["code", "region", "value"]]))),
+                     hide_index=True)
 downloads.panel(filters, metric=metric, violation_type=violation_type, charts=("by_type", "by_perpetrator"))

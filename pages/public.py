@@ -23,7 +23,8 @@ with right:
     st.subheader(_("Cases by perpetrator and by violation type"))
     page.breakdown()
 page.marks()
-with st.expander(_("The numbers behind the map")):
-    page.region_table(by_region)
+if numbers := ui.lazy_expander(_("The numbers behind the map"), key="public-map-table"):
+    with numbers:
+        page.region_table(by_region)
 page.events()
 public_downloads.panel(filters)

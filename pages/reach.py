@@ -59,6 +59,7 @@ ui.chart("coverage_line", view["by_region"], height=320, series_labels=view["nam
 
 st.subheader(_("Planned and reached, by region and quarter"))
 st.dataframe(view["coverage"], hide_index=True)
-with st.expander(_("Planned and reached counts")):
-    st.dataframe(view["counts"], hide_index=True)
+if counts := ui.lazy_expander(_("Planned and reached counts"), key="reach-counts"):
+    with counts:
+        st.dataframe(view["counts"], hide_index=True)
 downloads.panel(filters, charts=("reach", "coverage_by_region"))

@@ -72,6 +72,7 @@ kind, data, options = chart
 ui.chart(kind, data, events=events, height=380, domain=domain, source=("timelines", filters, series, grain, compare),
          **options)
 ui.event_list(events)
-with st.expander(_("The numbers behind the chart")):
-    ui.table(frame)
+if numbers := ui.lazy_expander(_("The numbers behind the chart"), key="timelines-table"):
+    with numbers:
+        ui.table(frame)
 downloads.panel(filters, charts=("timeline", "cases_by_type", "raids"))

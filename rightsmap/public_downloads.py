@@ -11,11 +11,20 @@ from rightsmap.exports import public_files
 from rightsmap.i18n import LANGUAGES
 from rightsmap.public_filters import PublicFilters
 
+PANEL_KEY = "public-downloads"
+
 
 def panel(filters: PublicFilters) -> None:
-    """An expander with the public exports; the figures are gathered and the files made only on a click."""
+    """An expander with the public exports; the figures are gathered and the files made only on a click.
+
+    Its contents are drawn only while it is open (ui.lazy_expander): closed, it is one element in every
+    filter change instead of ten.
+    """
     _ = ui.translator()
-    with st.expander(_("Download the map and the figures"), icon=":material/download:"):
+    expander = ui.lazy_expander(_("Download the map and the figures"), icon=":material/download:", key=PANEL_KEY)
+    if expander is None:
+        return
+    with expander:
         lang = st.segmented_control(_("Language of the files"), list(LANGUAGES), default=_.lang,
                                     format_func=LANGUAGES.get, key="public-downloads-lang") or _.lang
         cells, k = cache.public_cells(), config.MIN_COUNT

@@ -190,6 +190,17 @@ def sample_banner() -> None:
         )
 
 
+def lazy_expander(label: str, *, key: str, icon: str | None = None):
+    """An expander whose contents are drawn only while it is open: the container to draw them in, or None.
+
+    Opening or closing it reruns the page. Closed, as such sections usually are, it is one element in
+    every rerun instead of all its contents: less for the server to make and send and for the browser to
+    draw with every filter change. Use it for what is read now and then, not for what the page is about.
+    """
+    expander = st.expander(label, icon=icon, key=key, on_change="rerun")
+    return expander if expander.open else None
+
+
 def database_error(exc: db.DatabaseError) -> None:
     _ = translator()
     st.error(_("The dashboard cannot open its data.") + f" {exc}", icon=":material/error:")

@@ -125,6 +125,9 @@ def test_reach_tables_name_regions_and_quarters_in_the_language_and_hold_the_fig
     _ = translator(lang)
     at = app("pages/reach.py", lang=lang, regions="KG-GB,KG-O", **{"from": "2017-01", "to": "2017-12"})
     assert not at.exception
+    assert len(at.dataframe) == 1  # the counts are drawn only once their section is opened
+    at.session_state["reach-counts"] = True
+    at.run()
     coverage, counts = (frame.value for frame in at.dataframe)
     quarters = [_("{year} Q{number}", year=2017, number=n) for n in (1, 2, 3, 4)]
     assert list(coverage.columns) == [_("Region"), *quarters]

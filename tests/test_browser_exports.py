@@ -42,6 +42,7 @@ pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 60_000  # a file is made when its button is clicked; a deck takes a few seconds
 VIEW = "staff view, exact counts"
+PUBLIC_VIEW = "public (disclosure control applied)"
 expect.set_options(timeout=TIMEOUT_MS)
 
 
@@ -97,32 +98,56 @@ def heading(page: Page, name: str):
     return page.get_by_role("heading", name=name, level=1)
 
 
-def check_file(name: str, content: bytes) -> None:
-    """The file opens as what its name says, and carries the stamp."""
+def check_file(name: str, content: bytes, view: str = VIEW) -> None:
+    """The file opens as what its name says, and carries the stamp of the view."""
     suffix = Path(name).suffix
     if suffix == ".png":
         image = Image.open(io.BytesIO(content))
         image.load()
         assert image.width >= 800 and image.height >= 200, name
-        assert VIEW in image.info["Description"], name
+        assert view in image.info["Description"], name
     elif suffix == ".svg":
         root = ET.fromstring(content)
-        assert VIEW in " ".join(root.itertext()), name
+        assert view in " ".join(root.itertext()), name
     elif suffix == ".pdf":
         reader = PdfReader(io.BytesIO(content))
-        assert len(reader.pages) == 1 and VIEW in reader.pages[0].extract_text(), name
+        assert len(reader.pages) == 1 and view in reader.pages[0].extract_text(), name
     elif suffix == ".pptx":
         deck = Presentation(io.BytesIO(content))
         assert len(deck.slides) >= 3, name
-        assert VIEW in deck.slides[1].notes_slide.notes_text_frame.text, name
+        assert view in deck.slides[1].notes_slide.notes_text_frame.text, name
     elif suffix == ".csv":
         assert content.startswith(b"\xef\xbb\xbf"), name
         stamp, frame = tables.read_csv(content)
-        assert any(VIEW in line for line in stamp) and len(frame.columns) >= 2, name
+        assert any(view in line for line in stamp) and len(frame.columns) >= 2, name
     elif suffix == ".json":
         assert story.from_json(content).views, name
     else:
         raise AssertionError(f"unexpected download {name}")
+
+
+def test_the_public_downloads_appear_when_opened_and_deliver_stamped_files(session, tmp_path: Path):
+    """The public overview draws its download panel only while it is open: closed, no button is on the page."""
+    visit = session()
+    page = visit.open("/?lang=en&q_from=2017-Q1&q_to=2017-Q4")
+    expect(page.get_by_test_id("stExpander").filter(has_text="Download the map and the figures")).to_be_visible()
+    visit.idle()
+    buttons = page.get_by_test_id("stDownloadButton").locator("button")
+    expect(buttons).to_have_count(0)
+    open_expander(page, "Download the map and the figures")
+    expect(buttons).to_have_count(3)
+    names = []
+    for index in range(3):
+        with page.expect_download() as arrival:
+            buttons.nth(index).click()
+        download = arrival.value
+        assert download.failure() is None, download.suggested_filename
+        target = tmp_path / download.suggested_filename
+        download.save_as(target)
+        check_file(download.suggested_filename, target.read_bytes(), PUBLIC_VIEW)
+        names.append(download.suggested_filename)
+    assert sorted(Path(name).suffix for name in names) == [".csv", ".png", ".svg"]
+    visit.assert_clean()
 
 
 def test_every_download_button_delivers_a_valid_stamped_file(session, tmp_path: Path):

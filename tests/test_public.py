@@ -12,6 +12,8 @@ from rightsmap import maps, public
 from rightsmap.disclosure import ALL, HIDDEN, SHOWN, SMALL
 from rightsmap.i18n import translator
 from rightsmap.public_filters import PublicFilters, from_query_params, parse_quarter, quarter_text
+from rightsmap.ui import escape_markdown
+from rightsmap.vocab import REGION_CODES
 
 Q1, Q2, Q3 = dt.date(2017, 1, 1), dt.date(2017, 4, 1), dt.date(2017, 7, 1)
 EN = translator("en")
@@ -103,6 +105,32 @@ def test_the_public_page_is_the_default_and_says_so(visitor):
     assert any("Public view." in s.value for s in at.success)
     assert not any("Staff view" in w.value for w in at.warning)
     assert len(at.metric) == 4
+
+
+def test_the_table_and_the_downloads_are_drawn_only_while_their_sections_are_open(visitor):
+    """Closed, each section is one element in every filter change; opened, it holds what it always held."""
+    at = visitor(q_from="2017-Q1", q_to="2017-Q4")
+    labels = [e.label for e in at.expander]
+    assert "The numbers behind the map" in labels and "Download the map and the figures" in labels
+    assert not at.get("download_button") and not at.get("button_group")
+    assert not [m for m in at.markdown if m.value.startswith("| Name |")]
+
+    at.session_state["public-map-table"] = True
+    at.session_state["public-downloads"] = True
+    at.run()
+    assert not at.exception
+    table = next(m.value for m in at.markdown if m.value.startswith("| Name |"))
+    assert len(table.splitlines()) == 2 + len(REGION_CODES)  # header, rule, a row per region
+    assert all(escape_markdown(EN.region(code)) in table for code in REGION_CODES)
+    assert sorted(b.proto.label for b in at.get("download_button")) == ["Figures (CSV)", "Map (PNG)", "Map (SVG)"]
+    assert any(c.value.startswith("Every file is stamped:") and "2017-Q1 to 2017-Q4" in c.value for c in at.caption)
+
+    at.selectbox(key="p_region").set_value("KG-GB").run()  # open sections stay open through a filter change
+    assert len(at.get("download_button")) == 3 and [m for m in at.markdown if m.value.startswith("| Name |")]
+
+    at.session_state["public-downloads"] = False
+    at.run()
+    assert not at.get("download_button")
 
 
 @pytest.mark.parametrize("query", [{}, {"region": "KG-N", "q_from": "2017-Q3", "q_to": "2017-Q3"},
