@@ -24,8 +24,10 @@ def free_port() -> int:
 class Server:
     """One app server process: `script` (relative to the repo) reading the database at db_path."""
 
-    def __init__(self, script: str, db_path: Path, log_dir: Path, *, env: dict[str, str] | None = None):
+    def __init__(self, script: str, db_path: Path, log_dir: Path, *, env: dict[str, str] | None = None,
+                 as_app: bool = False):
         self.script = script
+        self.as_app = as_app  # started as the app is (bench/serve_floor.py): its warm-up, not only its socket
         self.db_path = db_path
         self.log_dir = log_dir
         self.extra_env = env or {}
@@ -36,9 +38,11 @@ class Server:
 
     def start(self, timeout: float = 60.0) -> Server:
         # The app starts as `make run` starts it (rightsmap.serve: streamlit run, Nagle off, a warm-up);
-        # any other script (the naive page) with the same socket fix but no warm-up.
-        launcher = (["-m", "rightsmap.serve"] if self.script == "dashboard.py"
-                    else [str(ROOT / "bench" / "serve_script.py"), self.script])
+        # the floor page the same way; any other script (the naive page) with the socket fix but no warm-up.
+        if self.script == "dashboard.py":
+            launcher = ["-m", "rightsmap.serve"]
+        else:
+            launcher = [str(ROOT / "bench" / ("serve_floor.py" if self.as_app else "serve_script.py")), self.script]
         command = [sys.executable, *launcher,
                    "--server.headless", "true", "--server.address", HOST, "--server.port", str(self.port),
                    "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]

@@ -1,0 +1,21 @@
+"""The floor under the two Chromium figures: the public view's map and one "From" box, nothing else.
+
+Not a page of the app. bench/run.py starts it as the app is started (rightsmap.serve: the same warm-up
+and socket) and times it beside the app, in turns: what Streamlit, streamlit-folium and Leaflet cost
+for this very map on this machine, before any of the rest of the page (filters, figures, chart,
+tables, panels). The app's figure minus this one is what the rest of the page costs.
+"""
+
+import streamlit as st
+
+from rightsmap import public_filters, ui
+from rightsmap.public_filters import PublicFilters, quarter_text
+from rightsmap.public_sections import Sections
+
+st.set_page_config(page_title="rightsmap: the bench's floor", layout="wide")
+ui.init_language()
+quarters = public_filters.all_quarters()
+first = st.sidebar.selectbox("From", quarters, format_func=quarter_text, key="floor_from")
+page = Sections(PublicFilters(quarter_from=first, quarter_to=quarters[-1]))
+st.caption(page.describe())  # "<from> to <to> · ...": what the bench waits for, as on the app's page
+page.map()
