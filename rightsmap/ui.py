@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +13,9 @@ from rightsmap import cache, config, db, i18n
 from rightsmap.filters import URL_KEYS, Filters, Notice, add_months, from_query_params, month_text, months_between
 from rightsmap.sample import SAMPLE_CALIBRATION
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
 
 _KEYS = {"regions": "f_regions", "from": "f_from", "to": "f_to", "types": "f_types", "perpetrators": "f_perpetrators"}
 LANG_KEY = "f_lang"  # the switcher widget
@@ -190,7 +194,7 @@ def sample_banner() -> None:
         )
 
 
-def lazy_expander(label: str, *, key: str, icon: str | None = None):
+def lazy_expander(label: str, *, key: str, icon: str | None = None) -> DeltaGenerator | None:
     """An expander whose contents are drawn only while it is open: the container to draw them in, or None.
 
     Opening or closing it reruns the page. Closed, as such sections usually are, it is one element in
