@@ -167,11 +167,16 @@ class MapStyle(MacroElement):
         {% macro header(this, kwargs) %}
         <style>
           .leaflet-container { background: {{ this.background }}; }
-          .rightsmap-legend { background: #fff; padding: 6px 10px; border-radius: 4px;
-            box-shadow: 0 1px 4px rgba(0,0,0,.35); font: 14px/1.4 sans-serif; color: #222; }
-          .rightsmap-legend-title { font-weight: bold; margin-bottom: 4px; max-width: 16em; }
-          .rightsmap-legend-swatch { display: inline-block; width: 16px; height: 12px;
-            margin-right: 6px; vertical-align: middle; border: 1px solid {{ this.outline }}; }
+          /* The legend wraps its classes into short rows in the bottom-right corner, so it stays in
+             the band below the country at any width (a column of classes covered the southern
+             regions, half of them on a phone), and no wider than the country's empty south-east on
+             a large map. 100vw is the map frame's width. */
+          .rightsmap-legend { background: #fff; padding: 4px 8px; border-radius: 4px;
+            box-shadow: 0 1px 4px rgba(0,0,0,.35); font: 13px/1.4 sans-serif; color: #222;
+            display: flex; flex-wrap: wrap; column-gap: 12px; max-width: min(calc(100vw - 32px), 34em); }
+          .rightsmap-legend-title { font-weight: bold; flex-basis: 100%; }
+          .rightsmap-legend-swatch { display: inline-block; width: 14px; height: 11px;
+            margin-right: 4px; vertical-align: middle; border: 1px solid {{ this.outline }}; }
           .rightsmap-tooltip { white-space: normal; overflow-wrap: anywhere; width: max-content;
             max-width: min(16em, 45vw); }
           .rightsmap-tooltip th, .rightsmap-tooltip td { display: block; text-align: left; padding: 0; }

@@ -201,6 +201,31 @@ def test_the_map_s_tooltips_stay_inside_the_map_in_russian(visit: Visit):
     visit.assert_clean()
 
 
+# The drawn shapes (regions and city circles) whose boxes meet the legend's box, in the map's frame.
+_UNDER_THE_LEGEND = """legend => {
+  const l = legend.getBoundingClientRect();
+  return [...legend.ownerDocument.querySelectorAll("path.leaflet-interactive")].filter(shape => {
+    const b = shape.getBoundingClientRect();
+    return b.width > 0 && b.left < l.right && l.left < b.right && b.top < l.bottom && l.top < b.bottom;
+  }).length;
+}"""
+
+
+@pytest.mark.parametrize("path, width", [("/?", 390), ("/?", 1400), ("/show?slide=map&", 1400)],
+                         ids=["phone", "wide", "slide"])
+@pytest.mark.parametrize("show", ["cases", "cases_of_type:arbitrary_detention"])  # the longest title in Russian
+def test_the_map_legend_covers_no_region(visit: Visit, path: str, width: int, show: str):
+    """The whole country stays in sight on a phone, in the wide layout and on the map slide."""
+    visit.page.set_viewport_size({"width": width, "height": 900})
+    page = visit.open(f"{path}lang=ru&show={show}")
+    visit.map_shapes.nth(7).wait_for()
+    visit.wait_until_idle()
+    legend = page.frame_locator(MAP_FRAME).locator(".rightsmap-legend")
+    expect(legend).to_be_visible()
+    assert legend.evaluate(_UNDER_THE_LEGEND) == 0
+    visit.assert_clean()
+
+
 def test_the_public_slides_never_show_a_count_from_1_to_k_minus_1(visit: Visit):
     """The public view's presentation (/show) draws the same sections one slide at a time."""
     query, caption, quarters = PUBLIC_VIEWS["naryn-one-quarter"]
