@@ -25,7 +25,7 @@ from rightsmap.i18n import LANGUAGES
 def panel(filters: Filters, *, metric: str = "cases", violation_type: str | None = None, lang: str | None = None,
           view: str = export_data.FULL, charts: Sequence[str] | None = None,
           story_slides: Sequence[tuple[str, ExportData]] | None = None, story_name: str = "",
-          key: str = "downloads", expanded: bool = False) -> None:
+          key: str = "downloads") -> None:
     """An expander of download buttons: map (PNG, SVG), brief (PDF), deck (PPTX), each chart and table.
 
     charts limits the chart buttons to some names of exports.chartset.CHARTS (default: all);
@@ -33,12 +33,13 @@ def panel(filters: Filters, *, metric: str = "cases", violation_type: str | None
     """
     _ = ui.translator()
     lang = lang or _.lang
-    with st.expander(_("Download the map, charts, tables, brief and deck"), icon=":material/download:",
-                     expanded=expanded):
-        # Gathering every number for the files costs a dozen queries per filter change:
-        # only once someone asks for files (the switch stays on for the session).
-        if not expanded and not st.toggle(_("Prepare the files for these filters"), key=f"{key}-ready"):
-            return
+    # Gathering every number for the files costs a dozen queries per filter change: only while the
+    # panel is open (ui.lazy_expander), which is how someone asks for files.
+    expander = ui.lazy_expander(_("Download the map, charts, tables, brief and deck"), icon=":material/download:",
+                                key=f"{key}-open")
+    if expander is None:
+        return
+    with expander:
         try:
             data = cache.export_data(filters, metric=metric, violation_type=violation_type, view=view)
         except export_data.ViewUnavailable as exc:

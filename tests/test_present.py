@@ -87,8 +87,9 @@ def test_a_story_is_put_together_from_the_slides_shown(present):
 
 def test_the_download_panel_offers_every_export(present):
     at = present()
-    assert not at.get("download_button")  # nothing is gathered until someone asks for files
-    at.toggle(key="present_downloads-ready").set_value(True).run()
+    assert not at.get("download_button")  # nothing is gathered until someone opens the panel
+    at.session_state["present_downloads-open"] = True
+    at.run()
     buttons = at.get("download_button")
     # map png/svg, brief, deck, all tables; png/svg/csv per chart; one csv per table
     assert len(buttons) == 5 + 3 * len(CHARTS) + len(TABLES)
