@@ -55,10 +55,8 @@ def _public_signature(cells, quarter_from) -> tuple:
     by_region = public.region_figures(cells, config.MIN_COUNT, filters.quarters, filters.choice)
     layer = maps.region_layer(public.map_values(by_region), metric_label="", percent=filters.choice.percent,
                               translate=maps.ENGLISH, withheld={code: (f.status, "") for code, f in by_region.items()})
-    children = list(layer._children.values())
-    restyle = next(c for c in children if isinstance(c, maps.Restyle))
-    fills = tuple(style["fillColor"] for style in restyle.look["styles"].values())
-    legend = next(c.html for c in children if isinstance(c, maps.Legend))
+    fills = tuple(style["fillColor"] for style in maps.layer_look(layer)["styles"].values())
+    legend = next(c.html for c in layer._children.values() if isinstance(c, maps.Legend))
     return fills, legend
 
 
