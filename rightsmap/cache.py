@@ -10,6 +10,8 @@ new data on its next rerun, without a restart.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -127,6 +129,11 @@ def events(filters: Filters) -> pd.DataFrame:
     return metrics.events_in(_all_events(db_key()), filters)
 
 
+def all_events() -> pd.DataFrame:
+    """Every event in the database (shared: do not change it)."""
+    return _all_events(db_key())
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
 def _dataset_meta(key: DbKey) -> dict[str, str]:
     return metrics.dataset_meta(_connection(*key))
@@ -210,12 +217,41 @@ def chart_spec_by_source(kind: str, lang: str, options: tuple, height: int | Non
     return _with_arrow(charts.spec(kind, lang, options, _frame, _events, height))
 
 
-# What a page makes from its cached figures (frames reshaped and named, tables as Arrow), kept by a
-# key that names everything it depends on: the database, the filters, the language, the page's choices.
-# Shared by sessions: nothing may change a value taken from here.
-@st.cache_resource(max_entries=512, show_spinner=False)
-def derived(key: Hashable, _build: Callable[[], Any]) -> Any:
-    return _build()
+class Derived:
+    """What pages make from their cached figures (frames reshaped and named, tables as text or Arrow),
+    kept by a key that names everything it depends on: the database, the filters, the language, the
+    page's choices. Shared by sessions: nothing may change a value taken from here.
+
+    A dictionary that forgets the least recently used of its `size` values, not st.cache_resource:
+    Streamlit hashes a key's every part on each call (1-4 ms for a key with a period's quarters, each
+    call, against microseconds here). The key is hashed as Python hashes it, so it must be made of plain
+    values (str, numbers, dates, tuples of them, frozen dataclasses).
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = build()  # unlocked: two sessions may build the same value at once, and keep one
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+derived = Derived(512)
 
 
 def arrow_table(frame: pd.DataFrame) -> pa.Table:

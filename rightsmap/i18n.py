@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from babel import Locale
 from babel.dates import format_date
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
 from rightsmap import config
 from rightsmap.vocab import N_, PERPETRATORS, REGION_BY_CODE, VIOLATION_TYPES
@@ -129,8 +129,8 @@ class Translator:
         """1 234,5 in Russian and Kyrgyz, 1,234.5 in English; a dash for no value."""
         if value is None:
             return "—"
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return format_decimal(value, format=pattern, locale=self.lang)
+        # What format_decimal does, without parsing the locale and the pattern again on every call.
+        return _number_pattern(decimals).apply(value, _locale(self.lang))
 
     def percent(self, value: float | None) -> str:
         """A percentage of plan with one decimal, such as 39,0 % or 39.0%."""
@@ -155,6 +155,16 @@ class Translator:
 
     def perpetrator(self, code: str) -> str:
         return self(PERPETRATORS[code])
+
+
+@functools.cache
+def _number_pattern(decimals: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+@functools.cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
 
 
 @functools.cache

@@ -4,9 +4,10 @@
 its GeoJSON, styles and tooltip, through about twenty Jinja templates that folium compiles anew each
 time. That was half of a warm rerun of the public overview (bench/README.md). The script only depends
 on what the map shows, so `show` lets `st_folium` compute the component's arguments once per content
-(recording them instead of sending them), keeps them in a shared resource cache, and sends the same
-arguments to streamlit-folium's component on later reruns. The browser gets what `st_folium` computed
-(tests/test_mapview.py checks the recorded arguments, and that a warm rerun builds no map).
+(recording them instead of sending them), keeps them in a cache that the sessions share
+(cache.Derived), and sends the same arguments to streamlit-folium's component on later reruns. The
+browser gets what `st_folium` computed (tests/test_mapview.py checks the recorded arguments, and that a
+warm rerun builds no map).
 
 The regions' shapes are in the base map (maps.base_map), whose arguments are rendered once per
 process; a content's layer only restyles them (maps.Restyle). streamlit-folium keeps a map whose base
@@ -17,6 +18,7 @@ apply instead of the geometry to parse, project and draw again.
 from __future__ import annotations
 
 import functools
+import math
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
@@ -28,6 +30,7 @@ import streamlit as st
 import streamlit_folium
 
 from rightsmap import maps
+from rightsmap.cache import Derived
 
 # streamlit-folium's component (the function st_folium sends its arguments to), taken at import,
 # before anything below swaps the module's attribute for a recorder.
@@ -118,12 +121,8 @@ def render(layer: folium.FeatureGroup, *, key: str, height: int, returned_object
     return {**base_arguments(key, height, tuple(returned_objects)), "feature_group": alone["feature_group"]}
 
 
-# A resource: the arguments are plain strings and dicts that nothing changes, shared by every session.
-# The build function is not part of the key (its leading underscore); content is.
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _arguments(content: Hashable, key: str, height: int, returned_objects: tuple[str, ...],
-               _build: Callable[[], folium.FeatureGroup]) -> dict[str, Any]:
-    return render(_build(), key=key, height=height, returned_objects=returned_objects)
+# Each content's arguments, shared by every session: plain strings and dicts that nothing changes.
+_arguments = Derived(64)
 
 
 def show(content: Hashable, build: Callable[[], folium.FeatureGroup], *, key: str, height: int,
@@ -133,7 +132,9 @@ def show(content: Hashable, build: Callable[[], folium.FeatureGroup], *, key: st
     The base map never changes, so streamlit-folium's key for the map stays the same and a new layer
     is swapped in without remounting the map. Returns what the map reports (see st_folium).
     """
-    arguments = _arguments(content, key, height, tuple(returned_objects), build)
+    returned = tuple(returned_objects)
+    arguments = _arguments((content, key, height, returned),
+                           lambda: render(build(), key=key, height=height, returned_objects=returned))
     ensure_registered()
 
     def on_change() -> None:  # as st_folium does: the map's state under the caller's key too
@@ -158,9 +159,11 @@ def ensure_registered() -> None:
             registry.register_component(_DECLARED)
 
 
-def values_key(values: pd.DataFrame) -> tuple[tuple[str, float], ...]:
-    """A per-region values frame (code, value) as part of a map's content key."""
-    return tuple(zip(values["code"].tolist(), values["value"].astype(float).tolist(), strict=True))
+def values_key(values: pd.DataFrame) -> tuple[tuple[str, float | None], ...]:
+    """A per-region values frame (code, value) as part of a map's content key; None for a missing value
+    (NaN is not equal to itself, so a key holding it would never be found again)."""
+    return tuple((code, None if math.isnan(value) else value)
+                 for code, value in zip(values["code"].tolist(), values["value"].astype(float).tolist(), strict=True))
 
 
 def clicked_code(returned: dict | None) -> str | None:

@@ -10,7 +10,7 @@ cell, "≥ N" for the published part, "hidden" when nothing of it is published.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -163,28 +163,19 @@ def mark_texts(figures: Sequence[Figure], k: int, translate: Translator) -> list
     return [translate(m, k=k, below=k - 1) for m in marks_used(figures)]
 
 
-def table(figures: Mapping[str, Figure], translate: Translator, *, percent: bool = False,
-          name: Callable[[str], str] = str) -> pd.DataFrame:
-    """Figures as a table of text, the way the screen and the CSV show them."""
-    return pd.DataFrame({
-        "code": list(figures),
-        "name": [name(code) for code in figures],
-        "shown": [f.text(translate, percent=percent) for f in figures.values()],
-        "status": [f.status for f in figures.values()],
-    })
+def map_values(figures: Mapping[str, Figure]) -> dict[str, float | None]:
+    """Each region's value for the map: the exact value, or the published part of an "≥ N"; None when
+    withheld."""
+    return {code: f.value if f.status in (EXACT, AT_LEAST) else None for code, f in figures.items()}
 
 
-def map_values(figures: Mapping[str, Figure]) -> pd.DataFrame:
-    """code, value for the map: the exact value, or the published part of an "≥ N"; NaN when withheld."""
-    return pd.DataFrame({
-        "code": list(figures),
-        "value": [f.value if f.status in (EXACT, AT_LEAST) else float("nan") for f in figures.values()],
-    })
+BREAKDOWN_COLUMNS = ("group", "name", "shown")
 
 
 def breakdown(cells: Cells, k: int, quarters: Sequence[dt.date], region: str,
-              translate: Translator) -> tuple[pd.DataFrame, list[Figure]]:
-    """Cases by perpetrator, then by violation type, for one region or all: group, name, shown, status."""
+              translate: Translator) -> tuple[list[tuple[str, str, str]], list[Figure]]:
+    """Cases by perpetrator, then by violation type, for one region or all: rows of BREAKDOWN_COLUMNS
+    (the group, the category's name, the figure as shown), and the figures."""
     rows, figures = [], []
     for group, measure, codes, name in (
         (translate("By perpetrator"), "cases", PERPETRATORS, translate.perpetrator),
@@ -193,5 +184,5 @@ def breakdown(cells: Cells, k: int, quarters: Sequence[dt.date], region: str,
         for code in codes:
             f = figure(cells, k, quarters, measure, region, code)
             figures.append(f)
-            rows.append({"group": group, "name": name(code), "shown": f.text(translate), "status": f.status})
-    return pd.DataFrame(rows), figures
+            rows.append((group, name(code), f.text(translate)))
+    return rows, figures

@@ -94,8 +94,8 @@ class Sections:
         f = self.filters
 
         def build() -> tuple[str, tuple[public.Figure, ...]]:
-            frame, figures = public.breakdown(self.cells, self.k, f.quarters, f.region, self._)
-            return ui.text_table_markdown(frame[["group", "name", "shown"]]), tuple(figures)
+            rows, figures = public.breakdown(self.cells, self.k, f.quarters, f.region, self._)
+            return ui.text_table_markdown(public.BREAKDOWN_COLUMNS, rows), tuple(figures)
 
         text, figures = cache.derived(("breakdown", cache.db_key(), self.k, self._.lang, tuple(f.quarters), f.region),
                                       build)
@@ -107,8 +107,8 @@ class Sections:
         _, percent = self._, self.filters.choice.percent
 
         def build() -> str:
-            return ui.text_table_markdown(public.table(by_region, _, percent=percent, name=_.region)[
-                ["name", "shown"]])
+            return ui.text_table_markdown(("name", "shown"), ((_.region(code), f.text(_, percent=percent))
+                                                              for code, f in by_region.items()))
 
         st.markdown(cache.derived(("region table", _.lang, percent,
                            tuple((code, f.status, f.value) for code, f in by_region.items())), build))
@@ -116,8 +116,7 @@ class Sections:
     def events(self) -> None:
         """The events in the period that concern the region or the whole country, as numbered text."""
         f = self.filters
-        text = cache.derived(("events", cache.db_key(), self._.lang, tuple(f.quarters), f.region),
-                     lambda: ui.event_list_markdown(ui.events(f.as_filters())))
+        text = ui.event_list_text(f.as_filters())
         if text:
             st.caption(text)
 

@@ -55,6 +55,18 @@ def test_the_kyrgyz_catalog_is_one_file():
     assert len(list((config.PACKAGE_DIR / "locales" / "ky").rglob("*.po"))) == 1
 
 
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_numbers_are_formatted_as_babel_formats_them(lang):
+    """Translator.number keeps the locale and the pattern between calls; the text is format_decimal's."""
+    from babel.numbers import format_decimal
+
+    values = [0, 0.04, 0.05, 0.5, 1.5, 2.5, 7, 39.05, 99.95, 999.5, 1234, 1234.5, 1_234_567.25, -12.5, 1e9]
+    for decimals in (0, 1, 2):
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        assert [i18n.translator(lang).number(v, decimals=decimals) for v in values] == [
+            format_decimal(v, format=pattern, locale=lang) for v in values]
+
+
 def test_numbers_and_months_follow_the_locale():
     assert i18n.translator("ru").number(1234.5, decimals=1) == "1\xa0234,5"
     assert i18n.translator("en").number(1234.5, decimals=1) == "1,234.5"

@@ -126,6 +126,17 @@ def test_show_builds_a_layer_once_per_content_and_sends_the_same_arguments(monke
     assert sent[-1]["feature_group"] != sent[0]["feature_group"]
 
 
+def test_a_map_with_a_region_without_data_is_found_again(monkeypatch):
+    """A missing value is NaN in the frame; in the content key it must equal itself on the next rerun."""
+    map_reports(monkeypatch, {"last_active_drawing": None})
+    builds = []
+    for _ in range(3):
+        frame = pd.DataFrame({"code": ["KG-GB", "KG-O", "KG-N"], "value": [3.0, float("nan"), None]})
+        mapview.show(("test", mapview.values_key(frame)), lambda: builds.append(1) or _layer({"KG-GB": 3.0}),
+                     key="m", height=300)
+    assert len(builds) == 1
+
+
 def test_a_map_sent_while_another_thread_records_still_reaches_the_component():
     """Sending uses the component taken at import, so a recording in another session cannot swallow it."""
     recording, release = threading.Event(), threading.Event()

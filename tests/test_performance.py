@@ -139,6 +139,26 @@ def test_the_map_queries_every_region_once_not_once_per_region(conn, queries):
     assert dict(queries) == {"region_summary": 1}
 
 
+def test_derived_values_are_built_once_per_key_and_the_least_recently_used_forgotten():
+    from rightsmap.cache import Derived
+
+    kept, builds = Derived(2), []
+
+    def build(key):
+        return lambda: builds.append(key) or f"value of {key}"
+
+    assert kept(("a", 1), build("a")) == kept(("a", 1), build("a")) == "value of a"
+    kept(("b", 2), build("b"))
+    kept(("a", 1), build("a"))  # a is now the most recently used
+    kept(("c", 3), build("c"))  # so b is forgotten
+    assert kept(("a", 1), build("a")) == "value of a" and builds == ["a", "b", "c"]
+    kept(("b", 2), build("b"))
+    assert builds == ["a", "b", "c", "b"]
+    kept.clear()
+    kept(("a", 1), build("a"))
+    assert builds[-1] == "a" and len(builds) == 5
+
+
 # --- the connection -------------------------------------------------------------------------
 
 

@@ -101,6 +101,31 @@ def test_events_taken_from_all_events_are_what_the_period_query_returns(conn):
     assert shown > 0
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_public_event_list_is_the_list_drawn_from_the_events_frame(sample_db, monkeypatch, lang):
+    """ui.event_list_text skips the frame (a public filter change); its text is event_list_markdown's."""
+    import random
+
+    import pandas as pd
+
+    from rightsmap import i18n, ui
+    from rightsmap.vocab import REGION_CODES
+
+    monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
+    monkeypatch.setattr(ui, "translator", lambda: i18n.translator(lang))
+    quarters = pd.date_range("2015-10-01", "2021-01-01", freq="QS").date
+    rnd = random.Random(11)
+    cases = [Filters(), Filters(regions=("KG-GB",)), Filters(month_from=parse_month("2017-01"),
+                                                             month_to=parse_month("2017-01"))]
+    for _ in range(40):
+        first, last = sorted(rnd.sample(list(quarters), 2))
+        cases.append(Filters(regions=rnd.choice([REGION_CODES, (rnd.choice(REGION_CODES),)]), month_from=first,
+                             month_to=parse_month(f"{last.year}-{last.month + 2:02d}")))
+    texts = [ui.event_list_text(filters) for filters in cases]
+    assert texts == [ui.event_list_markdown(ui.events(filters)) for filters in cases]
+    assert sum(text.count("\n") for text in texts) > 20 and "" in texts  # lists of several events, and none
+
+
 @pytest.mark.parametrize("name", ["case_totals", "cases_by_period_and_perpetrator", "cases_by_perpetrator",
                                   "region_summary"])
 def test_all_types_skips_the_type_test_without_changing_a_count(conn, name):

@@ -116,7 +116,7 @@ def map_figure(data: PublicData, lang: str, stamp_: Stamp) -> MplFigure:
     _ = translator(lang)
     choice = data.filters.choice
     values = public.map_values(data.by_region)
-    classes = maps.classify(values["value"].dropna(), percent=choice.percent, translate=_)
+    classes = maps.classify([v for v in values.values() if v is not None], percent=choice.percent, translate=_)
     extra = {
         public.LESS_THAN: maps.ValueClass("small", _("<{k}: small count, hidden", k=data.k), maps.SMALL_COLOR,
                                           None, None),
