@@ -160,7 +160,12 @@ def test_every_download_button_delivers_a_valid_stamped_file(session, tmp_path: 
     expect(heading(page, "Headline figures")).to_be_visible()
     visit.idle()
     buttons = page.get_by_test_id("stDownloadButton").locator("button")
-    expect(buttons).to_have_count(0)  # the files' numbers are gathered only once someone opens the panel
+    # The story's own file is offered beside the story; once its button is drawn, so is everything above
+    # the panel, and the panel holds no button: the files' numbers are gathered only once it is opened.
+    expect(buttons.filter(has_text="Save the story (JSON)")).to_be_visible()
+    panel = page.get_by_test_id("stExpander").filter(has_text="Download the map, charts, tables, brief and deck")
+    expect(panel).to_be_visible()
+    expect(buttons).to_have_count(1)
     open_expander(page, "Download the map, charts, tables, brief and deck")
     # every export, the deck of the whole story, and the story file
     expected = 5 + 3 * len(CHARTS) + len(TABLES) + 2
