@@ -1,9 +1,11 @@
 """Start the dashboard: `python -m rightsmap.serve [streamlit run options]`, as `make run` does.
 
-It is `streamlit run dashboard.py` plus one thing: the libraries the pages need (pandas, folium,
-DuckDB, and rightsmap's own modules; about two seconds of imports on a 2-core machine)
+It is `streamlit run dashboard.py` plus three things for speed. The libraries the pages need (pandas,
+folium, DuckDB, and rightsmap's own modules; about two seconds of imports on a 2-core machine)
 are imported in a background thread while Streamlit starts its server and the first browser loads
 Streamlit's frontend. The first visitor's page then finds them loaded instead of waiting for them.
+Streamlit's page lists the code of the first page's element types for the browser to preload
+(preload_element_code), and its connections send without Nagle's delay (tcp_listener).
 Altair (only the staff pages' charts use it) and geopandas (the staff pages and the download files'
 static maps; the map on screen reads its shapes as plain GeoJSON) are imported when the staff login
 form is first shown, or when a page first needs them.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import functools
 import http.client
 import importlib
+import json
 import logging
 import socket
 import sys
@@ -185,9 +188,91 @@ def bind_tcp_sockets() -> None:
     starlette_server._bind_socket = bind_tcp
 
 
+# The element types of the public overview (the default page) whose code Streamlit's frontend loads
+# only once the first element of the type has arrived: Vite chunks, named by their keys in Streamlit's
+# static/manifest.json (matched by suffix). The rest of the page's elements are in the main bundle.
+FIRST_PAGE_ELEMENTS = (
+    "widgets/Radio/Radio.tsx",  # the language switcher
+    "widgets/Selectbox/Selectbox.tsx",  # the filters
+    "widgets/Button/Button.tsx",  # Reset filters
+    "elements/Metric/Metric.tsx",  # the headline figures
+    "widgets/CustomComponent/ComponentInstance.tsx",  # the map
+    "rehype-raw/index.js",  # Markdown with HTML: the chart
+)
+
+
+def element_chunks(manifest: dict[str, dict], elements: tuple[str, ...] = FIRST_PAGE_ELEMENTS) -> list[str]:
+    """The script files (paths in the static folder) that the elements' code needs and the page's entry
+    script does not already load, from a Vite manifest."""
+
+    def closure(keys: list[str]) -> dict[str, str]:
+        files: dict[str, str] = {}
+        pending = list(keys)
+        while pending:
+            key = pending.pop()
+            if key in files or key not in manifest:
+                continue
+            files[key] = manifest[key]["file"]
+            pending.extend(manifest[key].get("imports", ()))
+        return files
+
+    loaded = closure([key for key, chunk in manifest.items() if chunk.get("isEntry")])
+    wanted = closure([key for key in manifest if key.endswith(elements)])
+    return sorted(file for key, file in wanted.items() if key not in loaded and file.endswith(".js"))
+
+
+def with_module_preloads(index_html: str, files: list[str]) -> str:
+    """Streamlit's index.html, asking the browser to fetch and compile files while it loads the page."""
+    links = "".join(f'<link rel="modulepreload" crossorigin href="./{file}">' for file in files)
+    return index_html.replace("</head>", links + "</head>", 1)
+
+
+def preload_element_code() -> None:
+    """Make Streamlit serve its index.html with the first page's element code preloaded.
+
+    The frontend loads an element type's code when the first element of the type arrives, and the
+    code's own imports after that: on a fresh server, ~40 files in waves after the first run's
+    messages, before the map's frame exists. Listed in the page, they load and compile while the
+    browser waits for that first run. The links name Streamlit's own files, from its manifest; without
+    a manifest or an index.html, the page is served as it is.
+    """
+    try:
+        from starlette.responses import FileResponse, HTMLResponse
+        from streamlit.web.server.starlette import starlette_static_routes as routes
+    except ImportError:  # another Streamlit server: nothing to do
+        return
+    create = routes.create_streamlit_static_handler
+    if getattr(create, "rightsmap_preloads", False):
+        return
+
+    def create_with_preloads(directory: str, base_url: str | None):
+        handler = create(directory=directory, base_url=base_url)
+        index = Path(directory) / "index.html"
+        try:
+            manifest = json.loads((Path(directory) / "manifest.json").read_text(encoding="utf-8"))
+            html = with_module_preloads(index.read_text(encoding="utf-8"), element_chunks(manifest))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            log.debug("serving Streamlit's index.html without preloads", exc_info=True)
+            return handler
+        respond = handler.get_response
+
+        async def get_response(path: str, scope):
+            response = await respond(path, scope)
+            if isinstance(response, FileResponse) and Path(response.path).resolve() == index.resolve():
+                return HTMLResponse(html, headers={"Cache-Control": response.headers.get("cache-control", "no-cache")})
+            return response
+
+        handler.get_response = get_response
+        return handler
+
+    create_with_preloads.rightsmap_preloads = True
+    routes.create_streamlit_static_handler = create_with_preloads
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     bind_tcp_sockets()
+    preload_element_code()
     threading.Thread(target=_when_serving, args=(warm,), name=WARM_UP_THREAD, daemon=True).start()
     from streamlit.web import cli
 

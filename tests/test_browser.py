@@ -338,3 +338,31 @@ def test_no_other_site_may_control_the_app_from_a_frame(app_server: AppServer):
     with urllib.request.urlopen(app_server.url + "/_stcore/host-config", timeout=10) as response:
         host_config = json.load(response)
     assert host_config["allowedOrigins"] == []
+
+
+def test_the_first_page_s_element_code_is_preloaded_with_the_page(visit: Visit, app_server: AppServer):
+    """rightsmap.serve lists the code of the first page's element types in Streamlit's page, at / and at a
+    page's own address, so the browser fetches it while it waits for the first run; Chromium then takes
+    the map's code from those links, not from the frontend's later imports."""
+    pages = []
+    for path in ("/", "/map"):
+        with urllib.request.urlopen(app_server.url + path, timeout=10) as response:
+            pages.append(response.read().decode())
+            assert response.headers["Cache-Control"] == "no-cache"
+    preloaded = re.findall(r'<link rel="modulepreload" crossorigin href="\./(static/js/[^"]+)">', pages[0])
+    assert pages[0] == pages[1] and any(re.search(r"/ComponentInstance\.\w+\.js$", f) for f in preloaded)
+    for file in preloaded:
+        with urllib.request.urlopen(f"{app_server.url}/{file}", timeout=10) as response:
+            assert response.status == 200 and "javascript" in response.headers["Content-Type"], file
+
+    page = visit.open("/?lang=en")
+    visit.map_shapes.first.wait_for()
+    # Requested as the page was parsed, before the frontend ran (when its own imports would start).
+    started = page.evaluate("""() => {
+        const loaded = performance.getEntriesByType("navigation")[0].domContentLoadedEventStart;
+        return Object.fromEntries(performance.getEntriesByType("resource")
+            .filter(entry => /\\/(ComponentInstance|Metric|Selectbox)\\.[^/]+\\.js$/.test(entry.name))
+            .map(entry => [entry.name.split("/").pop().split(".")[0], entry.startTime < loaded]));
+    }""")
+    assert started == {"ComponentInstance": True, "Metric": True, "Selectbox": True}
+    visit.assert_clean()

@@ -115,6 +115,7 @@ def test_serve_runs_streamlit_on_the_dashboard_with_the_options_given(monkeypatc
     monkeypatch.setattr(cli, "main", lambda: ran.setdefault("argv", list(sys.argv)) and 0)
     monkeypatch.setattr(serve, "_when_serving", lambda then: warmed.append(then))
     monkeypatch.setattr(serve, "bind_tcp_sockets", lambda: warmed.append("tcp"))
+    monkeypatch.setattr(serve, "preload_element_code", lambda: warmed.append("preloads"))
     monkeypatch.setattr(sys, "argv", ["serve"])
     serve.main(["--server.port", "8502"])
     assert ran["argv"] == ["streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", "8502"]
@@ -122,7 +123,7 @@ def test_serve_runs_streamlit_on_the_dashboard_with_the_options_given(monkeypatc
         if warmed:
             break
         threading.Event().wait(0.01)
-    assert warmed == ["tcp", serve.warm]
+    assert warmed == ["tcp", "preloads", serve.warm]
 
 
 class _Health(http.server.BaseHTTPRequestHandler):
@@ -212,3 +213,45 @@ def test_serve_binds_streamlit_s_socket_through_tcp_listener(monkeypatch):
     serve.bind_tcp_sockets()  # once only, however often it is called
     bound = starlette_server._bind_socket("127.0.0.1", 0, 8)
     assert bound.proto == socket.IPPROTO_TCP and _nodelay_of_accepted(bound) != 0
+
+
+# --- the first page's element code, preloaded ------------------------------------------------------
+
+
+def test_element_chunks_are_the_elements_imports_that_the_entry_does_not_load():
+    manifest = {
+        "index.html": {"file": "static/js/index.js", "isEntry": True, "imports": ["_react.js"]},
+        "_react.js": {"file": "static/js/react.js"},
+        "src/widgets/Radio/Radio.tsx": {"file": "static/js/Radio.js", "imports": ["_react.js", "_label.js"]},
+        "_label.js": {"file": "static/js/label.js", "imports": ["_style.css", "_gone.js"]},
+        "_style.css": {"file": "static/css/style.css"},
+        "src/elements/Other/Other.tsx": {"file": "static/js/Other.js"},
+    }
+    assert serve.element_chunks(manifest, ("widgets/Radio/Radio.tsx",)) == ["static/js/Radio.js",
+                                                                           "static/js/label.js"]
+    assert serve.element_chunks(manifest, ("widgets/Nothing.tsx",)) == []
+
+
+def test_every_first_page_element_is_in_streamlit_s_manifest_with_its_files():
+    """A Streamlit that renames or merges these chunks fails here, not silently in the browser."""
+    import json
+
+    from streamlit import file_util
+
+    static = Path(file_util.get_static_dir())
+    manifest = json.loads((static / "manifest.json").read_text())
+    for element in serve.FIRST_PAGE_ELEMENTS:
+        assert len([key for key in manifest if key.endswith(element)]) == 1, element
+    files = serve.element_chunks(manifest)
+    assert len(files) > len(serve.FIRST_PAGE_ELEMENTS)
+    assert all((static / file).is_file() for file in files)
+    assert any(Path(file).name.startswith("ComponentInstance.") for file in files)
+    index = (static / "index.html").read_text()
+    assert "static/js/index." in index and not [file for file in files if file in index]  # none loaded already
+
+
+def test_the_preloads_go_into_the_head_once():
+    html = "<html><head><title>x</title></head><body></head></body></html>"
+    out = serve.with_module_preloads(html, ["static/js/a.js", "static/js/b.js"])
+    assert out == ('<html><head><title>x</title><link rel="modulepreload" crossorigin href="./static/js/a.js">'
+                   '<link rel="modulepreload" crossorigin href="./static/js/b.js"></head><body></head></body></html>')
