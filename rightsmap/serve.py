@@ -247,7 +247,7 @@ def preload_element_code() -> None:
 
     def create_with_preloads(directory: str, base_url: str | None):
         handler = create(directory=directory, base_url=base_url)
-        index = Path(directory) / "index.html"
+        index = (Path(directory) / "index.html").resolve()
         try:
             manifest = json.loads((Path(directory) / "manifest.json").read_text(encoding="utf-8"))
             html = with_module_preloads(index.read_text(encoding="utf-8"), element_chunks(manifest))
@@ -258,7 +258,9 @@ def preload_element_code() -> None:
 
         async def get_response(path: str, scope):
             response = await respond(path, scope)
-            if isinstance(response, FileResponse) and Path(response.path).resolve() == index.resolve():
+            # Every static file passes here: only a file named index.html is resolved and compared.
+            if (isinstance(response, FileResponse) and Path(response.path).name == index.name
+                    and Path(response.path).resolve() == index):
                 return HTMLResponse(html, headers={"Cache-Control": response.headers.get("cache-control", "no-cache")})
             return response
 
