@@ -138,9 +138,10 @@ def app_server(work: Path, db_path: Path) -> Server:
     return Server("dashboard.py", db_path, work / "logs", env={"RIGHTSMAP_USERS": str(users_file(work))})
 
 
-def floor_server(work: Path, db_path: Path) -> Server:
+def floor_server(work: Path, db_path: Path, extra: str = "") -> Server:
     """bench/floor_page.py (the public map and one box), started as the app is, on db_path.
 
+    extra names parts of the page to draw beside the map (floor_page.py's RIGHTSMAP_FLOOR_EXTRA).
     Streamlit serves /app/static from beside the script: the page is copied next to a link to the app's.
     """
     folder = work / "floor"
@@ -148,7 +149,8 @@ def floor_server(work: Path, db_path: Path) -> Server:
         folder.mkdir()
         shutil.copy(FLOOR_PAGE, folder / FLOOR_PAGE.name)
         (folder / "static").symlink_to(ROOT / "static", target_is_directory=True)
-    return Server(str(folder / FLOOR_PAGE.name), db_path, work / "logs", as_app=True)
+    return Server(str(folder / FLOOR_PAGE.name), db_path, work / "logs", as_app=True,
+                  env={"RIGHTSMAP_FLOOR_EXTRA": extra} if extra else None)
 
 
 # --- through the websocket protocol --------------------------------------------------------
