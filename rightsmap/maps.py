@@ -175,6 +175,9 @@ class MapStyle(MacroElement):
             box-shadow: 0 1px 4px rgba(0,0,0,.35); font: 13px/1.4 sans-serif; color: #222;
             display: flex; flex-wrap: wrap; column-gap: 12px; max-width: min(calc(100vw - 32px), 34em); }
           .rightsmap-legend-title { font-weight: bold; flex-basis: 100%; }
+          /* Leaflet draws its controls above its tooltips: while a tooltip meets the legend (Restyle),
+             the legend fades and lets the pointer through, so the tooltip can be read. */
+          .rightsmap-legend.rightsmap-legend-behind { opacity: .15; pointer-events: none; }
           .rightsmap-legend-swatch { display: inline-block; width: 14px; height: 11px;
             margin-right: 4px; vertical-align: middle; border: 1px solid {{ this.outline }}; }
           .rightsmap-tooltip { white-space: normal; overflow-wrap: anywhere; width: max-content;
@@ -358,6 +361,18 @@ class Restyle(MacroElement):
                 });
                 return table;
             }
+            // A tooltip near the southern regions can reach into the legend's band below them.
+            function uncover(e) {
+                var map = layer._map, tip = shapes.getTooltip();
+                var legend = map && map.getContainer().querySelector(".rightsmap-legend");
+                if (!legend) { return; }
+                // A closing tooltip is still on the map while "tooltipclose" is fired.
+                var open = e.type !== "tooltipclose" && tip && tip.isOpen() && tip.getElement();
+                var t = open ? tip.getElement().getBoundingClientRect() : null;
+                var l = legend.getBoundingClientRect();
+                legend.classList.toggle("rightsmap-legend-behind", t !== null && t.left < l.right &&
+                                        l.left < t.right && t.top < l.bottom && l.top < t.bottom);
+            }
             function add() {
                 shapes.options.style = style;
                 shapes.eachLayer(function (shape) {
@@ -373,6 +388,8 @@ class Restyle(MacroElement):
                 });
                 shapes.bindTooltip(tooltip, {sticky: true, className: "rightsmap-tooltip"});
                 shapes.on("mouseover", over).on("mouseout", out);
+                // After the tooltip's own handlers, so it has moved when the legend is checked.
+                shapes.on("tooltipopen mousemove tooltipclose", uncover);
                 if (layer._map && layer._map.attributionControl) {
                     layer._map.attributionControl.addAttribution(look.attribution);
                 }
@@ -380,6 +397,7 @@ class Restyle(MacroElement):
             function remove(e) {
                 shapes.unbindTooltip();
                 shapes.off("mouseover", over).off("mouseout", out);
+                shapes.off("tooltipopen mousemove tooltipclose", uncover);
                 if (e.target._map && e.target._map.attributionControl) {
                     e.target._map.attributionControl.removeAttribution(look.attribution);
                 }

@@ -226,6 +226,52 @@ def test_the_map_legend_covers_no_region(visit: Visit, path: str, width: int, sh
     visit.assert_clean()
 
 
+# The open tooltip's and the legend's boxes in the map's frame, and how visible the legend is. A closed
+# tooltip fades out for 0.2 s before Leaflet removes it: Leaflet has set its opacity to 0 by then.
+_TOOLTIP_AND_LEGEND = """body => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const tooltip = [...body.querySelectorAll(".leaflet-tooltip")].find(t => t.style.opacity !== "0");
+  const legend = body.querySelector(".rightsmap-legend");
+  return {tooltip: tooltip && box(tooltip), legend: box(legend), opacity: Number(getComputedStyle(legend).opacity)};
+}"""
+
+
+def _meet(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_the_legend_steps_back_while_a_tooltip_meets_it(visit: Visit):
+    """Leaflet draws its controls above its tooltips, so a tooltip on a southern region, which reaches into
+    the legend's band below the country, was partly hidden under the legend (long Russian labels)."""
+    page = visit.open("/?lang=ru")
+    visit.map_shapes.nth(7).wait_for()
+    visit.wait_until_idle()
+    map_frame = page.locator(MAP_FRAME)
+    map_frame.evaluate("frame => frame.scrollIntoView({block: 'center'})")
+    origin = map_frame.bounding_box()
+    body = page.frame_locator(MAP_FRAME).locator("body")
+    left, top, right, _bottom = body.evaluate(_TOOLTIP_AND_LEGEND)["legend"]
+    seen = {"meets": 0, "apart": 0}
+    # Points on a grid from the legend's band up into the southern regions: some tooltips meet it.
+    for y in range(int(top) - 100, int(top), 10):
+        for x in range(int(left) - 60, int(right), 30):
+            page.mouse.move(origin["x"] + x, origin["y"] + y)
+            state = body.evaluate(_TOOLTIP_AND_LEGEND)
+            if state["tooltip"] is None:
+                assert state["opacity"] == 1, (x, y, state)
+            elif _meet(state["tooltip"], state["legend"]):
+                seen["meets"] += 1
+                assert state["opacity"] < 0.5, (x, y, state)
+            else:
+                seen["apart"] += 1
+                assert state["opacity"] == 1, (x, y, state)
+    assert seen["meets"] > 0 and seen["apart"] > 0, seen  # both cases met, or the grid missed the regions
+    page.mouse.move(0, 0)  # off the map: the tooltip closes and the legend is back
+    expect(page.frame_locator(MAP_FRAME).locator(".leaflet-tooltip")).to_have_count(0)
+    assert body.evaluate(_TOOLTIP_AND_LEGEND)["opacity"] == 1
+    visit.assert_clean()
+
+
 def test_the_public_slides_never_show_a_count_from_1_to_k_minus_1(visit: Visit):
     """The public view's presentation (/show) draws the same sections one slide at a time."""
     query, caption, quarters = PUBLIC_VIEWS["naryn-one-quarter"]
