@@ -27,6 +27,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
+
 from bench import browser, sequence  # noqa: E402
 from bench.run import floor_server, log, p95  # noqa: E402
 from rightsmap import sample  # noqa: E402
@@ -117,7 +119,11 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(exc))
     if args.json and not args.json.parent.is_dir():
         parser.error(f"--json: there is no folder {args.json.parent}")
-    seconds = measure({"floor": "", **chosen}, args.changes, args.rounds)
+    try:
+        seconds = measure({"floor": "", **chosen}, args.changes, args.rounds)
+    except (RuntimeError, OSError, PlaywrightError) as exc:  # a server that did not start, no Chromium, ...
+        print(f"bench/elements.py: measuring stopped: {exc}", file=sys.stderr)
+        return 1
     print("\n".join(table(seconds)))
     if args.json:
         args.json.write_text(json.dumps(seconds, indent=1) + "\n", encoding="utf-8")

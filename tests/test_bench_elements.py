@@ -62,6 +62,17 @@ def test_a_bad_argument_stops_with_a_message_before_any_server_starts(argv, mess
     assert message in err and "Traceback" not in err
 
 
+def test_a_failed_measurement_stops_with_a_message(capsys, monkeypatch):
+    def fail(*args):
+        raise RuntimeError("bench/floor_page.py exited with code 1; see /tmp/logs")
+
+    monkeypatch.setattr(elements, "measure", fail)
+    assert elements.main(["headlines"]) == 1
+    err = capsys.readouterr().err
+    assert "measuring stopped: bench/floor_page.py exited with code 1; see /tmp/logs" in err
+    assert "Traceback" not in err
+
+
 def _floor(monkeypatch, sample_db, extra: str | None) -> AppTest:
     monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
     if extra is None:
