@@ -34,18 +34,31 @@ def add_public_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"with --public: what to count, one of {', '.join(public.CHOICE_BY_KEY)}")
 
 
+BATCH_KEYS = ("from", "to", "region", "show")  # one line of `summary --public --batch FILE`
+
+
 def public_filters_from_args(args: argparse.Namespace) -> PublicFilters:
     """PublicFilters from --from/--to (quarters), --region (one code) and --show; PublicUsageError otherwise."""
     if getattr(args, "type", None) or getattr(args, "perpetrator", None):
         raise PublicUsageError(N_("with --public, choose the type or perpetrator with --show, "
                                   "for example --show cases:police or --show cases_of_type:extortion"))
+    return public_filters_from({"from": args.month_from, "to": args.month_to, "region": args.region,
+                                "show": args.show})
+
+
+def public_filters_from(options: dict[str, Any]) -> PublicFilters:
+    """PublicFilters from options given as flags or as one line of a batch file; PublicUsageError otherwise."""
+    unknown = sorted(set(options) - set(BATCH_KEYS))
+    if unknown:
+        raise PublicUsageError(N_("unknown public filter {names}; use {known}").format(
+            names=", ".join(map(str, unknown))[:80], known=", ".join(BATCH_KEYS)))
     values: dict[str, Any] = {}
     for key, attr in (("from", "quarter_from"), ("to", "quarter_to")):
-        raw = getattr(args, f"month_{key}")
+        raw = options.get(key)
         if raw is None:
             continue
         try:
-            quarter = parse_quarter(raw)
+            quarter = parse_quarter(str(raw))
         except ValueError:
             raise PublicUsageError(N_("with --public, --{key} takes a quarter such as 2017-Q2, not {value}").format(
                 key=key, value=repr(raw))) from None
@@ -54,15 +67,21 @@ def public_filters_from_args(args: argparse.Namespace) -> PublicFilters:
             raise PublicUsageError(N_("--{key} {value}: the data covers {first} to {last}").format(
                 key=key, value=quarter_text(quarter), first=quarter_text(known[0]), last=quarter_text(known[-1])))
         values[attr] = quarter
-    regions = args.region or []
+    regions = options.get("region") or []
+    regions = [regions] if isinstance(regions, str) else regions
+    if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
+        raise PublicUsageError(N_("region must be one region code"))
+    if regions == ["all"]:
+        regions = []
     if len(regions) > 1:
         raise PublicUsageError(N_("with --public, choose one --region (or none for the whole country)"))
     if regions:
         values["region"] = regions[0]
-    if args.show not in public.CHOICE_BY_KEY:
+    show = options.get("show") or "cases"
+    if show not in public.CHOICE_BY_KEY:
         raise PublicUsageError(N_("--show {value} is not known; use one of {known}").format(
-            value=repr(args.show)[:40], known=", ".join(public.CHOICE_BY_KEY)))
-    values["show"] = args.show
+            value=repr(show)[:40], known=", ".join(public.CHOICE_BY_KEY)))
+    values["show"] = show
     try:
         return PublicFilters(**values)
     except ValueError as exc:
@@ -79,14 +98,17 @@ def _figure_json(figure: public.Figure) -> dict[str, Any]:
     out: dict[str, Any] = {"status": figure.status}
     if figure.status == public.EXACT:
         out["value"] = figure.value
-    elif figure.status in (public.AT_LEAST, public.LESS_THAN):
+    elif figure.status == public.AT_LEAST:
         out["bound"] = figure.value
     return out
 
 
-def public_summary(conn, filters: PublicFilters) -> dict[str, Any]:
-    """The public view's figures as JSON: headline figures, the chosen measure by region and by quarter."""
-    cells, k = protected_cells(conn)
+def public_summary(conn, filters: PublicFilters, cells: tuple[dict, int] | None = None) -> dict[str, Any]:
+    """The public view's figures as JSON: headline figures, the chosen measure by region and by quarter.
+
+    cells: protected_cells(conn), when the caller reads many summaries (a batch) and has it already.
+    """
+    cells, k = cells or protected_cells(conn)
     headlines = {}
     for key in ("cases", "raid_events", "people_detained_in_raids", "detentions", "reached", public.COVERAGE):
         choice = public.CHOICE_BY_KEY[key]

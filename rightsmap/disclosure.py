@@ -3,10 +3,15 @@
 The exact counts per quarter, region, measure and category are laid out as a
 table with its totals ("all" regions, and "all" perpetrators for cases). Then:
 
-- primary suppression hides every count from 1 to k-1 (shown as "<k");
+- primary suppression hides every count from 1 to k-1;
 - complementary suppression hides further cells until, for every hidden cell,
-  the tightest range an attacker can derive by linear programming from
-  everything published is at least k wide (rightsmap.audit proves it).
+  the tightest range an attacker can derive from everything published is at
+  least k wide, counting in whole numbers (rightsmap.audit proves it).
+
+Every withheld cell carries the same mark, "hidden": a small count and a cell
+hidden to protect it look alike, so the mark says only "a whole number, 0 or
+more, not shown" (see README, "The public view and its protection", for why
+there is no "<5" any more). The table's statuses are SHOWN and HIDDEN only.
 
 Public figures are sums of published cells only, so anything the public view
 shows (a period total, a difference between two filter choices) is already
@@ -28,7 +33,7 @@ import pandas as pd
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 ALL = "all"
-SHOWN, SMALL, HIDDEN = "shown", "small", "hidden"  # cell status: published, primary, complementary
+SHOWN, HIDDEN = "shown", "hidden"  # cell status: published, or withheld (small and complementary alike)
 
 
 @dataclass(frozen=True)
@@ -136,16 +141,39 @@ def primary(values: np.ndarray, k: int) -> np.ndarray:
     return (values >= 1) & (values <= k - 1)
 
 
-def protect_quarter(values: np.ndarray, k: int) -> np.ndarray:
-    """The status of every cell of one quarter: SHOWN, SMALL (primary) or HIDDEN (complementary)."""
+def protect_quarter(values: np.ndarray, k: int, keep_hidden: np.ndarray | None = None) -> np.ndarray:
+    """The status of every cell of one quarter: SHOWN or HIDDEN.
+
+    keep_hidden: cells that must stay hidden whatever their value (withheld in an earlier release).
+    """
     from rightsmap.audit import RangeSolver
 
     lay = layout()
-    small = primary(values, k)
-    hidden = small.copy()
-    _at_least_two_per_relation(values, hidden, lay, k)
+    hidden = primary(values, k)
+    if keep_hidden is not None:
+        hidden |= keep_hidden
     solver = RangeSolver(lay, values)
     check = np.flatnonzero(hidden)
+    while True:
+        _widen(values, hidden, lay, k, solver, check)
+        # The linear program is fast and warm-started; whole numbers can pin a cell further, so each
+        # hidden cell is checked once more as an integer program, and any still narrow gets a partner.
+        solver.hide(hidden)
+        failing = solver.narrow(k, np.flatnonzero(hidden), integral=True)
+        if not failing:
+            break
+        before = hidden.copy()
+        for cell in failing:
+            hidden[_partner(cell, values, hidden, lay, k)] = True
+        check = np.union1d(np.array(failing), np.flatnonzero(hidden & ~before))
+    return np.where(hidden, HIDDEN, SHOWN).astype(object)
+
+
+def _widen(values: np.ndarray, hidden: np.ndarray, lay: Layout, k: int, solver, check: np.ndarray) -> None:
+    """Hide partners until every hidden cell's linear-programming range is at least k wide."""
+    before = hidden.copy()
+    _at_least_two_per_relation(values, hidden, lay, k)
+    check = np.union1d(check, np.flatnonzero(hidden & ~before)).astype(int)
     while check.size:
         solver.hide(hidden)
         failing = solver.narrow(k, check)
@@ -163,10 +191,6 @@ def protect_quarter(values: np.ndarray, k: int) -> np.ndarray:
         _at_least_two_per_relation(values, hidden, lay, k)
         # Hiding more only widens ranges: cells that passed stay passed.
         check = np.union1d(np.array(failing), np.flatnonzero(hidden & ~before))
-    status = np.full(values.shape, SHOWN, dtype=object)
-    status[hidden] = HIDDEN
-    status[small] = SMALL
-    return status
 
 
 @cache
