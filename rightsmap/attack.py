@@ -152,10 +152,13 @@ class Attacker:
             groups[root(q)].append(q)
         return list(groups.values())
 
-    def ranges(self) -> list[Derived]:
-        """Every withheld cell not known from outside, with the whole numbers it can be derived to lie between."""
+    def ranges(self, quarter: str | None = None) -> list[Derived]:
+        """Every withheld cell not known from outside, with the whole numbers it can be derived to lie between
+        (only in the quarters tied to `quarter`, if given)."""
         found = []
         for quarters in self._components():
+            if quarter is not None and quarter not in quarters:
+                continue
             targets = sorted(c for c in self.withheld if c[0] in quarters and c not in self.fixed)
             if targets:
                 found += _Program(self, quarters).ranges(targets)
@@ -164,6 +167,18 @@ class Attacker:
     def narrowed(self) -> list[Derived]:
         """The withheld cells anybody can pin down to fewer than k + 1 whole numbers (a range narrower than k)."""
         return [d for d in self.ranges() if d.width < self.k]
+
+    def exposed_by(self, cell: Cell, value: float) -> list[Derived]:
+        """The further withheld cells that become narrower than k if `cell` is known from outside to be value."""
+        before = self.fixed.get(cell)
+        self.know(cell, value)
+        try:
+            return [d for d in self.ranges(cell[0]) if d.width < self.k]
+        finally:
+            if before is None:
+                del self.fixed[cell]
+            else:
+                self.fixed[cell] = before
 
 
 class _Program:
