@@ -11,6 +11,9 @@ From them it builds its own equations, as the issue 18 attacker would:
 - cases are partitioned by perpetrator ("cases" = the sum of "cases:<perpetrator>");
 - a case of a type is a case ("cases_of_type:<t>" <= "cases"), and every case has a type (their sum >= "cases").
 
+Comparing two releases (compare_with): the earlier one's figures are read as cells of their own, and an
+import that only adds cases makes every earlier cell at most its later self.
+
 Then, for every withheld single-quarter cell, it minimises and maximises the cell over whole numbers
 (HiGHS) and reports the cells whose range is narrower than k. Coverage (a percentage of the plan) is not
 read: it is published only when its two counts are, so it adds nothing about a withheld count.
@@ -69,6 +72,7 @@ class Attacker:
     quarters: set[str] = field(default_factory=set)
     shows: set[str] = field(default_factory=set)
     regions: set[str] = field(default_factory=set)
+    growing: list[tuple[Cell, Cell]] = field(default_factory=list)  # (before, after): before <= after
 
     def read(self, summary: dict) -> None:
         """One object as `summary --public` prints it."""
@@ -86,6 +90,21 @@ class Attacker:
     def read_all(self, summaries: Iterable[dict]) -> Attacker:
         for summary in summaries:
             self.read(summary)
+        return self
+
+    def compare_with(self, before: Attacker, tag: str = "before") -> Attacker:
+        """Add an earlier release's figures, its quarters named "<quarter>#<tag>", and that nothing shrank."""
+        def renamed(cell: Cell) -> Cell:
+            return (f"{cell[0]}#{tag}", *cell[1:])
+
+        self.fixed |= {renamed(c): v for c, v in before.fixed.items()}
+        self.withheld |= {renamed(c) for c in before.withheld}
+        self.sums += [(tuple(renamed(c) for c in cells), sense, v) for cells, sense, v in before.sums]
+        self.quarters |= {f"{q}#{tag}" for q in before.quarters}
+        self.shows |= before.shows
+        self.regions |= before.regions
+        self.growing += [((f"{q}#{tag}", s, r), (q, s, r)) for q in before.quarters if q in self.quarters
+                         for s in self.shows for r in (*self.regions, COUNTRY)]
         return self
 
     def know(self, cell: Cell, value: float) -> None:
@@ -147,6 +166,8 @@ class Attacker:
         for cells, _sense, _value in self.sums:
             for cell in cells[1:]:
                 parent[root(cell[0])] = root(cells[0][0])
+        for earlier, later in self.growing:
+            parent[root(earlier[0])] = root(later[0])
         groups: dict[str, list[str]] = defaultdict(list)
         for q in sorted(self.quarters):
             groups[root(q)].append(q)
@@ -165,8 +186,14 @@ class Attacker:
         return found
 
     def narrowed(self) -> list[Derived]:
-        """The withheld cells anybody can pin down to fewer than k + 1 whole numbers (a range narrower than k)."""
-        return [d for d in self.ranges() if d.width < self.k]
+        """The withheld cells anybody can pin down to fewer than k + 1 whole numbers (a range narrower than k).
+
+        Compared with an earlier release, a cell published then and withheld now is left out: its range
+        bounds only how many cases were added since, which the country's total (always shown) gives for the
+        quarter anyway (README: what comparing releases still shows). Every cell withheld then is checked,
+        as it was then and as it is now."""
+        earlier = {(q.split("#")[0], s, r) for (q, s, r) in self.fixed if "#" in q}
+        return [d for d in self.ranges() if d.width < self.k and d.cell not in earlier]
 
     def exposed_by(self, cell: Cell, value: float) -> list[Derived]:
         """The further withheld cells that become narrower than k if `cell` is known from outside to be value."""
@@ -198,6 +225,9 @@ class _Program:
         bounds = {"=": (0.0, 0.0), "<=": (-infinity, 0.0), ">=": (0.0, infinity)}
         for plus, minus, sense in attacker._relations(quarters):
             self._row({c: 1.0 for c in plus} | {c: -1.0 for c in minus}, *bounds[sense])
+        for earlier, later in attacker.growing:
+            if later[0] in inside:
+                self._row({earlier: 1.0, later: -1.0}, -infinity, 0.0)
         for sum_cells, sense, value in attacker.sums:
             if sum_cells[0][0] in inside:
                 low, high = (value, value) if sense == "=" else (value, infinity)

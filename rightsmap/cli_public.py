@@ -174,10 +174,11 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if narrow or attacked else 0
 
 
-def public_figures(table, k: int) -> list[dict]:
-    """Every single-quarter public figure, as `summary --public --batch` prints it (one object per line)."""
+def public_figures(table, k: int, quarters=None) -> list[dict]:
+    """Every single-quarter public figure (of the given quarters, else of every public one), as
+    `summary --public --batch` prints it (one object per line)."""
     cells = (public.index(table), k)
-    names = [quarter_text(q) for q in all_quarters()]
+    names = [quarter_text(q) for q in (all_quarters() if quarters is None else quarters)]
     return [public_summary(None, public_filters_from(options), cells)
             for options in attack.batch_lines(names, public.CHOICE_BY_KEY)]
 

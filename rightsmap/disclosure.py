@@ -24,6 +24,7 @@ of published cells, so each quarter is protected, and audited, on its own.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from functools import cache
 
@@ -261,14 +262,17 @@ def _at_least_two_per_relation(values: np.ndarray, hidden: np.ndarray, lay: Layo
                 changed = True
 
 
-def protect(exact: pd.DataFrame, k: int) -> pd.DataFrame:
-    """The protected table: quarter, measure, region, category, value (NaN unless shown), status."""
+def protect(exact: pd.DataFrame, k: int, keep_hidden: dict[dt.date, np.ndarray] | None = None) -> pd.DataFrame:
+    """The protected table: quarter, measure, region, category, value (NaN unless shown), status.
+
+    keep_hidden: per quarter, the cells an earlier release withheld (withheld_before), which stay withheld.
+    """
     if k < 2:
         raise ValueError("the minimum count k must be at least 2")
     keys = layout().keys
     frames = []
     for quarter, values in quarter_vectors(exact).items():
-        status = protect_quarter(values, k)
+        status = protect_quarter(values, k, (keep_hidden or {}).get(quarter))
         frames.append(pd.DataFrame({
             "quarter": quarter,
             "measure": [key[0] for key in keys],
@@ -283,18 +287,31 @@ def protect(exact: pd.DataFrame, k: int) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def protected_table(conn, k: int) -> pd.DataFrame:
+def protected_table(conn, k: int, keep_hidden: dict[dt.date, np.ndarray] | None = None) -> pd.DataFrame:
     """The protected table of the whole database: every quarter that holds data."""
+    return protect(_exact(conn), k, keep_hidden)
+
+
+def _exact(conn) -> pd.DataFrame:
+    """The exact inner cells of every quarter that holds data (never published as such)."""
     from rightsmap import db
 
     span = db.run(conn, "data_span").iloc[0]
     if pd.isna(span["first_month"]):
-        return protect(pd.DataFrame(columns=["quarter", "region", "measure", "category", "value"]), k)
+        return pd.DataFrame(columns=["quarter", "region", "measure", "category", "value"])
     first = pd.Timestamp(span["first_month"]).date()
     last = pd.Timestamp(span["last_month"]).date()
-    exact = db.run(conn, "quarter_cells", month_from=dt.date(first.year, (first.month - 1) // 3 * 3 + 1, 1),
-                   month_to=last)
-    return protect(exact, k)
+    return db.run(conn, "quarter_cells", month_from=dt.date(first.year, (first.month - 1) // 3 * 3 + 1, 1),
+                  month_to=last)
+
+
+def db_table(conn) -> pd.DataFrame:
+    """The stored protected table as it is (the last one published)."""
+    from rightsmap import db
+
+    table = db.run(conn, "protected_cells")
+    table["quarter"] = pd.to_datetime(table["quarter"]).dt.date
+    return table
 
 
 STORED_K = "protected_k"  # the meta key: the k the stored protected table was computed with
@@ -305,10 +322,53 @@ def store(conn, k: int) -> None:
 
     Called by every write (store.writable, sample.build) after its data is committed, on the copy that is
     then swapped in, so the stored table always matches the data. Only published values are stored.
+
+    Releases: a cell the last published table withheld stays withheld (for the same k), so comparing the
+    view before and after an import cannot turn a withheld cell into a shown one; and each table that
+    differs from the last is recorded in `releases` by its hash and date.
     """
-    protected = protected_table(conn, k)  # noqa: F841 - read by DuckDB below
+    from rightsmap import releases
+
+    keep = withheld_before(conn, k)
+    protected = protected_table(conn, k, keep)
+    if keep:
+        previous = db_table(conn)
+        protected = releases.hold(previous, _exact(conn), protected, k, keep)
     conn.execute("CREATE OR REPLACE TABLE protected_cells AS SELECT * FROM protected")
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [STORED_K, str(k)])
+    digest = table_sha256(protected)
+    last = conn.execute("SELECT table_sha256 FROM releases ORDER BY id DESC LIMIT 1").fetchall()
+    if not last or last[0][0] != digest:
+        conn.execute("INSERT INTO releases SELECT coalesce(max(id), 0) + 1, now()::TIMESTAMP, ?, ?, ?, ? FROM releases",
+                     [k, digest, len(protected), int((protected["status"] == HIDDEN).sum())])
+
+
+def table_sha256(protected: pd.DataFrame) -> str:
+    """The hash of a protected table as published: its cells in a fixed order, statuses and shown values."""
+    ordered = protected.sort_values(["quarter", "measure", "region", "category"])
+    text = ordered[["quarter", "measure", "region", "category", "value", "status"]].astype(str).to_csv(index=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def withheld_before(conn, k: int) -> dict[dt.date, np.ndarray]:
+    """Per quarter, the cells the stored (last published) table withheld, if it was made with this k."""
+    from rightsmap import db
+
+    exists = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'protected_cells'"
+                          ).fetchall()[0][0]
+    meta = db.run(conn, "dataset_meta")
+    if not exists or dict(zip(meta["key"], meta["value"], strict=True)).get(STORED_K) != str(k):
+        return {}
+    table = db_table(conn)
+    at = layout().index()
+    out: dict[dt.date, np.ndarray] = {}
+    for quarter, rows in table.groupby("quarter", sort=True):
+        hidden = np.zeros(len(at), dtype=bool)
+        for m, r, c, s in zip(rows["measure"], rows["region"], rows["category"], rows["status"], strict=True):
+            if (m, r, c) in at:
+                hidden[at[(m, r, c)]] = s != SHOWN
+        out[pd.Timestamp(quarter).date()] = hidden
+    return out
 
 
 def stored_or_computed(conn, k: int) -> pd.DataFrame:

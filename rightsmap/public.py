@@ -169,6 +169,16 @@ def map_values(figures: Mapping[str, Figure]) -> dict[str, float | None]:
     return {code: f.value if f.status in (EXACT, AT_LEAST) else None for code, f in figures.items()}
 
 
+def data_span(cells: Cells) -> tuple[dt.date, dt.date] | None:
+    """The first and last quarter in which the protected table publishes a count above 0 (None if none).
+
+    The About page's span: whole quarters, and only what the published figures already say, so that on
+    small data it cannot date a single withheld case.
+    """
+    quarters = [key[0] for key, (value, status) in cells.items() if status == SHOWN and value > 0]
+    return (min(quarters), max(quarters)) if quarters else None
+
+
 BREAKDOWN_COLUMNS = ("group", "name", "shown")
 
 

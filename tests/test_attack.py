@@ -182,3 +182,47 @@ def test_public_batch_reports_a_bad_line_and_goes_on(sample_db, tmp_path):
     assert lines[0]["view"] == "public" and lines[0]["from"] == "2017-Q1" and lines[0]["show"] == "cases"
     assert [line.get("line") for line in lines[1:]] == [2, 3, 4]
     assert "'names' is not known" in lines[1]["error"] and "unknown public filter colour" in lines[3]["error"]
+
+
+# --- releases: the view before and after an import that only adds cases ----------------------------------------
+
+
+def test_comparing_the_view_before_and_after_an_import_narrows_nothing(tmp_path, year_2021):
+    from rightsmap import db
+
+    target = store.create_empty(tmp_path / "real.duckdb")
+    assert run_import("cases", write(tmp_path / "first.csv", sparse_cases(7, n=16)), target)[0] == 0
+    before = printed(target, attack.batch_lines(year_2021, COUNTS), tmp_path)
+    # A second file adds a few cases, some in the same quarters and regions.
+    more = sparse_cases(7, n=19).splitlines()[17:]
+    assert run_import("cases", write(tmp_path / "more.csv", CASES_HEADER + "\n" + "\n".join(more) + "\n"),
+                      target)[0] == 0
+    after = printed(target, attack.batch_lines(year_2021, COUNTS), tmp_path)
+    assert before != after
+    attacker = attack.Attacker(K).read_all(after).compare_with(attack.Attacker(K).read_all(before))
+    assert attacker.growing and any(c[0].endswith("#before") for c in attacker.withheld)
+    assert attacker.narrowed() == []
+    # A cell withheld before stays withheld.
+    earlier = attack.Attacker(K).read_all(before).withheld
+    later = attack.Attacker(K).read_all(after).withheld
+    assert earlier <= later
+    conn = db.connect(target)
+    try:
+        releases = conn.execute("SELECT id, k, table_sha256, published_at FROM releases ORDER BY id").fetchall()
+        stored = disclosure.stored_or_computed(conn, K)
+    finally:
+        conn.close()
+    assert len(releases) >= 2 and len({r[2] for r in releases}) == len(releases) and {r[1] for r in releases} == {K}
+    assert releases[-1][2] == disclosure.table_sha256(stored)
+
+
+def test_the_comparison_catches_a_cell_shown_after_being_withheld():
+    # Before: Batken's raids withheld, the country 6; after: Batken shows 1 and the country 6 again.
+    zero = {code: EXACT(0) for code in REGION_CODES}
+    before = attack.Attacker(K).read_all([summary("raid_events", "2017-Q1", zero | {"KG-B": HIDDEN, "KG-N": HIDDEN},
+                                                  EXACT(6))])
+    after = attack.Attacker(K).read_all([summary("raid_events", "2017-Q1", zero | {"KG-B": EXACT(1), "KG-N": HIDDEN},
+                                                 EXACT(6))])
+    assert before.narrowed() == [] and after.narrowed() == []  # each alone hides Batken's
+    narrowed = {d.cell for d in after.compare_with(before).narrowed()}
+    assert ("2017-Q1#before", "raid_events", "KG-B") in narrowed  # at most 1 before

@@ -1,0 +1,95 @@
+"""Protection across releases: the public view before an import, compared with the view after it.
+
+An attacker who saved the last published view and reads the next one knows, for an import that only adds
+cases, that every earlier cell is at most its later self. Two rules keep that from narrowing any cell:
+
+- a cell withheld in the last published table stays withheld (disclosure.store passes it as keep_hidden);
+- hold(): the two releases are read together by the independent attacker (rightsmap.attack), from the
+  figures as the command line prints them, and while any cell of either is narrower than k, more cells of
+  the new table are withheld (the cell itself, or a partner of it), and the quarter protected again.
+  A cell published before and withheld now is judged on the new table alone (attack.Attacker.narrowed
+  says why).
+
+The earlier table cannot change: it has been published. Only quarters whose table changed are compared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from rightsmap import disclosure
+
+KEY = ["quarter", "measure", "region", "category"]
+
+
+def hold(previous: pd.DataFrame, exact: pd.DataFrame, table: pd.DataFrame, k: int,
+         keep: dict[dt.date, np.ndarray]) -> pd.DataFrame:
+    """The new protected table, withholding more where comparing it with `previous` would narrow a cell."""
+    lay = disclosure.layout()
+    at = lay.index()
+    vectors = disclosure.quarter_vectors(exact)
+    keep = {q: hidden.copy() for q, hidden in keep.items()}
+    for _round in range(len(lay.keys)):
+        narrowed = joint_narrowed(previous, table, k)
+        if not narrowed:
+            return table
+        for quarter, key in narrowed:
+            values = vectors.get(quarter)
+            if values is None:  # a quarter the new data no longer holds: nothing there to publish
+                continue
+            hidden = (table[table["quarter"] == quarter].set_index(["measure", "region", "category"])["status"]
+                      .reindex(pd.MultiIndex.from_tuples(lay.keys)).to_numpy() != disclosure.SHOWN)
+            held = keep.setdefault(quarter, np.zeros(len(lay.keys), dtype=bool))
+            cell = at[key]
+            # Withhold the cell itself in the new table, or, if it is withheld already, a partner of it.
+            held[cell if not hidden[cell] else disclosure._partner(cell, values, hidden | held, lay, k)] = True
+        changed = sorted({quarter for quarter, _key in narrowed if quarter in vectors})
+        redone = disclosure.protect(exact[pd.to_datetime(exact["quarter"]).dt.date.isin(changed)], k, keep)
+        table = pd.concat([table[~table["quarter"].isin(changed)], redone], ignore_index=True)
+    raise RuntimeError("comparing two releases still narrows a cell after withholding every cell")
+
+
+def joint_narrowed(previous: pd.DataFrame, table: pd.DataFrame, k: int) -> list[tuple[dt.date, tuple[str, str, str]]]:
+    """The cells (quarter, layout key) that reading both releases together narrows below k."""
+    from rightsmap import attack, cli_public
+
+    quarters = _changed_quarters(previous, table)
+    if not quarters:
+        return []
+    before = attack.Attacker(k).read_all(cli_public.public_figures(previous, k, quarters))
+    after = attack.Attacker(k).read_all(cli_public.public_figures(table, k, quarters))
+    found = []
+    for derived in after.compare_with(before).narrowed():
+        name, show, region = derived.cell
+        quarter = _quarter(name.split("#")[0])
+        found.append((quarter, _key(show, region)))
+    return sorted(set(found))
+
+
+def _changed_quarters(previous: pd.DataFrame, table: pd.DataFrame) -> list[dt.date]:
+    from rightsmap.public_filters import all_quarters
+
+    def cells(frame: pd.DataFrame) -> dict:
+        return {(q, m, r, c): (s, None if s != disclosure.SHOWN else float(v)) for q, m, r, c, v, s in zip(
+            frame["quarter"], frame["measure"], frame["region"], frame["category"], frame["value"], frame["status"],
+            strict=True)}
+
+    old, new = cells(previous), cells(table)
+    changed = {key[0] for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+    return [q for q in all_quarters() if q in changed]
+
+
+def _quarter(name: str) -> dt.date:
+    year, quarter = name.split("-Q")
+    return dt.date(int(year), (int(quarter) - 1) * 3 + 1, 1)
+
+
+def _key(show: str, region: str) -> tuple[str, str, str]:
+    """An attacker's cell name -> the layout's (measure, region, category)."""
+    measure, _, category = show.partition(":")
+    if not category:
+        category = disclosure.ALL if disclosure.MEASURE_BY_KEY[measure].additive else measure
+    return measure, region, category
