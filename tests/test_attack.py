@@ -221,8 +221,45 @@ def test_the_comparison_catches_a_cell_shown_after_being_withheld():
     zero = {code: EXACT(0) for code in REGION_CODES}
     before = attack.Attacker(K).read_all([summary("raid_events", "2017-Q1", zero | {"KG-B": HIDDEN, "KG-N": HIDDEN},
                                                   EXACT(6))])
-    after = attack.Attacker(K).read_all([summary("raid_events", "2017-Q1", zero | {"KG-B": EXACT(1), "KG-N": HIDDEN},
-                                                 EXACT(6))])
+    after = attack.Attacker(K).read_all([summary("raid_events", "2017-Q1", zero | {"KG-B": EXACT(1), "KG-N": HIDDEN,
+                                                                                  "KG-T": HIDDEN}, EXACT(6))])
     assert before.narrowed() == [] and after.narrowed() == []  # each alone hides Batken's
     narrowed = {d.cell for d in after.compare_with(before).narrowed()}
     assert ("2017-Q1#before", "raid_events", "KG-B") in narrowed  # at most 1 before
+
+
+def _growing_pair(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One quarter's exact cells before and after an import that only adds cases (generated)."""
+    rng = random.Random(seed)
+    quarter = dt.date(2017, 1, 1)
+
+    def cube(base: dict) -> dict:
+        rows = {}
+        for r in REGION_CODES:
+            for p in PERPETRATORS:
+                added = rng.choice([0, 0, 0, 1, 2, 6]) if rng.random() < 0.3 else 0
+                rows[(r, "cases", p)] = base.get((r, "cases", p), 0) + added
+            rows |= {(r, "cases_of_type", t): 0 for t in VIOLATION_TYPES}
+            rows[(r, "cases_of_type", "other")] = sum(rows[(r, "cases", p)] for p in PERPETRATORS)
+            rows |= {(r, m, m): 0 for m in ("raid_events", "people_detained_in_raids", "detentions", "reached",
+                                            "planned")}
+        return rows
+
+    def frame(rows: dict) -> pd.DataFrame:
+        return pd.DataFrame([(quarter, r, m, c, v) for (r, m, c), v in rows.items()],
+                            columns=["quarter", "region", "measure", "category", "value"])
+
+    old = cube({})
+    return frame(old), frame(cube(old))
+
+
+def test_release_hold_withholds_more_where_two_releases_together_narrow_a_cell():
+    from rightsmap import releases
+
+    old, new = _growing_pair(0)
+    previous = disclosure.protect(old, K)
+    careless = disclosure.protect(new, K)  # protected alone, as if nothing had been published before
+    assert releases.joint_narrowed(previous, careless, K)  # comparing the two would narrow cells
+    held = releases.hold(previous, new, careless, K, {})
+    assert releases.joint_narrowed(previous, held, K) == []
+    assert (held["status"] == disclosure.HIDDEN).sum() > (careless["status"] == disclosure.HIDDEN).sum()
