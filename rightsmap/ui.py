@@ -268,10 +268,18 @@ def event_list(events: pd.DataFrame) -> None:
         st.caption(text)
 
 
-def event_list_markdown(events: pd.DataFrame) -> str:
-    """event_list's text ("" without events); titles are escaped, so they show as written."""
+def event_list_markdown(events: pd.DataFrame, *, public_view: bool = False) -> str:
+    """event_list's text ("" without events); titles are escaped, so they show as written. For the public
+    view: only events marked public, dated by quarter."""
+    if public_view:
+        events = events[events["public"].fillna(False).astype(bool)]
     titled = events if events.empty or "title" in events else event_titles(events)
-    return _event_lines((row.event_date, row.title) for row in titled.itertuples())
+    return _event_lines(((row.event_date, row.title) for row in titled.itertuples()),
+                        **({"when": _quarter_of} if public_view else {}))
+
+
+def _quarter_of(date: dt.date) -> str:
+    return f"{date.year}-Q{(date.month - 1) // 3 + 1}"
 
 
 def _event_lines(events: Iterable[tuple[dt.date, str]], when=lambda date: f"{date:%Y-%m}") -> str:
@@ -287,7 +295,7 @@ def event_list_text(filters: Filters) -> str:
     regions = set(filters.regions)
     return _event_lines(((date, title) for date, region, title in _public_titles()
                          if first <= date < after and (region is None or region in regions)),
-                        when=lambda date: f"{date.year}-Q{(date.month - 1) // 3 + 1}")
+                        when=_quarter_of)
 
 
 def _public_titles() -> tuple[tuple[dt.date, str | None, str], ...]:
