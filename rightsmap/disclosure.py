@@ -24,7 +24,6 @@ of published cells, so each quarter is protected, and audited, on its own.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from functools import cache
 
@@ -329,46 +328,13 @@ def store(conn, k: int) -> None:
     """
     from rightsmap import releases
 
-    keep = withheld_before(conn, k)
+    keep = releases.withheld_before(conn, k)
     protected = protected_table(conn, k, keep)
     if keep:
-        previous = db_table(conn)
-        protected = releases.hold(previous, _exact(conn), protected, k, keep)
+        protected = releases.hold(db_table(conn), _exact(conn), protected, k, keep)
     conn.execute("CREATE OR REPLACE TABLE protected_cells AS SELECT * FROM protected")
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [STORED_K, str(k)])
-    digest = table_sha256(protected)
-    last = conn.execute("SELECT table_sha256 FROM releases ORDER BY id DESC LIMIT 1").fetchall()
-    if not last or last[0][0] != digest:
-        conn.execute("INSERT INTO releases SELECT coalesce(max(id), 0) + 1, now()::TIMESTAMP, ?, ?, ?, ? FROM releases",
-                     [k, digest, len(protected), int((protected["status"] == HIDDEN).sum())])
-
-
-def table_sha256(protected: pd.DataFrame) -> str:
-    """The hash of a protected table as published: its cells in a fixed order, statuses and shown values."""
-    ordered = protected.sort_values(["quarter", "measure", "region", "category"])
-    text = ordered[["quarter", "measure", "region", "category", "value", "status"]].astype(str).to_csv(index=False)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def withheld_before(conn, k: int) -> dict[dt.date, np.ndarray]:
-    """Per quarter, the cells the stored (last published) table withheld, if it was made with this k."""
-    from rightsmap import db
-
-    exists = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'protected_cells'"
-                          ).fetchall()[0][0]
-    meta = db.run(conn, "dataset_meta")
-    if not exists or dict(zip(meta["key"], meta["value"], strict=True)).get(STORED_K) != str(k):
-        return {}
-    table = db_table(conn)
-    at = layout().index()
-    out: dict[dt.date, np.ndarray] = {}
-    for quarter, rows in table.groupby("quarter", sort=True):
-        hidden = np.zeros(len(at), dtype=bool)
-        for m, r, c, s in zip(rows["measure"], rows["region"], rows["category"], rows["status"], strict=True):
-            if (m, r, c) in at:
-                hidden[at[(m, r, c)]] = s != SHOWN
-        out[pd.Timestamp(quarter).date()] = hidden
-    return out
+    releases.record(conn, protected, k)
 
 
 def stored_or_computed(conn, k: int) -> pd.DataFrame:

@@ -16,6 +16,7 @@ The earlier table cannot change: it has been published. Only quarters whose tabl
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,45 @@ import pandas as pd
 from rightsmap import disclosure
 
 KEY = ["quarter", "measure", "region", "category"]
+
+
+def record(conn, protected: pd.DataFrame, k: int) -> None:
+    """Record a published table in `releases` (date, k, hash, counts) unless it is the last one again."""
+    digest = table_sha256(protected)
+    last = conn.execute("SELECT table_sha256 FROM releases ORDER BY id DESC LIMIT 1").fetchall()
+    if not last or last[0][0] != digest:
+        conn.execute("INSERT INTO releases SELECT coalesce(max(id), 0) + 1, now()::TIMESTAMP, ?, ?, ?, ? FROM releases",
+                     [k, digest, len(protected), int((protected["status"] == disclosure.HIDDEN).sum())])
+
+
+def table_sha256(protected: pd.DataFrame) -> str:
+    """The hash of a protected table as published: its cells in a fixed order, statuses and shown values."""
+    ordered = protected.sort_values(["quarter", "measure", "region", "category"])
+    text = ordered[["quarter", "measure", "region", "category", "value", "status"]].astype(str).to_csv(index=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def withheld_before(conn, k: int) -> dict[dt.date, np.ndarray]:
+    """Per quarter, the cells the stored (last published) table withheld, if it was made with this k."""
+    from rightsmap import db
+
+    exists = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'protected_cells'"
+                          ).fetchall()[0][0]
+    meta = db.run(conn, "dataset_meta")
+    if not exists or dict(zip(meta["key"], meta["value"], strict=True)).get(disclosure.STORED_K) != str(k):
+        return {}
+    table = disclosure.db_table(conn)
+    at = disclosure.layout().index()
+    out: dict[dt.date, np.ndarray] = {}
+    for quarter, rows in table.groupby("quarter", sort=True):
+        hidden = np.zeros(len(at), dtype=bool)
+        for m, r, c, s in zip(rows["measure"], rows["region"], rows["category"], rows["status"], strict=True):
+            if (m, r, c) in at:
+                hidden[at[(m, r, c)]] = s != disclosure.SHOWN
+        out[pd.Timestamp(quarter).date()] = hidden
+    return out
+
+
 
 
 def hold(previous: pd.DataFrame, exact: pd.DataFrame, table: pd.DataFrame, k: int,

@@ -188,7 +188,7 @@ def test_public_batch_reports_a_bad_line_and_goes_on(sample_db, tmp_path):
 
 
 def test_comparing_the_view_before_and_after_an_import_narrows_nothing(tmp_path, year_2021):
-    from rightsmap import db
+    from rightsmap import db, releases
 
     target = store.create_empty(tmp_path / "real.duckdb")
     assert run_import("cases", write(tmp_path / "first.csv", sparse_cases(7, n=16)), target)[0] == 0
@@ -208,12 +208,12 @@ def test_comparing_the_view_before_and_after_an_import_narrows_nothing(tmp_path,
     assert earlier <= later
     conn = db.connect(target)
     try:
-        releases = conn.execute("SELECT id, k, table_sha256, published_at FROM releases ORDER BY id").fetchall()
+        recorded = conn.execute("SELECT id, k, table_sha256, published_at FROM releases ORDER BY id").fetchall()
         stored = disclosure.stored_or_computed(conn, K)
     finally:
         conn.close()
-    assert len(releases) >= 2 and len({r[2] for r in releases}) == len(releases) and {r[1] for r in releases} == {K}
-    assert releases[-1][2] == disclosure.table_sha256(stored)
+    assert len(recorded) >= 2 and len({r[2] for r in recorded}) == len(recorded) and {r[1] for r in recorded} == {K}
+    assert recorded[-1][2] == releases.table_sha256(stored)
 
 
 def test_the_comparison_catches_a_cell_shown_after_being_withheld():

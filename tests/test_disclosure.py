@@ -85,6 +85,20 @@ def test_every_write_stores_the_protected_table_the_app_reads(sample_db, protect
     assert (other_k["status"] == HIDDEN).sum() > (stored["status"] == HIDDEN).sum()  # computed for k = 6
 
 
+def test_a_table_stored_before_one_mark_is_computed_afresh(tmp_path):
+    from rightsmap import db
+
+    path = sample.build(tmp_path / "old.duckdb")
+    conn = db.connect(path, read_only=False)
+    try:
+        # As an older version stored it: primary cells marked "small".
+        conn.execute("UPDATE protected_cells SET status = 'small' WHERE status = 'hidden' AND region = 'KG-N'")
+        table = disclosure.stored_or_computed(conn, K)
+    finally:
+        conn.close()
+    assert set(table["status"]) == {SHOWN, HIDDEN}
+
+
 def test_the_sample_passes_the_audit(protected):
     findings = audit.audit(protected, K)
     assert len(findings) == int((protected["status"] != SHOWN).sum())
