@@ -10,13 +10,16 @@ cases, that every earlier cell is at most its later self. Two rules keep that fr
   A cell published before and withheld now is judged on the new table alone (attack.Attacker.narrowed
   says why).
 
-The earlier table cannot change: it has been published. Only quarters whose table changed are compared.
+The earlier table cannot change: it has been published. Only quarters whose table changed are compared,
+and only where the write only added (no published count went down: an undo or a correction is no
+"only adds" write, and the attacker's premise does not hold there).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 
 import numpy as np
 import pandas as pd
@@ -24,6 +27,7 @@ import pandas as pd
 from rightsmap import disclosure
 
 KEY = ["quarter", "measure", "region", "category"]
+log = logging.getLogger(__name__)
 
 
 def record(conn, protected: pd.DataFrame, k: int) -> None:
@@ -72,8 +76,9 @@ def hold(previous: pd.DataFrame, exact: pd.DataFrame, table: pd.DataFrame, k: in
     at = lay.index()
     vectors = disclosure.quarter_vectors(exact)
     keep = {q: hidden.copy() for q, hidden in keep.items()}
+    growing = _growing_quarters(previous, vectors)
     for _round in range(len(lay.keys)):
-        narrowed = joint_narrowed(previous, table, k)
+        narrowed = [n for n in joint_narrowed(previous, table, k) if n[0] in growing]
         if not narrowed:
             return table
         for quarter, key in narrowed:
@@ -85,7 +90,11 @@ def hold(previous: pd.DataFrame, exact: pd.DataFrame, table: pd.DataFrame, k: in
             held = keep.setdefault(quarter, np.zeros(len(lay.keys), dtype=bool))
             cell = at[key]
             # Withhold the cell itself in the new table, or, if it is withheld already, a partner of it.
-            held[cell if not hidden[cell] else disclosure._partner(cell, values, hidden | held, lay, k)] = True
+            try:
+                held[cell if not hidden[cell] else disclosure._partner(cell, values, hidden | held, lay, k)] = True
+            except RuntimeError:  # nothing left to withhold in this quarter: keep what is withheld
+                log.warning("comparing releases narrows %s %s; nothing left to withhold", quarter, key)
+                growing.discard(quarter)
         changed = sorted({quarter for quarter, _key in narrowed if quarter in vectors})
         redone = disclosure.protect(exact[pd.to_datetime(exact["quarter"]).dt.date.isin(changed)], k, keep)
         table = pd.concat([table[~table["quarter"].isin(changed)], redone], ignore_index=True)
@@ -107,6 +116,19 @@ def joint_narrowed(previous: pd.DataFrame, table: pd.DataFrame, k: int) -> list[
         quarter = _quarter(name.split("#")[0])
         found.append((quarter, _key(show, region)))
     return sorted(set(found))
+
+
+def _growing_quarters(previous: pd.DataFrame, vectors: dict[dt.date, np.ndarray]) -> set[dt.date]:
+    """Quarters where no count published in `previous` is larger than its value now."""
+    at = disclosure.layout().index()
+    shrunk = set()
+    shown = previous[previous["status"] == disclosure.SHOWN]
+    for q, m, r, c, v in zip(shown["quarter"], shown["measure"], shown["region"], shown["category"], shown["value"],
+                             strict=True):
+        now = vectors.get(q)
+        if (m, r, c) in at and (now[at[(m, r, c)]] if now is not None else 0.0) < v:
+            shrunk.add(q)
+    return set(vectors) - shrunk
 
 
 def _changed_quarters(previous: pd.DataFrame, table: pd.DataFrame) -> list[dt.date]:
