@@ -233,6 +233,7 @@ class _Program:
                 low, high = (value, value) if sense == "=" else (value, infinity)
                 self._row({c: 1.0 for c in sum_cells}, low, high)
         self.n = n
+        self.integer: highspy.Highs | None = None  # the same model in whole numbers, made when first needed
 
     def _row(self, coefficients: dict[Cell, float], low: float, high: float) -> None:
         columns = np.array([self.column[c] for c in coefficients], dtype=np.int32)
@@ -243,30 +244,33 @@ class _Program:
                         self._optimum(cell, highspy.ObjSense.kMaximize)) for cell in targets]
 
     def _optimum(self, cell: Cell, sense) -> float:
+        """The cell's minimum or maximum in whole numbers: the relaxation first, whose whole optimum is the
+        answer; else the integer program, in its own model so that the relaxation keeps its warm start."""
         columns = np.arange(self.n, dtype=np.int32)
+        value = self._solve(self.highs, cell, sense)
+        if not np.isfinite(value):
+            return value
+        point = np.asarray(self.highs.getSolution().col_value)
+        if np.abs(point - np.round(point)).max(initial=0.0) <= 1e-7:
+            return float(round(value))
+        if self.integer is None:
+            self.integer = _quiet_highs()
+            self.integer.passModel(self.highs.getLp())
+            self.integer.changeColsIntegrality(self.n, columns, np.array([highspy.HighsVarType.kInteger] * self.n))
+        return float(round(self._solve(self.integer, cell, sense)))
+
+    def _solve(self, highs: highspy.Highs, cell: Cell, sense) -> float:
         cost = np.zeros(self.n)
         cost[self.column[cell]] = 1.0
-        self.highs.changeColsCost(self.n, columns, cost)
-        self.highs.changeObjectiveSense(sense)
-        self.highs.run()
-        status = self.highs.getModelStatus()
+        highs.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
+        highs.changeObjectiveSense(sense)
+        highs.run()
+        status = highs.getModelStatus()
         if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
             return np.inf if sense == highspy.ObjSense.kMaximize else -np.inf
         if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"the published figures give no solution ({self.highs.modelStatusToString(status)})")
-        point = np.asarray(self.highs.getSolution().col_value)
-        if np.abs(point - np.round(point)).max(initial=0.0) <= 1e-7:
-            # A whole optimum of the relaxation is the whole-number optimum too.
-            return float(round(self.highs.getInfo().objective_function_value))
-        kinds = [highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous]
-        self.highs.changeColsIntegrality(self.n, columns, np.array([kinds[0]] * self.n))
-        try:
-            self.highs.run()
-            if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                raise RuntimeError("the integer program found no optimum")
-            return float(round(self.highs.getInfo().objective_function_value))
-        finally:
-            self.highs.changeColsIntegrality(self.n, columns, np.array([kinds[1]] * self.n))
+            raise RuntimeError(f"the published figures give no solution ({highs.modelStatusToString(status)})")
+        return float(highs.getInfo().objective_function_value)
 
 
 def _quiet_highs() -> highspy.Highs:

@@ -46,6 +46,8 @@ class RangeSolver:
                 self.solver.addRow(0.0 if equal else -infinity, 0.0, columns.size, columns, row[columns])
         self._columns = np.arange(n, dtype=np.int32)
         self.hidden = np.zeros(n, dtype=bool)
+        self._bounds = (values.astype(float), values.astype(float))
+        self._integer: highspy.Highs | None = None  # the same model in whole numbers, made when first needed
 
     def hide(self, hidden: np.ndarray) -> None:
         """Publish exactly the cells not in hidden (their values as given at the start)."""
@@ -53,15 +55,29 @@ class RangeSolver:
         upper = np.where(hidden, highspy.kHighsInf, self.values)
         self.solver.changeColsBounds(len(lower), self._columns, lower, upper)
         self.hidden = hidden.copy()
+        self._bounds = (lower, upper)
+        if self._integer is not None:
+            self._integer.changeColsBounds(len(lower), self._columns, lower, upper)
 
     whole = False  # count in whole numbers (see _optimum)
 
+    def _whole_numbers(self) -> highspy.Highs:
+        """A second model, in whole numbers, so that the linear one keeps its warm start."""
+        if self._integer is None:
+            self._integer = _new_highs()
+            self._integer.passModel(self.solver.getLp())
+            n = len(self._columns)
+            self._integer.changeColsIntegrality(n, self._columns, np.array([highspy.HighsVarType.kInteger] * n))
+            self._integer.changeColsBounds(n, self._columns, *self._bounds)
+        return self._integer
+
     def range(self, cell: int, settle_at: float | None = None) -> tuple[float, float]:
         """(low, high) for a hidden cell; with settle_at, see ranges()."""
-        high = _optimum(self.solver, cell, highspy.ObjSense.kMaximize, self.whole)
+        whole = self._whole_numbers if self.whole else None
+        high = _optimum(self.solver, cell, highspy.ObjSense.kMaximize, whole)
         if settle_at is not None and high - self.values[cell] >= settle_at:
             return float(self.values[cell]), high
-        return _optimum(self.solver, cell, highspy.ObjSense.kMinimize, self.whole), high
+        return _optimum(self.solver, cell, highspy.ObjSense.kMinimize, whole), high
 
     def narrow(self, k: int, only, *, integral: bool = False) -> list[int]:
         """The hidden cells among `only` whose range is narrower than k (values hold the true values)."""
@@ -130,12 +146,13 @@ def _new_highs() -> highspy.Highs:
     return solver
 
 
-def _optimum(solver: highspy.Highs, column: int, sense, whole: bool = False) -> float:
-    """The column's maximum or minimum; with whole, over whole numbers.
+def _optimum(solver: highspy.Highs, column: int, sense, whole=None) -> float:
+    """The column's maximum or minimum; with whole (a function giving the model in whole numbers), over
+    whole numbers.
 
     The linear program is solved first (warm-started, fast). Its optimum is also the integer program's
     when the vertex it ends at is whole, which it nearly always is here; only otherwise is the integer
-    program solved, then the columns made continuous again.
+    program solved, in its own model so that the linear one keeps its basis.
     """
     n = solver.getNumCol()
     columns = np.arange(n, dtype=np.int32)
@@ -147,14 +164,10 @@ def _optimum(solver: highspy.Highs, column: int, sense, whole: bool = False) -> 
     status = solver.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal:
         value = float(solver.getInfo().objective_function_value)
-        if whole:
+        if whole is not None:
             point = np.asarray(solver.getSolution().col_value)
             if np.abs(point - np.round(point)).max(initial=0.0) > 1e-7:
-                solver.changeColsIntegrality(n, columns, np.array([highspy.HighsVarType.kInteger] * n))
-                try:
-                    value = _optimum(solver, column, sense)
-                finally:
-                    solver.changeColsIntegrality(n, columns, np.array([highspy.HighsVarType.kContinuous] * n))
+                value = _optimum(whole(), column, sense)
             value = float(round(value)) if abs(value - round(value)) < 1e-6 else value
         return value
     if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
