@@ -11,10 +11,14 @@ From them it builds its own equations, as the issue 18 attacker would:
 - cases are partitioned by perpetrator ("cases" = the sum of "cases:<perpetrator>");
 - a case of a type is a case ("cases_of_type:<t>" <= "cases"), and every case has a type (their sum >= "cases").
 
+- a year is the sum of its four quarters: a figure over whole years reads as the sum of year cells
+  ("2016-Y"), one per year, and every year cell of which all four quarters were read is tied to them.
+  This is true of any published data, whatever the protector did, so the attacker needs no word from it.
+
 Comparing two releases (compare_with): the earlier one's figures are read as cells of their own, and an
 import that only adds cases makes every earlier cell at most its later self.
 
-Then, for every withheld single-quarter cell, it minimises and maximises the cell over whole numbers
+Then, for every withheld single-quarter or single-year cell, it minimises and maximises the cell over whole numbers
 (HiGHS) and reports the cells whose range is narrower than k. Coverage (a percentage of the plan) is not
 read: it is published only when its two counts are, so it adds nothing about a withheld count.
 """
@@ -35,6 +39,23 @@ Cell = tuple[str, str, str]  # (quarter "2017-Q2", what is shown "cases:police",
 COUNTRY = "all"
 NOT_COUNTS = frozenset({"coverage_pct"})  # percentages, not read (see the module's docstring)
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+YEAR_MARK = "-Y"  # a year cell's period: "2016-Y" (in an earlier release, "2016-Y#before")
+
+
+def year_of(period: str) -> tuple[str, list[str]] | None:
+    """'2016-Y' or '2016-Y#before' -> (the year's name, its four quarters' names); None for a quarter."""
+    name, hash_, tag = period.partition("#")
+    if not name.endswith(YEAR_MARK):
+        return None
+    year = name[:-len(YEAR_MARK)]
+    return period, [f"{year}-Q{i}{hash_}{tag}" for i in range(1, 5)]
+
+
+def whole_years(quarters: list[str]) -> list[str] | None:
+    """The year cells' names if these quarters are whole years in order, else None."""
+    if not quarters or len(quarters) % 4 or not quarters[0].endswith("-Q1"):
+        return None
+    return [q[:4] + YEAR_MARK for q in quarters[::4]]
 
 
 def quarters_between(first: str, last: str) -> list[str]:
@@ -115,7 +136,7 @@ class Attacker:
         if show in NOT_COUNTS:
             return
         self.shows.add(show)
-        cells = tuple((q, show, region) for q in quarters)
+        cells = tuple((q, show, region) for q in (whole_years(quarters) or quarters))
         status = figure["status"]
         if status == "exact":
             if len(cells) == 1:
@@ -141,6 +162,10 @@ class Attacker:
         regions = sorted(self.regions)
         perpetrators = sorted(s for s in self.shows if s.startswith("cases:"))
         types = sorted(s for s in self.shows if s.startswith("cases_of_type:"))
+        for year, parts in self._years(quarters):
+            for show in self.shows:
+                for r in (*regions, COUNTRY):
+                    out.append(([(year, show, r)], [(q, show, r) for q in parts], "="))
         for q in quarters:
             for show in self.shows:
                 out.append(([(q, show, COUNTRY)], [(q, show, r) for r in regions], "="))
@@ -152,6 +177,19 @@ class Attacker:
                 if types:
                     out.append(([(q, t, r) for t in types], [(q, "cases", r)], ">="))
         return out
+
+    @staticmethod
+    def _years(quarters: list[str]) -> list[tuple[str, list[str]]]:
+        """The years (name, four quarters) of which all four quarters are among these."""
+        inside = set(quarters)
+        found = (year_of(q[:4] + YEAR_MARK + q[7:]) for q in quarters if q[4:7] == "-Q1")
+        return [(y, parts) for y, parts in found if set(parts) <= inside]
+
+    @staticmethod
+    def _home(period: str) -> str:
+        """The quarter a cell's period belongs with: a year's first quarter, or the quarter itself."""
+        year = year_of(period)
+        return year[1][0] if year else period
 
     def _components(self) -> list[list[str]]:
         """Quarters that published figures tie together (a sum over several quarters joins them)."""
@@ -165,7 +203,10 @@ class Attacker:
 
         for cells, _sense, _value in self.sums:
             for cell in cells[1:]:
-                parent[root(cell[0])] = root(cells[0][0])
+                parent[root(self._home(cell[0]))] = root(self._home(cells[0][0]))
+        for _year, parts in self._years(sorted(self.quarters)):
+            for q in parts[1:]:
+                parent[root(q)] = root(parts[0])
         for earlier, later in self.growing:
             parent[root(earlier[0])] = root(later[0])
         groups: dict[str, list[str]] = defaultdict(list)
@@ -180,7 +221,8 @@ class Attacker:
         for quarters in self._components():
             if quarter is not None and quarter not in quarters:
                 continue
-            targets = sorted(c for c in self.withheld if c[0] in quarters and c not in self.fixed)
+            inside = set(quarters)
+            targets = sorted(c for c in self.withheld if self._home(c[0]) in inside and c not in self.fixed)
             if targets:
                 found += _Program(self, quarters).ranges(targets)
         return found
@@ -200,7 +242,7 @@ class Attacker:
         before = self.fixed.get(cell)
         self.know(cell, value)
         try:
-            return [d for d in self.ranges(cell[0]) if d.width < self.k]
+            return [d for d in self.ranges(self._home(cell[0])) if d.width < self.k]
         finally:
             if before is None:
                 del self.fixed[cell]
@@ -213,7 +255,8 @@ class _Program:
 
     def __init__(self, attacker: Attacker, quarters: list[str]):
         inside = set(quarters)
-        cells = sorted({(q, s, r) for q in quarters for s in attacker.shows
+        periods = [*quarters, *(year for year, _parts in attacker._years(quarters))]
+        cells = sorted({(q, s, r) for q in periods for s in attacker.shows
                         for r in (*attacker.regions, COUNTRY)})
         self.column = {cell: i for i, cell in enumerate(cells)}
         n = len(cells)
@@ -229,7 +272,7 @@ class _Program:
             if later[0] in inside:
                 self._row({earlier: 1.0, later: -1.0}, -infinity, 0.0)
         for sum_cells, sense, value in attacker.sums:
-            if sum_cells[0][0] in inside:
+            if attacker._home(sum_cells[0][0]) in inside:
                 low, high = (value, value) if sense == "=" else (value, infinity)
                 self._row({c: 1.0 for c in sum_cells}, low, high)
         self.n = n
@@ -289,8 +332,12 @@ def _quiet_highs() -> highspy.Highs:
 
 
 def batch_lines(quarters: Iterable[str], shows: Iterable[str]) -> list[dict]:
-    """The filter sets that print every single-quarter public cell: each quarter, each measure, all regions.
+    """The filter sets that print every single-quarter and single-year public cell: each quarter, and each
+    year whose four quarters are given, each measure, all regions.
 
-    Any other public figure (a span of quarters, one region) is a sum of these cells, so these are the
-    attacker's whole view of the cells; feed more lines to read also what those sums say."""
-    return [{"from": q, "to": q, "show": s} for q in quarters for s in shows if s not in NOT_COUNTS]
+    Any other public figure (a span of quarters or of years, one region) is a sum of these cells, so these
+    are the attacker's whole view of the cells; feed more lines to read also what those sums say."""
+    quarters, shows = list(quarters), [s for s in shows if s not in NOT_COUNTS]
+    years = [parts for _year, parts in Attacker._years(quarters)]
+    return ([{"from": q, "to": q, "show": s} for q in quarters for s in shows]
+            + [{"from": parts[0], "to": parts[-1], "show": s} for parts in years for s in shows])

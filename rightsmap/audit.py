@@ -179,7 +179,7 @@ def _optimum(solver: highspy.Highs, column: int, sense, whole=None) -> float:
 
 @dataclass(frozen=True)
 class Finding:
-    """A hidden cell and the range anybody can derive for it."""
+    """A hidden cell and the range anybody can derive for it (period "year": quarter is the year's 1 January)."""
 
     quarter: dt.date
     measure: str
@@ -187,6 +187,7 @@ class Finding:
     category: str
     low: float
     high: float
+    period: str = disclosure.QUARTER
 
     @property
     def width(self) -> float:
@@ -195,21 +196,38 @@ class Finding:
 
 def audit(protected: pd.DataFrame, k: int) -> list[Finding]:
     """Every hidden cell of a protected table with its derivable range in whole numbers (published values
-    only)."""
-    lay = disclosure.layout()
-    at = lay.index()
+    only). A year with year cells is audited with its four quarters as one table (disclosure.year_layout)."""
+    quarter_at = disclosure.layout().index()
+    n = len(quarter_at)
+    periods = protected["period"] if "period" in protected else pd.Series(disclosure.QUARTER, index=protected.index)
+    when = pd.to_datetime(protected["quarter"]).dt.date
+    years = {q.year for q, p in zip(when, periods, strict=True) if p == disclosure.YEAR}
+    blocks: dict[object, list[tuple[dt.date, str]]] = {}  # one model: its (quarter, period) parts in order
+    for quarter in sorted(set(when[periods == disclosure.QUARTER])):
+        if quarter.year not in years:
+            blocks[quarter] = [(quarter, disclosure.QUARTER)]
+    for year in sorted(years):
+        blocks[year] = [(q, disclosure.QUARTER) for q in disclosure.year_quarters(year)] + [
+            (dt.date(year, 1, 1), disclosure.YEAR)]
+    rows = {part: frame for part, frame in protected.groupby([when, periods], sort=False)}
     findings: list[Finding] = []
-    for quarter, rows in protected.groupby("quarter", sort=True):
+    for parts in blocks.values():
+        lay = disclosure.year_layout() if len(parts) > 1 else disclosure.layout()
         values = np.zeros(len(lay.keys))
         hidden = np.zeros(len(lay.keys), dtype=bool)
-        for measure, region, category, value, status in zip(rows["measure"], rows["region"], rows["category"],
-                                                            rows["value"], rows["status"], strict=True):
-            cell = at[(measure, region, category)]
-            if status == SHOWN:
-                values[cell] = float(value)
-            else:
-                hidden[cell] = True
+        for part, key in enumerate(parts):
+            frame = rows.get(key)
+            if frame is None:  # a quarter the table does not hold is published as 0
+                continue
+            for measure, region, category, value, status in zip(frame["measure"], frame["region"], frame["category"],
+                                                                frame["value"], frame["status"], strict=True):
+                cell = part * n + quarter_at[(measure, region, category)]
+                if status == SHOWN:
+                    values[cell] = float(value)
+                else:
+                    hidden[cell] = True
         for cell, (low, high) in ranges(lay, values, hidden).items():
-            measure, region, category = lay.keys[cell]
-            findings.append(Finding(pd.Timestamp(quarter).date(), measure, region, category, low, high))
+            quarter, period = parts[cell // n]
+            measure, region, category = disclosure.layout().keys[cell % n]
+            findings.append(Finding(quarter, measure, region, category, low, high, period))
     return findings

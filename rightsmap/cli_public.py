@@ -145,13 +145,14 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
         truth = _truth(conn) if args.outside_facts else None
     finally:
         conn.close()
-    quarters = table["quarter"].nunique()
+    quarters = table.loc[table["period"] == disclosure.QUARTER, "quarter"].nunique()
     print(f"Auditing {int((table['status'] != disclosure.SHOWN).sum())} hidden cells in {quarters} quarters by "
           "integer programming …", file=sys.stderr)
     findings = audit.audit(table, k)
     narrow = [f for f in findings if f.width < k]
     for f in (findings if args.verbose else narrow):
-        where = f"{_quarter_name(f.quarter)} {f.measure} {f.region} {f.category}"
+        period = f"{f.quarter:%Y}" if f.period == disclosure.YEAR else _quarter_name(f.quarter)
+        where = f"{period} {f.measure} {f.region} {f.category}"
         verdict = "TOO NARROW" if f.width < k else "ok"
         print(f"{verdict}: {where}: anybody can derive {f.low:g} to {f.high:g} (width {f.width:g}, needs {k})",
               file=out)

@@ -17,8 +17,14 @@ Public figures are sums of published cells only, so anything the public view
 shows (a period total, a difference between two filter choices) is already
 implied by this table, and the audit over the table covers it.
 
-Quarters are independent: nothing published sums across quarters except sums
-of published cells, so each quarter is protected, and audited, on its own.
+Years: a year that lies wholly inside the data's span (its four quarters from the
+first quarter holding data to the last; a quarter inside with no rows counts 0)
+also gets year cells (period "year", quarter = 1 January), and its four quarters
+and its year cells are protected, and audited, as one hierarchical table with the
+relations "year = the sum of its four quarters" for every cell. A year the data
+only partly covers (its first or last) has quarter cells only. Otherwise years and
+quarters outside full years are independent: nothing published sums across them
+except sums of published cells.
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 ALL = "all"
 SHOWN, HIDDEN = "shown", "hidden"  # cell status: published, or withheld (small and complementary alike)
+QUARTER, YEAR = "quarter", "year"  # a cell's period (the table's column "period")
+PARTS = 5  # a full year's table: its four quarters (parts 0-3), then the year (part 4)
+COLUMNS = ["quarter", "period", "measure", "region", "category", "value", "status"]
 
 
 @dataclass(frozen=True)
@@ -106,14 +115,46 @@ def layout() -> Layout:
     return Layout(keys, np.array(equalities), np.array(inequalities))
 
 
-def is_total(key: tuple[str, str, str]) -> int:
+@cache
+def year_layout() -> Layout:
+    """A full year as one table: each quarter's cells (keys ending in part 0-3), the year's (part 4), each
+    block with the quarter's relations, and every year cell the sum of its four quarter cells."""
+    lay = layout()
+    n = len(lay.keys)
+    keys = tuple((*key, part) for part in range(PARTS) for key in lay.keys)
+
+    def blocks(matrix: np.ndarray) -> list[np.ndarray]:
+        out = []
+        for part in range(PARTS):
+            for row in matrix:
+                wide = np.zeros(PARTS * n)
+                wide[part * n:(part + 1) * n] = row
+                out.append(wide)
+        return out
+
+    equalities = blocks(lay.equalities)
+    for cell in range(n):
+        row = np.zeros(PARTS * n)
+        row[(PARTS - 1) * n + cell] = 1.0
+        row[[part * n + cell for part in range(PARTS - 1)]] = -1.0
+        equalities.append(row)
+    return Layout(keys, np.array(equalities), np.array(blocks(lay.inequalities)))
+
+
+def is_total(key: tuple) -> float:
     """How much a cell is a headline: 0 inner, 1 a region's total, 2 the country's, 3 the grand total.
 
     Complementary suppression hides the lowest first, so national figures stay exact where they can.
+    A year cell (a key of year_layout ending in part 4) ranks half a step above its quarters' cells,
+    except the year's grand total (2.75): the quarter's grand total (the national count of cases per
+    quarter) is the one kept while anything else can be hidden.
     """
     national = key[1] == ALL
     total = key[2] == ALL and MEASURE_BY_KEY[key[0]].additive
-    return 3 if national and total else 2 if national else int(total)
+    rank = 3 if national and total else 2 if national else int(total)
+    if len(key) == 4 and key[3] == PARTS - 1:
+        return 2.75 if rank == 3 else rank + 0.5
+    return rank
 
 
 def quarter_vectors(exact: pd.DataFrame) -> dict[dt.date, np.ndarray]:
@@ -141,21 +182,23 @@ def primary(values: np.ndarray, k: int) -> np.ndarray:
     return (values >= 1) & (values <= k - 1)
 
 
-def protect_quarter(values: np.ndarray, k: int, keep_hidden: np.ndarray | None = None) -> np.ndarray:
-    """The status of every cell of one quarter: SHOWN or HIDDEN.
+def protect_quarter(values: np.ndarray, k: int, keep_hidden: np.ndarray | None = None,
+                    frozen: np.ndarray | None = None) -> np.ndarray:
+    """The status of every cell of one quarter (or of a full year's table, year_layout): SHOWN or HIDDEN.
 
     keep_hidden: cells that must stay hidden whatever their value (withheld in an earlier release).
+    frozen: cells that stay shown (never chosen as a partner; a year's quarter cells, already protected).
     """
     from rightsmap.audit import RangeSolver
 
-    lay = layout()
+    lay = year_layout() if len(values) == PARTS * len(layout().keys) else layout()
     hidden = primary(values, k)
     if keep_hidden is not None:
         hidden |= keep_hidden
     solver = RangeSolver(lay, values)
     check = np.flatnonzero(hidden)
     while True:
-        _widen(values, hidden, lay, k, solver, check)
+        _widen(values, hidden, lay, k, solver, check, frozen)
         # The linear program is fast and warm-started; whole numbers can pin a cell further, so each
         # hidden cell is checked once more as an integer program, and any still narrow gets a partner.
         solver.hide(hidden)
@@ -164,15 +207,16 @@ def protect_quarter(values: np.ndarray, k: int, keep_hidden: np.ndarray | None =
             break
         before = hidden.copy()
         for cell in failing:
-            hidden[_partner(cell, values, hidden, lay, k)] = True
+            hidden[_partner(cell, values, hidden, lay, k, frozen)] = True
         check = np.union1d(np.array(failing), np.flatnonzero(hidden & ~before))
     return np.where(hidden, HIDDEN, SHOWN).astype(object)
 
 
-def _widen(values: np.ndarray, hidden: np.ndarray, lay: Layout, k: int, solver, check: np.ndarray) -> None:
+def _widen(values: np.ndarray, hidden: np.ndarray, lay: Layout, k: int, solver, check: np.ndarray,
+           frozen: np.ndarray | None = None) -> None:
     """Hide partners until every hidden cell's linear-programming range is at least k wide."""
     before = hidden.copy()
-    _at_least_two_per_relation(values, hidden, lay, k)
+    _at_least_two_per_relation(values, hidden, lay, k, frozen)
     check = np.union1d(check, np.flatnonzero(hidden & ~before)).astype(int)
     while check.size:
         solver.hide(hidden)
@@ -187,16 +231,20 @@ def _widen(values: np.ndarray, hidden: np.ndarray, lay: Layout, k: int, solver, 
                 solver.hide(hidden)
                 if not solver.narrow(k, [cell]):
                     continue
-            hidden[_partner(cell, values, hidden, lay, k)] = True
-        _at_least_two_per_relation(values, hidden, lay, k)
+            hidden[_partner(cell, values, hidden, lay, k, frozen)] = True
+        _at_least_two_per_relation(values, hidden, lay, k, frozen)
         # Hiding more only widens ranges: cells that passed stay passed.
         check = np.union1d(np.array(failing), np.flatnonzero(hidden & ~before))
 
 
+def _members(lay: Layout) -> tuple[tuple[np.ndarray, ...], tuple[tuple[np.ndarray, ...], ...]]:
+    return _members_of(len(lay.keys) != len(layout().keys))
+
+
 @cache
-def _members() -> tuple[tuple[np.ndarray, ...], tuple[tuple[np.ndarray, ...], ...]]:
+def _members_of(years: bool) -> tuple[tuple[np.ndarray, ...], tuple[tuple[np.ndarray, ...], ...]]:
     """The cells of each equality, and for each cell the cells of every relation it is in (computed once)."""
-    lay = layout()
+    lay = year_layout() if years else layout()
     equalities = tuple(np.flatnonzero(row) for row in lay.equalities)
     relations = [*equalities, *(np.flatnonzero(row) for row in lay.inequalities)]
     of_cell: list[list[np.ndarray]] = [[] for _ in lay.keys]
@@ -213,7 +261,8 @@ def _rank(cell: int, values: np.ndarray, k: int, lay: Layout) -> tuple:
     return (is_total(lay.keys[cell]), enough, value if value >= k else -value, cell)  # cell: a stable tie-break
 
 
-def _partner(cell: int, values: np.ndarray, hidden: np.ndarray, lay: Layout, k: int) -> int:
+def _partner(cell: int, values: np.ndarray, hidden: np.ndarray, lay: Layout, k: int,
+             frozen: np.ndarray | None = None) -> int:
     """A published cell to hide with this one: the nearest through the relations, preferring inner
     cells, and a grand total (the country's headline figure) only when nothing else is left."""
     depth = {cell: 0}
@@ -222,17 +271,17 @@ def _partner(cell: int, values: np.ndarray, hidden: np.ndarray, lay: Layout, k: 
     while frontier:
         next_frontier = []
         for c in frontier:
-            for members in _members()[1][c]:
+            for members in _members(lay)[1][c]:
                 for other in map(int, members):
                     if other in depth or other in candidates:
                         continue
                     if hidden[other]:
                         depth[other] = depth[c] + 1
                         next_frontier.append(other)
-                    else:
+                    elif frozen is None or not frozen[other]:
                         candidates[other] = depth[c] + 1
         frontier = next_frontier
-    shown = {int(c): 99 for c in np.flatnonzero(~hidden)}
+    shown = {int(c): 99 for c in np.flatnonzero(~hidden if frozen is None else ~hidden & ~frozen)}
     # Keep the headline figure (the grand total) while anything else can be hidden instead.
     for pool in (candidates, shown):
         inner = {c: d for c, d in pool.items() if is_total(lay.keys[c]) < 3}
@@ -249,44 +298,86 @@ def _partner(cell: int, values: np.ndarray, hidden: np.ndarray, lay: Layout, k: 
                                           *_rank(c, values, k, lay)))
 
 
-def _at_least_two_per_relation(values: np.ndarray, hidden: np.ndarray, lay: Layout, k: int) -> None:
+def _at_least_two_per_relation(values: np.ndarray, hidden: np.ndarray, lay: Layout, k: int,
+                               frozen: np.ndarray | None = None) -> None:
     """Cheap first pass: a hidden cell alone in an equality is the difference of the others; give it company."""
     changed = True
     while changed:
         changed = False
-        for members in _members()[0]:
+        for members in _members(lay)[0]:
             if hidden[members].sum() == 1:
-                shown = [int(c) for c in members if not hidden[c]]
+                shown = [int(c) for c in members if not hidden[c] and (frozen is None or not frozen[c])]
+                if not shown:  # only frozen cells left: the ranges' check decides
+                    continue
                 hidden[min(shown, key=lambda c: _rank(c, values, k, lay))] = True
                 changed = True
 
 
-def protect(exact: pd.DataFrame, k: int, keep_hidden: dict[dt.date, np.ndarray] | None = None) -> pd.DataFrame:
-    """The protected table: quarter, measure, region, category, value (NaN unless shown), status.
+def full_years(quarters) -> list[int]:
+    """The years lying wholly inside the span from the first to the last of these quarters."""
+    if not len(quarters):
+        return []
+    first, last = min(quarters), max(quarters)
+    return [y for y in range(first.year, last.year + 1) if dt.date(y, 1, 1) >= first and dt.date(y, 10, 1) <= last]
 
-    keep_hidden: per quarter, the cells an earlier release withheld (withheld_before), which stay withheld.
+
+def year_quarters(year: int) -> list[dt.date]:
+    return [dt.date(year, month, 1) for month in (1, 4, 7, 10)]
+
+
+def protect(exact: pd.DataFrame, k: int, keep_hidden: dict | None = None, span: tuple | None = None) -> pd.DataFrame:
+    """The protected table: quarter, period, measure, region, category, value (NaN unless shown), status.
+
+    keep_hidden: per quarter (a date) and per year (an int), the cells an earlier release withheld
+    (withheld_before), which stay withheld. span: the (first, last) quarter of the whole data, when
+    `exact` is only part of it (full_years are the years wholly inside it).
     """
     if k < 2:
         raise ValueError("the minimum count k must be at least 2")
     keys = layout().keys
+    n = len(keys)
+    keep_hidden = keep_hidden or {}
+    vectors = quarter_vectors(exact)
+    years = full_years(list(span) if span is not None else list(vectors))
+    years = [y for y in years if any(q in vectors for q in year_quarters(y))]
     frames = []
-    for quarter, values in quarter_vectors(exact).items():
-        status = protect_quarter(values, k, (keep_hidden or {}).get(quarter))
-        frames.append(pd.DataFrame({
-            "quarter": quarter,
+
+    def frame(quarter: dt.date, period: str, values: np.ndarray, status: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame({
+            "quarter": quarter, "period": period,
             "measure": [key[0] for key in keys],
             "region": [key[1] for key in keys],
             "category": [key[2] for key in keys],
             # The true value of a hidden cell never leaves this function.
             "value": np.where(status == SHOWN, values, np.nan),
             "status": status,
-        }))
+        })
+
+    for year in years:
+        quarters = year_quarters(year)
+        parts = [vectors.pop(q, np.zeros(n)) for q in quarters]
+        values = np.concatenate([*parts, np.sum(parts, axis=0)])
+        # The quarters first, each on its own as before; then the year cells, withholding more year
+        # cells (never a quarter cell) until every withheld cell of the year's table is wide enough.
+        # Withholding every year cell gives back the quarters alone, which passed, so this always ends.
+        quarter_status = [protect_quarter(part, k, keep_hidden.get(q)) for part, q in zip(parts, quarters,
+                                                                                          strict=True)]
+        shown = np.concatenate([*(s == SHOWN for s in quarter_status), np.zeros(n, dtype=bool)])
+        keep = np.concatenate([*(s != SHOWN for s in quarter_status),
+                               keep_hidden.get(year, np.zeros(n, dtype=bool))])
+        status = protect_quarter(values, k, keep, frozen=shown)
+        for part, quarter in enumerate(quarters):
+            frames.append(frame(quarter, QUARTER, parts[part], status[part * n:(part + 1) * n]))
+        frames.append(frame(quarters[0], YEAR, values[-n:], status[-n:]))
+    for quarter, values in vectors.items():
+        frames.append(frame(quarter, QUARTER, values, protect_quarter(values, k, keep_hidden.get(quarter))))
     if not frames:
-        return pd.DataFrame(columns=["quarter", "measure", "region", "category", "value", "status"])
-    return pd.concat(frames, ignore_index=True)
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.concat(frames, ignore_index=True).sort_values(["period", "quarter"], kind="stable",
+                                                           ignore_index=True)
 
 
-def protected_table(conn, k: int, keep_hidden: dict[dt.date, np.ndarray] | None = None) -> pd.DataFrame:
+def protected_table(conn, k: int, keep_hidden: dict | None = None) -> pd.DataFrame:
     """The protected table of the whole database: every quarter that holds data."""
     return protect(_exact(conn), k, keep_hidden)
 
@@ -308,7 +399,12 @@ def db_table(conn) -> pd.DataFrame:
     """The stored protected table as it is (the last one published)."""
     from rightsmap import db
 
-    table = db.run(conn, "protected_cells")
+    has_period = conn.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = "
+                              "'protected_cells' AND column_name = 'period'").fetchall()[0][0]
+    # A table stored before years were protected has quarter cells only.
+    table = db.run(conn, "protected_cells" if has_period else "protected_cells_quarters")
+    if not has_period:
+        table.insert(1, "period", QUARTER)
     table["quarter"] = pd.to_datetime(table["quarter"]).dt.date
     return table
 
@@ -346,6 +442,8 @@ def stored_or_computed(conn, k: int) -> pd.DataFrame:
         table = db_table(conn)
         # A table stored before issue 18 says "small" for primary cells, and was checked without whole
         # numbers: compute it afresh until the next write stores a new one.
-        if set(table["status"]) <= {SHOWN, HIDDEN}:
+        # One stored before years were protected has no year cells.
+        if set(table["status"]) <= {SHOWN, HIDDEN} and (YEAR in set(table["period"]) or not full_years(
+                sorted(set(table["quarter"])))):
             return table
     return protected_table(conn, k)

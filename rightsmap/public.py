@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from rightsmap.disclosure import ALL, MEASURE_BY_KEY, SHOWN
+from rightsmap.disclosure import ALL, MEASURE_BY_KEY, QUARTER, SHOWN
 from rightsmap.i18n import Translator
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
@@ -28,7 +28,8 @@ STATUSES = (EXACT, AT_LEAST, HIDDEN, NO_DATA)  # every status a public figure ca
 WITHHELD = (AT_LEAST, HIDDEN)  # statuses that withhold (part of) a count
 COVERAGE = "coverage_pct"
 
-Cells = Mapping[tuple[dt.date, str, str, str], tuple[float, str]]  # (quarter, measure, region, category)
+# (quarter, measure, region, category), and (year as an int, measure, region, category) for year cells
+Cells = Mapping[tuple[dt.date | int, str, str, str], tuple[float, str]]
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,22 @@ def index(protected: pd.DataFrame) -> dict[tuple[dt.date, str, str, str], tuple[
     # Columns as lists, and the quarters converted once: a Timestamp per row took most of a first page's
     # 0.2 s here on a fresh server.
     quarters = pd.to_datetime(protected["quarter"]).dt.date.tolist()
+    periods = protected["period"].tolist() if "period" in protected else [QUARTER] * len(quarters)
     columns = (protected[name].tolist() for name in ("measure", "region", "category", "value", "status"))
-    return {(q, m, r, c): (v, s) for q, m, r, c, v, s in zip(quarters, *columns, strict=True)}
+    return {(q if p == QUARTER else q.year, m, r, c): (v, s)
+            for q, p, m, r, c, v, s in zip(quarters, periods, *columns, strict=True)}
+
+
+def _by_year(cells: Cells, quarters: Sequence[dt.date], key: tuple[str, str, str]) -> list[tuple[int, bool]] | None:
+    """The period as whole years, each with whether the table has its year cell; None if the period is not
+    whole years."""
+    ordered = sorted(quarters)
+    if not ordered or len(ordered) % 4 or ordered[0].month != 1:
+        return None
+    years = list(range(ordered[0].year, ordered[-1].year + 1))
+    if ordered != [dt.date(y, m, 1) for y in years for m in (1, 4, 7, 10)]:
+        return None
+    return [(y, (y, *key) in cells) for y in years]
 
 
 def figure(cells: Cells, k: int, quarters: Sequence[dt.date], measure: str, region: str = ALL,
@@ -80,7 +95,18 @@ def figure(cells: Cells, k: int, quarters: Sequence[dt.date], measure: str, regi
             raise ValueError(f"{measure} has no total over its categories; choose one of {spec.categories}")
         category = spec.categories[0]
     shown_sum, withheld = 0.0, 0
-    for quarter in quarters:
+    # A period of whole years reads each year's protected year cell; where the year's cell is withheld
+    # (or the year has none: the data covers it only in part), its quarters' published part.
+    years = _by_year(cells, quarters, (measure, region, category))
+    for year, has_cell in years or []:
+        if has_cell and cells[(year, measure, region, category)][1] == SHOWN:
+            shown_sum += cells[(year, measure, region, category)][0]
+            continue
+        withheld += has_cell
+        for month in (1, 4, 7, 10):
+            value, status = cells.get((dt.date(year, month, 1), measure, region, category), (0.0, SHOWN))
+            shown_sum, withheld = (shown_sum + value, withheld) if status == SHOWN else (shown_sum, withheld + 1)
+    for quarter in quarters if years is None else ():
         value, status = cells.get((quarter, measure, region, category), (0.0, SHOWN))
         if status == SHOWN:
             shown_sum += value
@@ -175,7 +201,8 @@ def data_span(cells: Cells) -> tuple[dt.date, dt.date] | None:
     The About page's span: whole quarters, and only what the published figures already say, so that on
     small data it cannot date a single withheld case.
     """
-    quarters = [key[0] for key, (value, status) in cells.items() if status == SHOWN and value > 0]
+    quarters = [key[0] for key, (value, status) in cells.items()
+                if status == SHOWN and value > 0 and isinstance(key[0], dt.date)]
     return (min(quarters), max(quarters)) if quarters else None
 
 
