@@ -46,8 +46,9 @@ def table_sha256(protected: pd.DataFrame) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def withheld_before(conn, k: int) -> dict[dt.date, np.ndarray]:
-    """Per quarter, the cells the stored (last published) table withheld, if it was made with this k."""
+def withheld_before(conn, k: int) -> dict:
+    """Per quarter (a date) and per year (an int), the cells the stored (last published) table withheld, if it
+    was made with this k."""
     from rightsmap import db
 
     exists = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'protected_cells'"
@@ -57,13 +58,14 @@ def withheld_before(conn, k: int) -> dict[dt.date, np.ndarray]:
         return {}
     table = disclosure.db_table(conn)
     at = disclosure.layout().index()
-    out: dict[dt.date, np.ndarray] = {}
-    for quarter, rows in table.groupby("quarter", sort=True):
+    out: dict = {}
+    for (quarter, period), rows in table.groupby(["quarter", "period"], sort=True):
         hidden = np.zeros(len(at), dtype=bool)
         for m, r, c, s in zip(rows["measure"], rows["region"], rows["category"], rows["status"], strict=True):
             if (m, r, c) in at:
                 hidden[at[(m, r, c)]] = s != disclosure.SHOWN
-        out[pd.Timestamp(quarter).date()] = hidden
+        quarter = pd.Timestamp(quarter).date()
+        out[quarter if period == disclosure.QUARTER else quarter.year] = hidden
     return out
 
 
@@ -75,17 +77,32 @@ def hold(previous: pd.DataFrame, exact: pd.DataFrame, table: pd.DataFrame, k: in
     lay = disclosure.layout()
     at = lay.index()
     vectors = disclosure.quarter_vectors(exact)
+    span = (min(vectors), max(vectors)) if vectors else None
+    years = set(disclosure.full_years(list(vectors)))
     keep = {q: hidden.copy() for q, hidden in keep.items()}
     growing = _growing_quarters(previous, vectors)
     for _round in range(len(lay.keys)):
-        narrowed = [n for n in joint_narrowed(previous, table, k) if n[0] in growing]
+        narrowed = [n for n in joint_narrowed(previous, table, k) if n[0] in growing or (
+            isinstance(n[0], int) and set(disclosure.year_quarters(n[0])) <= growing)]
         if not narrowed:
             return table
         for quarter, key in narrowed:
+            if isinstance(quarter, int):
+                # A year cell: withhold it; if it is withheld already, withhold the whole year's year cells,
+                # which leaves that year's quarters as they would be alone (compared quarter by quarter).
+                held = keep.setdefault(quarter, np.zeros(len(lay.keys), dtype=bool))
+                row = table[(table["period"] == disclosure.YEAR) & (table["quarter"] == dt.date(quarter, 1, 1))
+                            & (table["measure"] == key[0]) & (table["region"] == key[1])
+                            & (table["category"] == key[2])]
+                if held[at[key]] or (row["status"] != disclosure.SHOWN).all():
+                    held[:] = True
+                held[at[key]] = True
+                continue
             values = vectors.get(quarter)
             if values is None:  # a quarter the new data no longer holds: nothing there to publish
                 continue
-            hidden = (table[table["quarter"] == quarter].set_index(["measure", "region", "category"])["status"]
+            rows = table[(table["quarter"] == quarter) & (table["period"] == disclosure.QUARTER)]
+            hidden = (rows.set_index(["measure", "region", "category"])["status"]
                       .reindex(pd.MultiIndex.from_tuples(lay.keys)).to_numpy() != disclosure.SHOWN)
             held = keep.setdefault(quarter, np.zeros(len(lay.keys), dtype=bool))
             cell = at[key]
@@ -95,14 +112,21 @@ def hold(previous: pd.DataFrame, exact: pd.DataFrame, table: pd.DataFrame, k: in
             except RuntimeError:  # nothing left to withhold in this quarter: keep what is withheld
                 log.warning("comparing releases narrows %s %s; nothing left to withhold", quarter, key)
                 growing.discard(quarter)
-        changed = sorted({quarter for quarter, _key in narrowed if quarter in vectors})
-        redone = disclosure.protect(exact[pd.to_datetime(exact["quarter"]).dt.date.isin(changed)], k, keep)
+        # A quarter of a full year is protected again with its year (and the year's other quarters).
+        changed = set()
+        for quarter, _key in narrowed:
+            year = quarter if isinstance(quarter, int) else quarter.year
+            if year in years:
+                changed.update(disclosure.year_quarters(year))
+            elif quarter in vectors:
+                changed.add(quarter)
+        redone = disclosure.protect(exact[pd.to_datetime(exact["quarter"]).dt.date.isin(changed)], k, keep, span)
         table = pd.concat([table[~table["quarter"].isin(changed)], redone], ignore_index=True)
     raise RuntimeError("comparing two releases still narrows a cell after withholding every cell")
 
 
-def joint_narrowed(previous: pd.DataFrame, table: pd.DataFrame, k: int) -> list[tuple[dt.date, tuple[str, str, str]]]:
-    """The cells (quarter, layout key) that reading both releases together narrows below k."""
+def joint_narrowed(previous: pd.DataFrame, table: pd.DataFrame, k: int) -> list[tuple[dt.date | int, tuple]]:
+    """The cells (quarter, or year as an int; layout key) that reading both releases together narrows below k."""
     from rightsmap import attack, cli_public
 
     quarters = _changed_quarters(previous, table)
@@ -113,16 +137,17 @@ def joint_narrowed(previous: pd.DataFrame, table: pd.DataFrame, k: int) -> list[
     found = []
     for derived in after.compare_with(before).narrowed():
         name, show, region = derived.cell
-        quarter = _quarter(name.split("#")[0])
+        name = name.split("#")[0]
+        quarter = int(name[:4]) if name.endswith(attack.YEAR_MARK) else _quarter(name)
         found.append((quarter, _key(show, region)))
-    return sorted(set(found))
+    return sorted(set(found), key=str)
 
 
 def _growing_quarters(previous: pd.DataFrame, vectors: dict[dt.date, np.ndarray]) -> set[dt.date]:
     """Quarters where no count published in `previous` is larger than its value now."""
     at = disclosure.layout().index()
     shrunk = set()
-    shown = previous[previous["status"] == disclosure.SHOWN]
+    shown = previous[(previous["status"] == disclosure.SHOWN) & (previous["period"] == disclosure.QUARTER)]
     for q, m, r, c, v in zip(shown["quarter"], shown["measure"], shown["region"], shown["category"], shown["value"],
                              strict=True):
         now = vectors.get(q)
@@ -135,12 +160,15 @@ def _changed_quarters(previous: pd.DataFrame, table: pd.DataFrame) -> list[dt.da
     from rightsmap.public_filters import all_quarters
 
     def cells(frame: pd.DataFrame) -> dict:
-        return {(q, m, r, c): (s, None if s != disclosure.SHOWN else float(v)) for q, m, r, c, v, s in zip(
-            frame["quarter"], frame["measure"], frame["region"], frame["category"], frame["value"], frame["status"],
-            strict=True)}
+        return {(q, p, m, r, c): (s, None if s != disclosure.SHOWN else float(v)) for q, p, m, r, c, v, s in zip(
+            frame["quarter"], frame["period"], frame["measure"], frame["region"], frame["category"], frame["value"],
+            frame["status"], strict=True)}
 
     old, new = cells(previous), cells(table)
-    changed = {key[0] for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+    changed = set()
+    for key in old.keys() | new.keys():
+        if old.get(key) != new.get(key):  # a changed year cell: compare its four quarters (and so the year)
+            changed.update(disclosure.year_quarters(key[0].year) if key[1] == disclosure.YEAR else [key[0]])
     return [q for q in all_quarters() if q in changed]
 
 

@@ -166,6 +166,8 @@ def test_the_attacker_narrows_nothing_on_a_sparse_import(tmp_path, year_2021, se
     summaries = printed(target, attack.batch_lines(year_2021, COUNTS), tmp_path)
     attacker = attack.Attacker(K).read_all(summaries)
     assert attacker.withheld  # few cases: much is withheld
+    # It reads the year 2021 too (a whole year: the sum of its four quarters, a year cell of its own).
+    assert any(cell[0] == "2021-Y" for cell in [*attacker.fixed, *attacker.withheld])
     assert attacker.narrowed() == []
     # The headline, the country's cases per quarter, is shown unless it is itself a small count.
     for s in summaries:
