@@ -77,7 +77,7 @@ def test_every_write_stores_the_protected_table_the_app_reads(sample_db, protect
         other_k = disclosure.stored_or_computed(conn, K + 1)
     finally:
         conn.close()
-    key = ["quarter", "measure", "region", "category"]
+    key = ["quarter", "period", "measure", "region", "category"]
     stored = stored.sort_values(key).reset_index(drop=True)
     expected = protected.sort_values(key).reset_index(drop=True)
     assert stored[key + ["status"]].equals(expected[key + ["status"]])
@@ -110,7 +110,7 @@ def test_every_true_value_lies_in_its_derived_range(protected, truth):
     lay = disclosure.layout()
     at = lay.index()
     for quarter in list(truth)[8:12]:
-        rows = protected[protected["quarter"] == quarter]
+        rows = protected[(protected["quarter"] == quarter) & (protected["period"] == disclosure.QUARTER)]
         hidden = np.zeros(len(lay.keys), dtype=bool)
         for m, r, c, s in zip(rows["measure"], rows["region"], rows["category"], rows["status"], strict=True):
             hidden[at[(m, r, c)]] = s != SHOWN
@@ -186,6 +186,8 @@ def public_leaks(protected: pd.DataFrame) -> tuple[int, int, list]:
     quarters = all_quarters()
     n = len(quarters)
     pairs = _nested_ranges(n)
+    # Quarter cells' statuses (a whole-year figure may read a year cell; the figures themselves are public's).
+    protected = protected[protected["period"] == disclosure.QUARTER]
     status = {(pd.Timestamp(q).date(), m, r, c): s for q, m, r, c, s in zip(
         protected["quarter"], protected["measure"], protected["region"], protected["category"], protected["status"],
         strict=True)}
@@ -257,7 +259,7 @@ def test_every_public_filter_combination_hides_small_counts_and_their_difference
 
 def test_the_combination_check_catches_primary_suppression_alone(exact, monkeypatch):
     monkeypatch.setattr(disclosure, "protect_quarter",
-                        lambda values, k, keep_hidden=None: np.where(disclosure.primary(values, k), HIDDEN,
+                        lambda values, k, keep_hidden=None, frozen=None: np.where(disclosure.primary(values, k), HIDDEN,
                                                                      SHOWN).astype(object))
     _figures, _pairs, problems = public_leaks(disclosure.protect(exact, K))
     assert any(p[0] == "one hidden cell is the difference of two exact figures" for p in problems)
