@@ -362,9 +362,12 @@ def protect(exact: pd.DataFrame, k: int, keep_hidden: dict | None = None, span: 
         # Withholding every year cell gives back the quarters alone, which passed, so this always ends.
         quarter_status = [protect_quarter(part, k, keep_hidden.get(q)) for part, q in zip(parts, quarters,
                                                                                           strict=True)]
-        shown = np.concatenate([*(s == SHOWN for s in quarter_status), np.zeros(n, dtype=bool)])
+        # A year cell whose four quarter cells are all published is their sum: it is published too (withheld,
+        # it would hide nothing, and its range would be 0).
+        summed = np.logical_and.reduce([s == SHOWN for s in quarter_status])
+        shown = np.concatenate([*(s == SHOWN for s in quarter_status), summed])
         keep = np.concatenate([*(s != SHOWN for s in quarter_status),
-                               keep_hidden.get(year, np.zeros(n, dtype=bool))])
+                               keep_hidden.get(year, np.zeros(n, dtype=bool)) & ~summed])
         status = protect_quarter(values, k, keep, frozen=shown)
         for part, quarter in enumerate(quarters):
             frames.append(frame(quarter, QUARTER, parts[part], status[part * n:(part + 1) * n]))

@@ -96,13 +96,13 @@ def figure(cells: Cells, k: int, quarters: Sequence[dt.date], measure: str, regi
         category = spec.categories[0]
     shown_sum, withheld = 0.0, 0
     # A period of whole years reads each year's protected year cell; where the year's cell is withheld
-    # (or the year has none: the data covers it only in part), its quarters' published part.
+    # (or the year has none: the data covers it only in part), its quarters: their sum if all are published,
+    # else their published part.
     years = _by_year(cells, quarters, (measure, region, category))
     for year, has_cell in years or []:
         if has_cell and cells[(year, measure, region, category)][1] == SHOWN:
             shown_sum += cells[(year, measure, region, category)][0]
             continue
-        withheld += has_cell
         for month in (1, 4, 7, 10):
             value, status = cells.get((dt.date(year, month, 1), measure, region, category), (0.0, SHOWN))
             shown_sum, withheld = (shown_sum + value, withheld) if status == SHOWN else (shown_sum, withheld + 1)

@@ -132,7 +132,8 @@ def test_the_attacker_narrows_nothing_on_generated_cubes(cube, k):
     assert attacker.narrowed() == []
     # Every withheld cell it sees; the plan alone is not a public figure (only inside coverage, when exact).
     published = table[table["measure"] != "planned"]
-    assert len(attacker.withheld) == int((published["status"] == disclosure.HIDDEN).sum())
+    quarter_cells = [c for c in attacker.withheld if not c[0].endswith(attack.YEAR_MARK)]
+    assert len(quarter_cells) == int((published["status"] == disclosure.HIDDEN).sum())
 
 
 # --- a sparse import, as real data is likeliest to be -----------------------------------------------------
