@@ -34,6 +34,7 @@ def _locked(title: str, path: str) -> st.Page:
 
 
 st.set_page_config(page_title="rightsmap", page_icon="🗺️", layout="wide")
+cache.follow_the_database()
 _ = ui.init_language()
 user = staff.current_user()
 public = [_page(*page) for page in PUBLIC_PAGES]

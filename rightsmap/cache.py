@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from rightsmap import assets, config, db, metrics, sample
+from rightsmap import assets, config, db, metrics, period, sample
 from rightsmap.filters import Filters
 
 DbKey = tuple[str, int]
@@ -150,6 +150,36 @@ def _data_span(key: DbKey) -> tuple[Any, Any]:
 
 def data_span() -> tuple[Any, Any]:
     return _data_span(db_key())
+
+
+# Resources: two dates and a tuple of quarters per database file, asked for by every Filters() (so not
+# copied or hashed beyond the key). A new file, as an import writes, is a new key: its months show at once.
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _months(key: DbKey) -> period.Span:
+    first, last = metrics.data_span(_connection(*key))
+    return period.as_month(first), period.as_month(last)
+
+
+def data_months() -> period.Span:
+    """The first and last month of the current database's data (None, None when it is empty)."""
+    return _months(db_key())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _published_quarters(key: DbKey, k: int) -> tuple:
+    from rightsmap import public
+
+    return public.published_quarters(_protected(key, k)[0])
+
+
+def published_quarters() -> tuple:
+    """The quarters the current protected table publishes."""
+    return _published_quarters(db_key(), config.MIN_COUNT)
+
+
+def follow_the_database() -> None:
+    """Make the filters offer the current database's period (rightsmap.period); the app calls this each run."""
+    period.follow(data_months, published_quarters)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

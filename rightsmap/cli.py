@@ -20,6 +20,7 @@ from rightsmap import (
     db,
     i18n,
     metrics,
+    period,
     sample,
     schema,
 )
@@ -209,8 +210,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     for problem in config.SETTING_PROBLEMS:
         print(f"rightsmap: warning: {problem}", file=sys.stderr)
+    earlier = period.sources()
     try:
         args = build_parser().parse_args(argv)
+        if hasattr(args, "db"):
+            period.follow(_months_of(args.db))
         return args.handler(args, out)
     except (UsageError, db.DatabaseError, RuntimeError) as exc:
         print(_say(N_("rightsmap: error: {message}").format(message=exc)), file=sys.stderr)
@@ -218,3 +222,25 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         print(_say(N_("rightsmap: interrupted")), file=sys.stderr)
         return 130
+    finally:
+        period.follow(*earlier)
+
+
+def _months_of(path: str | None) -> period.MonthsSource:
+    """The data's months in the command's database, read once when a filter first needs them."""
+    span: list[period.Span] = []
+
+    def months() -> period.Span:
+        if not span:
+            try:
+                conn = db.connect(path)
+            except db.DatabaseError:
+                span.append((None, None))  # the command itself says what is wrong with the file
+            else:
+                try:
+                    span.append(metrics.data_span(conn))
+                finally:
+                    conn.close()
+        return span[0]
+
+    return months

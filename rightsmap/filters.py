@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from rightsmap import config
+from rightsmap import period
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -46,8 +46,8 @@ class Filters:
     """Which regions, months, violation types and perpetrators to count."""
 
     regions: tuple[str, ...] = REGION_CODES
-    month_from: dt.date = field(default_factory=lambda: parse_month(config.FIRST_MONTH))
-    month_to: dt.date = field(default_factory=lambda: parse_month(config.LAST_MONTH))
+    month_from: dt.date = field(default_factory=lambda: period.months()[0])
+    month_to: dt.date = field(default_factory=lambda: period.months()[1])
     types: tuple[str, ...] = tuple(VIOLATION_TYPES)
     perpetrators: tuple[str, ...] = tuple(PERPETRATORS)
 

@@ -40,6 +40,7 @@ def sidebar_filters() -> PublicFilters:
     if _PENDING_REGION in st.session_state:  # a click on the map, applied before the widget is drawn
         st.session_state[_KEYS["region"]] = st.session_state.pop(_PENDING_REGION)
     quarters = public_filters.all_quarters()
+    ui.follow_the_span(_KEYS["q_from"], _KEYS["q_to"], quarters, "p_span")
     with st.sidebar:
         _ = ui.translator()
         ui.language_switcher()

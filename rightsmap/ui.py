@@ -110,6 +110,7 @@ def sidebar_filters() -> Filters:
 
     span = Filters()
     all_months = [add_months(span.month_from, n) for n in range(months_between(span.month_from, span.month_to))]
+    follow_the_span(_KEYS["from"], _KEYS["to"], all_months, "f_span")
     with st.sidebar:
         _ = translator()
         language_switcher()
@@ -147,6 +148,25 @@ def sidebar_filters() -> Filters:
     for problem in config.SETTING_PROBLEMS:
         st.warning(problem, icon=":material/settings:")
     return filters
+
+
+def follow_the_span(key_from: str, key_to: str, offered: Sequence[dt.date], last_offered: str) -> None:
+    """Keep two period pickers inside what they offer when the data's period changes (an import).
+
+    An end that stood at the old period's end moves to the new one, so the whole period stays chosen;
+    an end the new period no longer holds moves to its nearest end.
+    """
+    first, last = offered[0], offered[-1]
+    before = st.session_state.get(last_offered)
+    st.session_state[last_offered] = (first, last)
+    for key, old_end, new_end in ((key_from, before and before[0], first), (key_to, before and before[1], last)):
+        value = st.session_state.get(key)
+        if value is None:
+            continue
+        if before is not None and before != (first, last) and value == old_end:
+            st.session_state[key] = new_end
+        elif value not in offered:
+            st.session_state[key] = min(max(value, first), last)
 
 
 def _mirror_in_url(filters: Filters) -> None:

@@ -8,13 +8,32 @@ from pathlib import Path
 
 import pytest
 
-from rightsmap import auth, cli, db, sample
+from rightsmap import auth, cli, db, metrics, period, sample
 
 
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The calibrated sample, built once; tests must not write to it."""
     return sample.build(tmp_path_factory.mktemp("db") / "rightsmap.duckdb")
+
+
+@pytest.fixture(scope="session")
+def sample_months(sample_db: Path) -> tuple:
+    """The first and last month of the sample's data, read from the database as the app reads them."""
+    connection = db.connect(sample_db)
+    try:
+        return metrics.data_span(connection)
+    finally:
+        connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _period_of_the_sample(sample_months: tuple):
+    # Filters() offers the data's period; outside the app and the command line, that of the sample.
+    earlier = period.sources()
+    period.follow(lambda: sample_months)
+    yield
+    period.follow(*earlier)
 
 
 @pytest.fixture(scope="session")

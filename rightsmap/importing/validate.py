@@ -176,12 +176,15 @@ def _row_rules(kind: str, found: dict[str, int]) -> list[str]:
 
 def _warnings(conn, kind: str) -> list[str]:
     when = "v_period" if kind == "coverage" else "v_date"
-    first, last = config.FIRST_MONTH + "-01", config.LAST_MONTH + "-01"
+    # The filters offer the data's own period, so only a period set in the settings can leave rows out.
+    if not (config.FIRST_MONTH or config.LAST_MONTH):
+        return []
+    first, last = (config.FIRST_MONTH or "0001-01") + "-01", (config.LAST_MONTH or "9999-12") + "-01"
     outside = conn.execute(
         f"SELECT count(*) FROM checked WHERE date_trunc('month', {when}) NOT BETWEEN DATE '{first}' AND DATE '{last}'"  # noqa: S608
     ).fetchall()[0][0]
     if not outside:
         return []
-    return [N_("{count} rows fall outside {first} to {last}, the period the dashboard's filters offer: they are "
-               "stored; set RIGHTSMAP_FIRST_MONTH and RIGHTSMAP_LAST_MONTH to show them").format(count=f"{outside:,}", first=config.FIRST_MONTH,
-                                                                    last=config.LAST_MONTH)]
+    return [N_("{count} rows fall outside {first} to {last}, the period set by RIGHTSMAP_FIRST_MONTH and "
+               "RIGHTSMAP_LAST_MONTH: they are stored, and shown once those settings are widened or "
+               "removed").format(count=f"{outside:,}", first=config.FIRST_MONTH or "…", last=config.LAST_MONTH or "…")]
