@@ -131,6 +131,8 @@ def _place(args: argparse.Namespace, out: TextIO) -> int:
         code = gazetteer.resolve(name)
         status = status if code else EXIT_ERROR
         print(f"{name}\t{code or '?'}", file=out)
+        if code is None and gazetteer.is_moved(name):
+            print(f"{name}: {say(gazetteer.MOVED)}", file=sys.stderr)
     return status
 
 

@@ -60,7 +60,9 @@ def perpetrator(text: str) -> tuple[str | None, str | None]:
 
 def place(text: str) -> tuple[str | None, str | None]:
     code = gazetteer.resolve(text)
-    return (code, None) if code else (None, PLACE_UNKNOWN)
+    if code:
+        return code, None
+    return None, gazetteer.MOVED if gazetteer.is_moved(text) else PLACE_UNKNOWN
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
