@@ -13,6 +13,7 @@ from rightsmap import (
     cli_data,
     cli_export,
     cli_keys,
+    cli_mapping,
     cli_public,
     cli_users,
     config,
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_users.add_commands(commands)
     cli_keys.add_commands(commands)
     cli_public.add_commands(commands)
+    cli_mapping.add_commands(commands)
     return parser
 
 

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from rightsmap import config, store
 from rightsmap.i18n import say
 from rightsmap.importing import gazetteer, pipeline
+from rightsmap.importing import mapping as columnmap
 from rightsmap.importing.columns import KINDS, template_headers
 from rightsmap.importing.report import list_batches, report, undo
 from rightsmap.vocab import N_
@@ -36,6 +37,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("--db")
     imp.add_argument("--dry-run", action="store_true", help="print the report and the aggregates; write nothing")
     imp.add_argument("--by", metavar="NAME", help="who imports (default: the user name of this account)")
+    imp.add_argument("--mapping", metavar="FILE", help="a TOML or JSON column mapping for another system's export "
+                                                       "(see `python -m rightsmap mapping check`)")
     imp.set_defaults(handler=_import)
 
     template = commands.add_parser("template", help="write an empty template with English and Russian headers")
@@ -75,7 +78,11 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     if not args.dry_run and not config.db_path(args.db).is_file():
         raise DataCommandError(N_("no database at {path}; create one with `python -m rightsmap init`").format(
             path=config.db_path(args.db)))
-    prepared = pipeline.prepare(args.kind, source)
+    try:
+        mapping = columnmap.load(args.mapping, args.kind) if args.mapping else None
+    except columnmap.MappingError as exc:
+        raise DataCommandError(str(exc)) from None
+    prepared = pipeline.prepare(args.kind, source, mapping)
     if not prepared.ok:
         _emit(report(prepared, imported=False, dry_run=args.dry_run), out)
         print(say(N_("rightsmap: error: {count} problem(s) in the file; nothing was imported (the report lists "

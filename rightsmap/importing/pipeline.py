@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from rightsmap import config, crypto, store
 from rightsmap.importing import aggregate, readers, validate
+from rightsmap.importing import mapping as columnmap
 from rightsmap.importing.columns import KINDS, NOT_STORED
 from rightsmap.vocab import N_
 
@@ -67,8 +68,8 @@ def sha256(source: bytes | Path) -> str:
     return digest.hexdigest()
 
 
-def prepare(kind: str, source: bytes | Path) -> Prepared:
-    """Read, check and aggregate a file in memory; touches no database."""
+def prepare(kind: str, source: bytes | Path, mapping: columnmap.Mapping | None = None) -> Prepared:
+    """Read, check and aggregate a file in memory (read through a column mapping if given); touches no database."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     prepared = Prepared(kind, sha256(source))
@@ -76,11 +77,12 @@ def prepare(kind: str, source: bytes | Path) -> Prepared:
     try:
         raw = readers.read(source)
         prepared.rows = raw.rows
+        mapped_warnings = columnmap.apply(raw, kind, mapping)
         checked = validate.check(raw, kind)
         prepared.dropped_columns = checked.dropped_columns
         prepared.not_stored = [n for n in NOT_STORED.get(kind, ()) if n in checked.found]
         prepared.errors, prepared.errors_total = checked.errors, checked.errors_total
-        prepared.warnings = checked.warnings
+        prepared.warnings = mapped_warnings + checked.warnings
         if prepared.ok:
             prepared.tables = aggregate.aggregates(raw.conn, kind, set(checked.found))
     except readers.FileProblem as exc:
