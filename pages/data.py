@@ -59,14 +59,34 @@ if problem := st.session_state.pop("import_problem", None):
 
 kind = st.selectbox(_("What the file holds"), list(staff.KIND_LABELS), format_func=lambda k: _(staff.KIND_LABELS[k]),
                     key="import_kind")
+left, right = st.columns(2)
+left.download_button(_("Empty template (CSV)"), staff.template(kind, "csv"), file_name=f"{kind}-template.csv",
+                     mime="text/csv", key="template_csv", icon=":material/download:", width="stretch")
+right.download_button(_("Empty template (XLSX)"), staff.template(kind, "xlsx"), file_name=f"{kind}-template.xlsx",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_xlsx",
+                      icon=":material/download:", width="stretch")
 # A new key after each import empties the uploader.
+count = st.session_state.get("import_count", 0)
 upload = st.file_uploader(_("CSV (UTF-8 or Windows-1251) or XLSX file"), type=["csv", "xlsx"],
-                          key=f"import_file_{st.session_state.get('import_count', 0)}",
-                          help=_("Headers in English, Russian or Kyrgyz; `python -m rightsmap template KIND` "
-                                 "writes a template."))
-if upload is not None:
-    result = staff.preview(kind, upload.getvalue(), cache.connection())
+                          key=f"import_file_{count}",
+                          help=_("Headers in English, Russian or Kyrgyz, as in the templates above."))
+mapping_upload = st.file_uploader(
+    _("Column mapping (optional)"), type=["toml", "json"], key=f"import_mapping_{count}",
+    help=_("For another system's export: a TOML or JSON file that names its headers, values and date formats. "
+           "Check one with `python -m rightsmap mapping check FILE --sample DATA`."))
+mapping, mapping_ok = None, True
+if mapping_upload is not None:
+    try:
+        mapping = staff.read_mapping(mapping_upload.getvalue(), mapping_upload.name, kind)
+    except staff.MappingError as exc:
+        mapping_ok = False
+        st.error(_.text(str(exc)), icon=":material/error:")
+if upload is not None and mapping_ok:
+    result = staff.preview(kind, upload.getvalue(), cache.connection(), mapping)
     prepared = result.prepared
+    for problem in result.problems:  # why the database will not take it comes first, in plain words
+        st.error(_("This database will not take the file: {reason}", reason=_.text(problem)),
+                 icon=":material/block:")
     st.markdown(_("**{rows}** rows read.", rows=_.number(prepared.rows)))
     if prepared.dropped_columns:
         st.caption(_("Dropped columns (never stored): {columns}",
@@ -74,11 +94,12 @@ if upload is not None:
     for warning in prepared.warnings:
         st.warning(_.text(warning))
     if not result.can_import:
-        st.error(_("Nothing can be imported from this file: {count} problem(s). Fix them and upload the file again.",
-                   count=prepared.errors_total + len(result.problems)), icon=":material/error:")
-        errors = staff.errors_frame(result)
-        errors["reason"] = [_.text(r) for r in errors["reason"]]
-        st.dataframe(_named(errors), hide_index=True)
+        if prepared.errors_total:
+            st.error(_("Nothing can be imported from this file: {count} problem(s). Fix them and upload the file "
+                       "again.", count=prepared.errors_total), icon=":material/error:")
+            errors = staff.errors_frame(result)
+            errors["reason"] = [_.text(r) for r in errors["reason"]]
+            st.dataframe(_named(errors), hide_index=True)
     else:
         st.subheader(_("What the import will add"))
         for table, frame in staff.aggregate_frames(result, region_name=_.region).items():

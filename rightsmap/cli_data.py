@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import sys
 from pathlib import Path
@@ -116,18 +115,9 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
     target = Path(args.out or f"{args.kind}-template.csv")
     if target.exists():
         raise DataCommandError(N_("{path} already exists; choose another --out").format(path=target))
-    if target.suffix.lower() == ".xlsx":
-        import openpyxl
+    from rightsmap.importing import staff  # the Import page offers the same templates
 
-        book = openpyxl.Workbook()
-        book.active.title = args.kind
-        book.active.append(headers)
-        book.save(target)
-    else:
-        text = io.StringIO()
-        csv.writer(text).writerow(headers)
-        # With a BOM, Excel opens the Cyrillic headers correctly.
-        target.write_text(text.getvalue(), encoding="utf-8-sig")
+    target.write_bytes(staff.template(args.kind, "xlsx" if target.suffix.lower() == ".xlsx" else "csv"))
     print(say(N_("Wrote an empty {kind} template to {path}").format(kind=args.kind, path=target)), file=out)
     return 0
 
