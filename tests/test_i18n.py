@@ -93,7 +93,7 @@ def test_language_from_the_browser_locale(locale, lang):
 # Words that may appear in Latin letters on a Russian or Kyrgyz page: codes and proper names.
 ALLOWED = ({c.lower() for c in (*REGION_CODES, *VIOLATION_TYPES, *PERPETRATORS, *metrics.METRICS)}
            | {"kg", "natural", "earth", "geojson", "places", "npm", "isc", "english", "lang", "ru", "ky", "en",
-              "leaflet", "pct", "csv", "utf", "windows", "xlsx", "json", "pptx", "pdf", "png", "svg"}
+              "leaflet", "pct", "csv", "utf", "windows", "xlsx", "json", "toml", "pptx", "pdf", "png", "svg"}
            | {STAFF_NAME})  # the logged-in user's name, shown in the staff marker
 
 
