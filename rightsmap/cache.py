@@ -152,29 +152,37 @@ def data_span() -> tuple[Any, Any]:
     return _data_span(db_key())
 
 
-# Resources: two dates and a tuple of quarters per database file, asked for by every Filters() (so not
-# copied or hashed beyond the key). A new file, as an import writes, is a new key: its months show at once.
-@st.cache_resource(max_entries=4, show_spinner=False)
 def _months(key: DbKey) -> period.Span:
     first, last = metrics.data_span(_connection(*key))
     return period.as_month(first), period.as_month(last)
 
 
 def data_months() -> period.Span:
-    """The first and last month of the current database's data (None, None when it is empty)."""
-    return _months(db_key())
+    """The first and last month of the current database's data (None, None when it is empty).
+
+    Kept per database file by `derived`, not st.cache_resource: every Filters() asks, and Streamlit's
+    hashing of the key cost more than the rest of a Filters() together. A new file, as an import
+    writes, is a new key, so its months show on the next rerun.
+    """
+    key = _stamp()
+    return derived(("data_months", key), lambda: _months(key))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _published_quarters(key: DbKey, k: int) -> tuple:
-    from rightsmap import public
-
-    return public.published_quarters(_protected(key, k)[0])
+def _stamp() -> DbKey:
+    """db_key() without its one-time preparations (the asset files, the sample) once they are made."""
+    path = config.db_path()
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return db_key()  # builds the sample, or says what is missing
 
 
 def published_quarters() -> tuple:
-    """The quarters the current protected table publishes."""
-    return _published_quarters(db_key(), config.MIN_COUNT)
+    """The quarters the current protected table publishes (kept like data_months)."""
+    from rightsmap import public
+
+    key, k = _stamp(), config.MIN_COUNT
+    return derived(("published_quarters", key, k), lambda: public.published_quarters(_protected(key, k)[0]))
 
 
 def follow_the_database() -> None:

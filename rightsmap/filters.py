@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rightsmap import period
@@ -46,12 +46,17 @@ class Filters:
     """Which regions, months, violation types and perpetrators to count."""
 
     regions: tuple[str, ...] = REGION_CODES
-    month_from: dt.date = field(default_factory=lambda: period.months()[0])
-    month_to: dt.date = field(default_factory=lambda: period.months()[1])
+    # None: the data's first or last month (rightsmap.period), filled in once below.
+    month_from: dt.date = None  # type: ignore[assignment]
+    month_to: dt.date = None  # type: ignore[assignment]
     types: tuple[str, ...] = tuple(VIOLATION_TYPES)
     perpetrators: tuple[str, ...] = tuple(PERPETRATORS)
 
     def __post_init__(self) -> None:
+        if self.month_from is None or self.month_to is None:
+            first, last = period.months()
+            object.__setattr__(self, "month_from", self.month_from or first)
+            object.__setattr__(self, "month_to", self.month_to or last)
         _check_codes(self.regions, REGION_CODES, N_("choose at least one region"),
                      N_("unknown region {codes}; known: {known}"))
         _check_codes(self.types, tuple(VIOLATION_TYPES), N_("choose at least one violation type"),

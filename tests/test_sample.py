@@ -85,3 +85,13 @@ def test_build_replaces_atomically_and_leaves_no_temp_files(tmp_path):
     sample.build(target)
     sample.build(target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.duckdb"]
+
+
+def test_the_sample_database_spans_exactly_the_samples_months(conn):
+    # tests/conftest.py gives unit tests this span as the data's period; the app reads it from the database.
+    from conftest import SAMPLE_MONTHS
+
+    from rightsmap import metrics, period
+
+    first, last = metrics.data_span(conn)
+    assert (period.as_month(first), period.as_month(last)) == SAMPLE_MONTHS
