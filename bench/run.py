@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from bench import browser, load, naive, scale, sequence  # noqa: E402
 from bench.server import Server  # noqa: E402
 from bench.stclient import StreamlitSession  # noqa: E402
-from rightsmap import auth, config, db, disclosure, maps, metrics, public, public_filters, sample  # noqa: E402
+from rightsmap import auth, config, db, disclosure, maps, metrics, period, public, public_filters, sample  # noqa: E402
 from rightsmap.filters import Filters  # noqa: E402
 from rightsmap.vocab import VIOLATION_TYPES  # noqa: E402
 
@@ -462,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         geo_cache = Path(tempfile.gettempdir()) / "rightsmap-bench-geodata"
         log("building the sample database and the full-resolution boundaries")
         db_path = sample.build(work / "sample.duckdb")
+        period.follow_database(db_path)  # the filters offer the data's period
         full_geojson = naive.full_resolution_geojson(geo_cache)
         results["payload"] = payload(db_path, full_geojson)
         results["startup"] = measure_startup(work, db_path, full_geojson, repeats)

@@ -9,6 +9,7 @@ RIGHTSMAP_FIRST_MONTH / RIGHTSMAP_LAST_MONTH, when set, override either end (rig
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 
 from rightsmap import config
@@ -25,6 +26,18 @@ def follow(months: MonthsSource | None, quarters: QuartersSource | None = None) 
     """Read the data's months (first, last; None when empty) and published quarters from these functions."""
     global _months_source, _quarters_source
     _months_source, _quarters_source = months, quarters
+
+
+def follow_database(path: str | os.PathLike) -> None:
+    """Follow the period of one database file, read now (scripts such as the benchmarks)."""
+    from rightsmap import db, metrics  # they build on Filters, which builds on this module
+
+    conn = db.connect(path)
+    try:
+        span = metrics.data_span(conn)
+    finally:
+        conn.close()
+    follow(lambda: span)
 
 
 def sources() -> tuple[MonthsSource | None, QuartersSource | None]:
