@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from rightsmap.importing.columns import DATE, KINDS, PERPETRATOR, PLACE, TYPES, YESNO, header_key
+from rightsmap.importing.columns import DATE, KINDS, PERPETRATOR, PLACE, TYPES, YESNO, header_key, match_header
 from rightsmap.importing.readers import FileProblem, RawTable
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
@@ -54,7 +54,7 @@ _CODES = {TYPES: tuple(VIOLATION_TYPES), PERPETRATOR: tuple(PERPETRATORS), PLACE
 _TOP = {"kind", "columns", "split", "dates", "values"}
 _DEFAULT_SPLIT = re.compile(r"[;,]")  # how the usual checks split several types in a cell
 # The appeal's header once it is read: no known column, so validate drops it and lists it as dropped.
-APPEAL_READ = "appeal_date (read as the date where it is missing)"
+APPEAL_READ = N_("appeal date (counted where the incident date is missing)")
 
 
 class MappingError(ValueError):
@@ -211,8 +211,6 @@ def _shown(header: str) -> str:
 
 
 def _found(raw: RawTable, kind: str) -> dict[str, int]:
-    from rightsmap.importing.columns import match_header
-
     found: dict[str, int] = {}
     for index, header in enumerate(raw.headers):
         column = match_header(kind, header) if header.strip() else None
