@@ -164,3 +164,21 @@ def test_a_file_with_only_an_appeal_date_is_counted_by_it_with_a_warning(tmp_pat
     assert code == 0, report["errors"]
     assert [row[1] for row in stored_cases(empty_db)] == [dt.date(2022, 4, 1)]
     assert report["warnings"] == ["the file has no incident date: every row is counted by its appeal date"]
+
+
+def test_places_and_yes_no_map_too_and_unmapped_values_are_read_as_usual(tmp_path, empty_db):
+    mapping = ('kind = "cases"\n[columns]\ndate = "Date"\nplace = "Office"\nviolation_types = "Type"\n'
+               'perpetrator = "By"\ndetained = "Held"\ndetention_days = "Days"\n'
+               '[values.place]\n"Office 1 (capital)" = "KG-GB"\n[values.detained]\n"Y" = "yes"\n"N" = "no"\n'
+               '[values.violation_types]\n"Detention without grounds" = "arbitrary_detention"\n')
+    (tmp_path / "m.toml").write_text(mapping, encoding="utf-8")
+    data = ("Date;Office;Type;By;Held;Days\n"
+            "2021-02-01;Office 1 (capital);Detention without grounds, угрозы;полиция;Y;2\n"
+            "2021-02-09;Нарын;шантаж;client;N;\n")
+    code, report = run_import("cases", write(tmp_path / "c.csv", data), empty_db, "--mapping", str(tmp_path / "m.toml"))
+    assert code == 0, report["errors"]
+    assert stored_cases(empty_db) == [("KG-GB", dt.date(2021, 2, 1), "police", ["arbitrary_detention", "threats"], 1),
+                                      ("KG-N", dt.date(2021, 2, 1), "client", ["blackmail"], 1)]
+    with duckdb.connect(str(empty_db), read_only=True) as conn:
+        assert conn.execute("SELECT region, cases_with_detention, detention_days FROM detentions").fetchall() == [
+            ("KG-GB", 1, 2)]
