@@ -13,6 +13,7 @@ from rightsmap import (
     cli_data,
     cli_export,
     cli_keys,
+    cli_ops,
     cli_public,
     cli_users,
     config,
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_users.add_commands(commands)
     cli_keys.add_commands(commands)
     cli_public.add_commands(commands)
+    cli_ops.add_commands(commands)
     return parser
 
 
