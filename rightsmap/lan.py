@@ -169,7 +169,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--https-port", type=int, default=8443, help="HTTPS port (default 8443; 443 needs privileges)")
     p.add_argument("--http-port", type=int, default=8080, help="plain-HTTP port that only redirects (default 8080)")
     p.add_argument("--app-port", type=int, default=8501, help="first app process's port on 127.0.0.1")
-    p.add_argument("--view", choices=("all", "public", "both"), default=os.environ.get("RIGHTSMAP_LAN_VIEW", "all"))
+    p.add_argument("--view", choices=("all", "public", "both"), default="all",
+                   help="all: public view and staff login; public: public view only; both: two processes")
     p.add_argument("--cert", type=Path, help="a real certificate (PEM, full chain) instead of the self-signed one")
     p.add_argument("--key", type=Path, help="its private key (PEM, readable only by this account)")
     p.add_argument("--state-dir", type=Path, default=DEFAULT_STATE, help="certificate, Caddy's config and logs")
