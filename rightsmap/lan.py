@@ -29,10 +29,13 @@ from pathlib import Path
 from string import Template
 
 from rightsmap import config
+from rightsmap.i18n import say
+from rightsmap.vocab import N_
 
 DEPLOY_DIR = config.ROOT / "deploy"
 DEFAULT_STATE = config.ROOT / "data" / "lan"
 LOOPBACK = "127.0.0.1"
+VIEW_NAMES = {"all": N_("public view and staff login"), "public": N_("public view only")}
 
 
 class LanError(RuntimeError):
@@ -73,8 +76,8 @@ def self_signed(folder: Path, address: str) -> tuple[Path, Path]:
         return cert, key
     openssl = shutil.which("openssl")
     if openssl is None:
-        raise LanError("making a self-signed certificate needs openssl: apt-get install -y openssl, "
-                       "or pass --cert and --key")
+        raise LanError(N_("making a self-signed certificate needs openssl: apt-get install -y openssl, "
+                          "or pass --cert and --key"))
     names = ",".join(dict.fromkeys(f"IP:{a}" for a in (address, LOOPBACK)))
     old_umask = os.umask(0o077)
     try:
@@ -83,7 +86,8 @@ def self_signed(folder: Path, address: str) -> tuple[Path, Path]:
                         "-addext", f"subjectAltName={names}", "-keyout", str(key), "-out", str(cert)],
                        check=True, capture_output=True)
     except subprocess.CalledProcessError as exc:
-        raise LanError(f"openssl could not make a certificate: {exc.stderr.decode(errors='replace').strip()}") from None
+        problem = exc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["?"]
+        raise LanError(N_("openssl could not make a certificate: {problem}").format(problem=problem[0])) from None
     finally:
         os.umask(old_umask)
     cert.chmod(0o644)
@@ -120,12 +124,13 @@ def start_caddy(caddy: str, config_file: Path, state: Path) -> subprocess.Popen:
     return subprocess.Popen([caddy, "run", "--config", str(config_file), "--adapter", "caddyfile"], env=env)
 
 
-def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 120.0) -> None:
+def wait_healthy(port: int, process: subprocess.Popen, log_dir: Path, timeout: float = 120.0) -> None:
     url = f"http://{LOOPBACK}:{port}/_stcore/health"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise LanError(f"the app on port {port} exited (code {process.returncode}); see its log")
+            raise LanError(N_("the app on port {port} exited (code {code}); see its log in {folder}").format(
+                port=port, code=process.returncode, folder=log_dir))
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -133,7 +138,8 @@ def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 120.0) -
         except OSError:
             pass
         time.sleep(0.2)
-    raise LanError(f"the app on port {port} did not answer within {timeout:.0f} s")
+    raise LanError(N_("the app on port {port} did not answer within {seconds} s").format(
+        port=port, seconds=round(timeout)))
 
 
 def wait_listening(address: str, port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
@@ -144,7 +150,8 @@ def wait_listening(address: str, port: int, process: subprocess.Popen, timeout: 
             return
         except OSError:
             time.sleep(0.1)
-    raise LanError(f"Caddy did not start listening on {address}:{port}; see its messages above")
+    raise LanError(N_("Caddy did not start listening on {address}:{port}; see its messages above").format(
+        address=address, port=port))
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
@@ -183,18 +190,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return serve(args, extra)
     except LanError as exc:
-        print(f"rightsmap.lan: error: {exc}", file=sys.stderr)
+        print(say(N_("rightsmap.lan: error: {message}").format(message=exc)), file=sys.stderr)
         return 2
 
 
 def serve(args: argparse.Namespace, extra: list[str]) -> int:
     if shutil.which(args.caddy) is None:
-        raise LanError("Caddy is not installed: apt-get install -y caddy (its own service need not run)")
+        raise LanError(N_("Caddy is not installed: apt-get install -y caddy (its own service need not run)"))
     if (args.cert is None) != (args.key is None):
-        raise LanError("--cert and --key go together")
+        raise LanError(N_("--cert and --key go together"))
     for given in (args.cert, args.key):
         if given is not None and not given.is_file():
-            raise LanError(f"no file at {given}")
+            raise LanError(N_("no file at {path}").format(path=given))
     address = args.address or lan_address()
     state = args.state_dir.expanduser().resolve()
     state.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -208,20 +215,22 @@ def serve(args: argparse.Namespace, extra: list[str]) -> int:
         apps = [(site, start_app(site, state, extra)) for site in served]
         processes.extend(process for _site, process in apps)
         for site, process in apps:
-            wait_healthy(site.upstream, process)
+            wait_healthy(site.upstream, process, state)
         caddy = start_caddy(args.caddy, config_file, state)
         processes.append(caddy)
         wait_listening(address, served[0].port, caddy)
-        print(f"rightsmap is served on the network (certificate SHA-256 fingerprint {fingerprint(cert)}):")
+        print(say(N_("rightsmap is served on the network (certificate SHA-256 fingerprint {fingerprint}):").format(
+            fingerprint=fingerprint(cert))))
         for site in served:
-            what = {"all": "public view and staff login", "public": "public view only"}[site.view]
+            what = say(VIEW_NAMES[site.view])
             print(f"  https://{address}:{site.port}/  ({what})")
-        print(f"  http://{address}:{args.http_port}/ redirects to HTTPS. Ctrl-C stops.", flush=True)
+        print("  " + say(N_("{url} redirects to HTTPS. Ctrl-C stops.").format(
+            url=f"http://{address}:{args.http_port}/")), flush=True)
         while all(process.poll() is None for process in processes):
             time.sleep(1)
         dead = next(process for process in processes if process.poll() is not None)
-        raise LanError(f"{Path(dead.args[0]).name} {' '.join(map(str, dead.args[1:3]))} exited "
-                       f"(code {dead.returncode}); everything was stopped")
+        raise LanError(N_("{program} exited (code {code}); everything was stopped").format(
+            program=" ".join(map(str, [Path(dead.args[0]).name, *dead.args[1:4]])), code=dead.returncode))
     except KeyboardInterrupt:
         return 0
     finally:

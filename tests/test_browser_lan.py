@@ -72,7 +72,7 @@ class Lan:
         self.https, self.http, self.app = free_pair(), free_pair(), free_pair()
         self.state = tmp / "state"
         self.log = tmp / "lan.log"
-        self.env = {**os.environ, "RIGHTSMAP_DB": str(db), "RIGHTSMAP_USERS": str(users)}
+        self.env = {**os.environ, "RIGHTSMAP_DB": str(db), "RIGHTSMAP_USERS": str(users), "RIGHTSMAP_LANG": "en"}
         self.process: subprocess.Popen | None = None
 
     def url(self, port: int, path: str = "/", scheme: str = "https") -> str:
