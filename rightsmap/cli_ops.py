@@ -11,6 +11,12 @@ from rightsmap.i18n import say
 from rightsmap.vocab import N_
 
 EXIT_UNHEALTHY = 1
+NOT_WRITTEN = N_("cannot use {path}: {problem}; nothing was changed")
+
+
+def _file_problem(exc: OSError) -> backup.BackupError:
+    """A one-line error for a folder or file that cannot be made, read or written (no traceback)."""
+    return backup.BackupError(NOT_WRITTEN.format(path=exc.filename, problem=exc.strerror or type(exc).__name__))
 
 
 def _count(text: str) -> int:
@@ -42,13 +48,19 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _backup(args: argparse.Namespace, out: TextIO) -> int:
-    path = backup.make(args.db, args.to, args.keep)
+    try:
+        path = backup.make(args.db, args.to, args.keep)
+    except OSError as exc:
+        raise _file_problem(exc) from None
     print(say(N_("Backed up to {path}").format(path=path)), file=out)
     return 0
 
 
 def _restore(args: argparse.Namespace, out: TextIO) -> int:
-    target = backup.restore(args.file, args.db)
+    try:
+        target = backup.restore(args.file, args.db)
+    except OSError as exc:
+        raise _file_problem(exc) from None
     print(say(N_("Restored {path}; the file it replaced is kept as {previous}").format(
         path=target, previous=target.with_name(target.name + backup.PREVIOUS_SUFFIX))), file=out)
     return 0

@@ -169,3 +169,12 @@ def test_health_passes_on_the_sample_and_names_what_is_wrong(live, capsys, monke
     assert code == 1 and "ends at 2019-10-01, but the data goes on to 2021-01-01" in err
     code, _out, err = run("health", "--db", str(live.with_name("missing.duckdb")), capsys=capsys)
     assert code == 1 and "No database at" in err
+
+
+def test_a_backup_folder_that_cannot_be_made_is_one_line(live, tmp_path, capsys):
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    code, _out, err = run("backup", "--db", str(live), "--to", str(blocker / "backups"), capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert err.strip().startswith(f"rightsmap: error: cannot use {blocker / 'backups'}: ")
+    assert err.strip().endswith("; nothing was changed")
