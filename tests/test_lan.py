@@ -94,3 +94,31 @@ def test_bad_launcher_options_are_one_line(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == "rightsmap.lan: error: --cert and --key go together"
     assert lan.main(["--caddy", str(tmp_path / "no-caddy")]) == 2
     assert "Caddy is not installed" in capsys.readouterr().err
+
+
+def unit(name: str) -> dict[str, list[str]]:
+    """A systemd unit's keys and values (a key may repeat, as Environment= does)."""
+    values: dict[str, list[str]] = {}
+    for line in (config.ROOT / "deploy" / "systemd" / name).read_text().splitlines():
+        if "=" in line and not line.startswith(("#", "[")):
+            key, _, value = line.partition("=")
+            values.setdefault(key, []).append(value)
+    return values
+
+
+def test_the_service_restarts_runs_unprivileged_and_checks_the_key_file():
+    service = unit("rightsmap.service")
+    assert service["Restart"] == ["on-failure"] and service["User"] == ["rightsmap"] and service["UMask"] == ["0077"]
+    assert "RIGHTSMAP_DB_KEY_FILE=/etc/rightsmap/db.key" in service["Environment"]
+    assert "= rightsmap:600 ||" in service["ExecStartPre"][0]
+    program, module, *options = service["ExecStart"][0].split()[1:]
+    assert (program, module) == ("-m", "rightsmap.lan")
+    args, extra = lan.parser().parse_known_args(options)  # the unit's options are the launcher's
+    assert extra == [] and args.https_port == 443 and args.http_port == 80
+    backup_service = unit("rightsmap-backup.service")
+    command = backup_service["ExecStart"][0].split()
+    assert command[1:4] == ["-m", "rightsmap", "backup"]
+    from rightsmap import cli
+
+    cli.build_parser().parse_args(command[3:])  # raises on an option the command does not have
+    assert unit("rightsmap-backup.timer")["Persistent"] == ["true"]
