@@ -61,8 +61,12 @@ def _restore(args: argparse.Namespace, out: TextIO) -> int:
         target = backup.restore(args.file, args.db)
     except OSError as exc:
         raise _file_problem(exc) from None
-    print(say(N_("Restored {path}; the file it replaced is kept as {previous}").format(
-        path=target, previous=target.with_name(target.name + backup.PREVIOUS_SUFFIX))), file=out)
+    previous = target.with_name(target.name + backup.PREVIOUS_SUFFIX)
+    if previous.exists():
+        print(say(N_("Restored {path}; the file it replaced is kept as {previous}").format(
+            path=target, previous=previous)), file=out)
+    else:  # a new machine: there was no database to replace
+        print(say(N_("Restored {path}").format(path=target)), file=out)
     return 0
 
 
