@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup setup-dev chromium lint clean messages
+.PHONY: run serve-lan test setup setup-dev chromium lint clean messages
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: apt-get install python3.11 python3.11-venv, or set PYTHON=..."; exit 1; }
@@ -33,6 +33,12 @@ chromium:
 run: setup
 	$(BIN)/python -m compileall -q rightsmap >/dev/null
 	$(BIN)/python -m rightsmap.serve
+
+# The app behind Caddy with TLS on this machine's LAN address (README: "Serving a meeting room or an
+# office"). Options go in LAN, e.g. `make serve-lan LAN="--view both"`.
+serve-lan: setup
+	$(BIN)/python -m compileall -q rightsmap >/dev/null
+	$(BIN)/python -m rightsmap.lan $(LAN)
 
 test: setup-dev
 	$(BIN)/python -m ruff check .

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from rightsmap import cache, db, public_ui, staff, ui
+from rightsmap import cache, config, db, public_ui, staff, ui
 from rightsmap.vocab import N_
 
 HERE = Path(__file__).resolve().parent
@@ -36,7 +36,9 @@ def _locked(title: str, path: str) -> st.Page:
 st.set_page_config(page_title="rightsmap", page_icon="🗺️", layout="wide")
 cache.follow_the_database()
 _ = ui.init_language()
-user = staff.current_user()
+# RIGHTSMAP_VIEW=public: this process has no staff pages at all, not even their login form.
+public_only = config.VIEW == "public"
+user = None if public_only else staff.current_user()
 public = [_page(*page) for page in PUBLIC_PAGES]
 # Streamlit serves the default page at / only; this hidden twin answers the documented /public too.
 public.append(st.Page(HERE / "pages" / "public.py", title=_("Overview"), url_path="public", visibility="hidden"))
@@ -44,7 +46,8 @@ if user is None:
     staff_pages = [_locked(title, path) for _file, title, _icon, path in STAFF_PAGES]
 else:
     staff_pages = [_page(*page) for page in STAFF_PAGES]
-navigation = st.navigation({_("Public view"): public, _("Staff view (login)"): staff_pages})
+sections = {_("Public view"): public} if public_only else {_("Public view"): public, _("Staff view (login)"): staff_pages}
+navigation = st.navigation(sections)
 on_staff_page = navigation.url_path in {path for *_rest, path in STAFF_PAGES}
 
 try:

@@ -14,6 +14,7 @@ from rightsmap import (
     cli_export,
     cli_keys,
     cli_mapping,
+    cli_ops,
     cli_public,
     cli_users,
     config,
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_keys.add_commands(commands)
     cli_public.add_commands(commands)
     cli_mapping.add_commands(commands)
+    cli_ops.add_commands(commands)
     return parser
 
 

@@ -73,6 +73,24 @@ def _resolved(path: str, cwd: str) -> Path:
     return Path(path).expanduser().resolve()
 
 
+# Which pages this process serves: "all" (the public view, and the staff view behind its login) or
+# "public" (the public view only: the staff pages and their login do not exist in this process, for a
+# projector laptop or a public address; run a second process with "all" for staff).
+VIEWS = ("all", "public")
+
+
+def _view_setting(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip().lower()
+    if not value or value in VIEWS:
+        return value or default
+    # Unknown: the safer of the two, so that a typo never opens the staff pages on a public address.
+    SETTING_PROBLEMS.append(f"{name}={value[:20]!r} is not one of {', '.join(VIEWS)}; serving the public view only")
+    return "public"
+
+
+VIEW = _view_setting("RIGHTSMAP_VIEW", "all")
+
+
 # Staff accounts: how long a staff login lasts without activity, and where the accounts are kept.
 DEFAULT_SESSION_MINUTES = 30
 
