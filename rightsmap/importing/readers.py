@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from rightsmap.importing import limits
 from rightsmap.vocab import N_
 
 MAX_LINE_BYTES = 32 * 1024 * 1024  # a longer line is refused as a whole; shorter long cells get a row error
@@ -60,10 +61,19 @@ def memory_connection() -> duckdb.DuckDBPyConnection:
 
 def read(data: bytes | Path) -> RawTable:
     """Read a file given as a path or as its bytes; raises FileProblem when it is not a readable table."""
+    try:
+        limits.check_size(len(data) if isinstance(data, bytes) else data.stat().st_size)
+        return _read(data)
+    except limits.TooLarge as exc:
+        raise FileProblem(str(exc)) from None
+
+
+def _read(data: bytes | Path) -> RawTable:
     head = _head(data)
     if not head.strip():
         raise FileProblem(N_("the file is empty"))
     if head.startswith(b"PK\x03\x04"):
+        limits.check_xlsx(data)
         return _read_xlsx(data)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileProblem(N_("this is an old Excel .xls file; save it as .xlsx or as CSV"))
@@ -71,6 +81,7 @@ def read(data: bytes | Path) -> RawTable:
         raise FileProblem(N_("the file is UTF-16 text; save it as CSV in UTF-8 or Windows-1251"))
     if b"\x00" in head:
         raise FileProblem(N_("the file is binary, not CSV or XLSX"))
+    limits.check_lines(_chunks(data))
     encoding = _detect_encoding(data)
     return _read_csv(data, encoding, blank_lines=_has_blank_lines(data))
 
@@ -197,6 +208,7 @@ def _read_csv(data: bytes | Path, encoding: str, *, blank_lines: bool = False) -
         headers[0] = headers[0].lstrip("\ufeff")
     if not any(h.strip() for h in headers):
         raise FileProblem(N_("the first line holds no column headers"))
+    limits.check_columns(len(headers))  # before DuckDB: its cost grows with the columns
     columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
     conn = memory_connection()
     cells = ", ".join(f"nullif(trim(c{i}), '') AS c{i}" for i in range(len(headers)))
@@ -254,9 +266,13 @@ def _read_xlsx(data: bytes | Path) -> RawTable:
                 break
         if not headers:
             raise FileProblem(N_("the first sheet is empty"))
+        limits.check_columns(len(headers))
         header_row = sheet.min_row if sheet.min_row else 1
         numbers, cells = [], [[] for _ in headers]
         for offset, values in enumerate(rows, start=1):
+            # The sheet's declared size was checked (limits.check_xlsx); a sheet without one is counted here.
+            limits.check_rows(offset, limits.MAX_XLSX_ROWS)
+            limits.check_columns(len(values))
             texts = [_cell_text(v) for v in values[:len(headers)]]
             extra = [v for v in values[len(headers):] if v is not None]
             if extra:
