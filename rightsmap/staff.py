@@ -64,7 +64,7 @@ def _attempt() -> None:
     if not name or not password:
         st.session_state[_RESULT_KEY] = ("empty", 0)
         return
-    wait = auth.THROTTLE.wait_seconds(name)
+    wait = auth.THROTTLE.admit(name)  # counted before the hash, so parallel attempts cannot all get through
     if wait > 0:
         st.session_state[_RESULT_KEY] = ("throttled", max(1, math.ceil(wait)))
         return
@@ -75,7 +75,6 @@ def _attempt() -> None:
         st.session_state[_RESULT_KEY] = ("broken", 0)
         return
     if stored_name is None:
-        auth.THROTTLE.record_failure(name)
         st.session_state[_RESULT_KEY] = ("wrong", 0)
         return
     auth.THROTTLE.record_success(name)
