@@ -138,7 +138,7 @@ def _has_blank_lines(data: bytes | Path) -> bool:
     previous = b""
     for chunk in _chunks(data):
         window = previous[-2:] + chunk
-        if b"\n\n" in window or b"\n\r\n" in window:
+        if b"\n\n" in window or b"\n\r\n" in window or b"\r\r" in window:
             return True
         previous = chunk
     return False
@@ -146,8 +146,8 @@ def _has_blank_lines(data: bytes | Path) -> bool:
 
 def _header_line(data: bytes | Path, encoding: str) -> str:
     head = _head(data, 1 << 20)
-    end = head.find(b"\n")
-    line = head if end < 0 else head[:end]
+    ends = [i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0]  # a CR alone ends a line in old Mac files
+    line = head[:min(ends)] if ends else head
     return line.decode(encoding, errors="replace").rstrip("\r")
 
 
@@ -159,45 +159,67 @@ def _delimiter(header_line: str) -> str:
 
 @contextlib.contextmanager
 def _utf8_file(data: bytes | Path, encoding: str, blank_row: str | None) -> Iterator[str]:
-    """A UTF-8 path DuckDB can read: the file itself, or a private scratch copy deleted afterwards.
+    """A UTF-8 path DuckDB can read: the file itself, or a copy in a file that has no name.
 
-    blank_row: what to write for an empty line, so that it keeps its row number.
+    The copy holds the raw cells (names, phone numbers), so it never gets a path in any directory:
+    a kill at any moment leaves nothing behind, and the kernel frees it with the process.
+    blank_row: what to write for an empty line (outside quotes), so that it keeps its row number.
     """
     if isinstance(data, Path) and encoding in ("utf-8", "utf-8-sig") and blank_row is None:
         yield str(data)
         return
-    # In RAM where possible; locked while in use so a later import can tell a copy left by a kill.
-    scratch_dir = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-    _remove_stale_scratch(scratch_dir)
-    fd, name = tempfile.mkstemp(prefix=_SCRATCH_PREFIX, suffix=".csv", dir=scratch_dir)
+    fd = _unnamed_file()
     try:
-        with os.fdopen(fd, "wb") as out:
-            fcntl.flock(out, fcntl.LOCK_EX)
+        with os.fdopen(os.dup(fd), "wb") as out:
             if blank_row is None:
                 decoder = codecs.getincrementaldecoder(encoding)()
                 for chunk in _chunks(data):
                     out.write(decoder.decode(chunk).encode("utf-8"))
                 out.write(decoder.decode(b"", final=True).encode("utf-8"))
             else:
-                source = io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb")  # noqa: SIM115
-                with io.TextIOWrapper(source, encoding=encoding, newline="") as text:
-                    for line in text:
-                        out.write((line if line.strip("\r\n") else blank_row + "\n").encode("utf-8"))
-            out.flush()
-            yield name
+                _write_numbered_lines(data, encoding, blank_row, out)
+        yield f"/proc/self/fd/{fd}"
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
+        os.close(fd)
 
 
-def _remove_stale_scratch(directory: str | None) -> None:
-    for path in Path(directory or tempfile.gettempdir()).glob(f"{_SCRATCH_PREFIX}*.csv"):
-        try:
-            with open(path, "rb") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: its writer is gone
-                path.unlink()
-        except OSError:
-            continue
+def _unnamed_file() -> int:
+    """A descriptor of a file without a name: memfd (in RAM), else an O_TMPFILE file in the temp directory."""
+    if hasattr(os, "memfd_create"):
+        with contextlib.suppress(OSError):
+            return os.memfd_create(_SCRATCH_PREFIX.rstrip("-"), os.MFD_CLOEXEC)
+    handle = tempfile.TemporaryFile(prefix=_SCRATCH_PREFIX)  # noqa: SIM115 - kept open by the descriptor below
+    try:
+        return os.dup(handle.fileno())
+    finally:
+        handle.close()
+
+
+def _write_numbered_lines(data: bytes | Path, encoding: str, blank_row: str, out) -> None:
+    """Copy the text line by line, writing blank_row for an empty line that is not inside a quoted cell."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb")  # noqa: SIM115
+    inside_quotes = False
+    with io.TextIOWrapper(source, encoding=encoding, newline="") as text:
+        for line in text:
+            body = line.rstrip("\r\n")
+            if not body and not inside_quotes:
+                line = blank_row + line  # the line's own ending
+            elif body.count('"') % 2:  # a doubled quote inside a cell counts twice, so only openings flip this
+                inside_quotes = not inside_quotes
+            out.write(line.encode("utf-8"))
+
+
+def remove_stale_scratch() -> None:
+    """Remove raw copies that an import killed before version 2026-12-04 left under a name (at start-up)."""
+    for directory in {"/dev/shm", tempfile.gettempdir()}:
+        with contextlib.suppress(OSError):
+            for path in Path(directory).glob(f"{_SCRATCH_PREFIX}*"):
+                try:
+                    with open(path, "rb") as handle:
+                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: its writer is gone
+                        path.unlink()
+                except OSError:
+                    continue
 
 
 def _read_csv(data: bytes | Path, encoding: str, *, blank_lines: bool = False) -> RawTable:
