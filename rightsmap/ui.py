@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from rightsmap import cache, config, db, i18n
+from rightsmap import cache, config, db, i18n, plaintext
 from rightsmap.filters import URL_KEYS, Filters, Notice, add_months, from_query_params, month_text, months_between
 from rightsmap.sample import SAMPLE_CALIBRATION
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
@@ -303,6 +303,7 @@ def _dated_titles() -> tuple[tuple[dt.date, str | None, str], ...]:
 
 def escape_markdown(text: str) -> str:
     """Text that Streamlit's Markdown shows as written: no links, no HTML, no emphasis."""
+    text = plaintext.no_autolinks(text)  # escapes do not stop Markdown's own links (www., https://)
     return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~:$" else ch for ch in text)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from rightsmap import config
+from rightsmap import config, plaintext
 from rightsmap.importing import values
 from rightsmap.importing.columns import (
     COUNT,
@@ -121,6 +121,7 @@ def check(raw: RawTable, kind: str, *, today: dt.date | None = None) -> Checked:
         if column.reads == TITLE:
             selects.append(f"{cell} AS v_{name}")
             reasons[index] = (f"CASE WHEN length({cell}) > {values.MAX_CELL} THEN '{TOO_LONG}' "
+                              f"WHEN {_has_controls(cell)} THEN '{values.CONTROL}' "
                               f"WHEN left(ltrim({cell}), 1) IN ('=', '+', '-', '@') THEN '{values._FORMULA}' END")
             continue
         _lookup(conn, name, index, _converter(column, today), _TYPES[column.reads])
@@ -158,6 +159,11 @@ def _lookup(conn, name: str, index: int, convert, value_type: pa.DataType) -> No
                        "value": pa.array([m[0] for m in mapped], value_type),
                        "reason": pa.array([m[1] for m in mapped], pa.string())})
     conn.execute(f"CREATE OR REPLACE TABLE lk_{name} AS SELECT * FROM lookup")  # noqa: S608
+
+
+def _has_controls(cell: str) -> str:
+    """SQL: whether the cell holds a control character (the pattern is a constant, never a cell's text)."""
+    return f"regexp_matches({cell}, '{plaintext.CONTROL_RE2}')"
 
 
 def _dropped_too_long(width: int, known: set[int]) -> list[str]:
