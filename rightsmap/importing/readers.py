@@ -77,6 +77,8 @@ def _read(data: bytes | Path) -> RawTable:
         return _read_xlsx(data)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileProblem(N_("this is an old Excel .xls file; save it as .xlsx or as CSV"))
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: the same first bytes
+        raise FileProblem(N_("the file is UTF-32 text; save it as CSV in UTF-8 or Windows-1251"))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileProblem(N_("the file is UTF-16 text; save it as CSV in UTF-8 or Windows-1251"))
     if b"\x00" in head:
@@ -247,7 +249,8 @@ def _read_csv(data: bytes | Path, encoding: str, *, blank_lines: bool = False) -
             )
         except duckdb.Error:
             raise FileProblem(N_("the file could not be read as CSV")) from None
-    rejects = conn.execute("SELECT line, error_type FROM reject_errors ORDER BY line").fetchall()
+    # DuckDB records a short or long line once per column it could not fill: list each line once.
+    rejects = conn.execute("SELECT line, min(error_type) FROM reject_errors GROUP BY line ORDER BY line").fetchall()
     errors = [{"row": int(row), "column": None, "reason": _REJECT_REASONS.get(kind, "the line is not well-formed CSV")}
               for row, kind in rejects]
     present = " OR ".join(f"c{i} IS NOT NULL" for i in range(len(headers)))
