@@ -94,8 +94,17 @@ def replacement(target: Path) -> Iterator[Path]:
             _remove(copy)
 
 
+def keep_private(copy: Path | str, target: Path) -> None:
+    """Give a new database file the mode of the one it replaces, or 0600 (owner only) when it is the first.
+
+    DuckDB creates files with the process's umask (usually 0644: readable by every local account).
+    """
+    os.chmod(copy, (target.stat().st_mode & 0o777) if target.exists() else 0o600)
+
+
 def swap_in(copy: Path, target: Path, before_ns: int) -> None:
     """Make a finished, closed copy the live file in one os.replace, moving the modification time past before_ns."""
+    keep_private(copy, target)
     _fsync(copy)
     # The app keys its connection on the modification time: make sure it moves.
     if os.stat(copy).st_mtime_ns <= before_ns:

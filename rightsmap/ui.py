@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -205,9 +206,14 @@ def lazy_expander(label: str, *, key: str, icon: str | None = None) -> DeltaGene
     return expander if expander.open else None
 
 
-def database_error(exc: db.DatabaseError) -> None:
+def database_error(exc: db.DatabaseError, *, details: bool = False) -> None:
+    """Stop the page: the reason only for a logged-in staff member, since it names server paths; always in the log."""
     _ = translator()
-    st.error(_("The dashboard cannot open its data.") + f" {exc}", icon=":material/error:")
+    logging.getLogger("rightsmap").error("the dashboard cannot open its data: %s", exc)
+    if details:
+        st.error(_("The dashboard cannot open its data.") + f" {exc}", icon=":material/error:")
+    else:
+        st.error(_("The data is unavailable at the moment. Please try again later."), icon=":material/error:")
     st.stop()
 
 
