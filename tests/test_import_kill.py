@@ -94,3 +94,22 @@ def test_kill_9_during_a_cp1251_import_leaves_no_raw_copy(tmp_path):
         for path in found:  # what an older version left: the names must not stay on the machine
             path.unlink(missing_ok=True)
     assert not found, f"raw copies left behind: {sorted(set(map(str, found)))}"
+
+
+def test_leftovers_of_older_versions_are_removed_at_start_up_unless_in_use(tmp_path, monkeypatch):
+    import fcntl
+
+    from rightsmap.importing import readers
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    left = tmp_path / "rightsmap-import-abc123.csv"
+    left.write_text("name;phone\nFake Person;+996 000\n")
+    busy = tmp_path / "rightsmap-import-busy.csv"
+    busy.write_text("still being written\n")
+    other = tmp_path / "unrelated.csv"
+    other.write_text("keep me\n")
+    with open(busy, "rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # an import of an older version still running
+        readers.remove_stale_scratch()
+    assert not left.exists()
+    assert busy.exists() and other.exists()
