@@ -283,6 +283,8 @@ def _read_xlsx(data: bytes | Path) -> RawTable:
         raise FileProblem(N_("the file looks like XLSX but could not be opened; save it again as .xlsx or CSV")) from None
     try:
         sheet = book.worksheets[0]
+        # Read-only openpyxl takes these from the sheet's <dimension>, without reading a row.
+        limits.check_sheet(sheet.max_row, sheet.max_column)
         rows = sheet.iter_rows(values_only=True)
         headers: list[str] = []
         for values in rows:
@@ -295,7 +297,7 @@ def _read_xlsx(data: bytes | Path) -> RawTable:
         header_row = sheet.min_row if sheet.min_row else 1
         numbers, cells = [], [[] for _ in headers]
         for offset, values in enumerate(rows, start=1):
-            # The sheet's declared size was checked (limits.check_xlsx); a sheet without one is counted here.
+            # A sheet that declares no size is counted as it is read.
             limits.check_rows(offset, limits.MAX_XLSX_ROWS)
             limits.check_columns(len(values))
             texts = [_cell_text(v) for v in values[:len(headers)]]
