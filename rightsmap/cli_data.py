@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from rightsmap import config, store
 from rightsmap.i18n import say
-from rightsmap.importing import gazetteer, pipeline, readers
+from rightsmap.importing import gazetteer, pipeline, scratch
 from rightsmap.importing.columns import KINDS, template_headers
 from rightsmap.importing.report import list_batches, report, undo
 from rightsmap.vocab import N_
@@ -75,7 +75,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     if not args.dry_run and not config.db_path(args.db).is_file():
         raise DataCommandError(N_("no database at {path}; create one with `python -m rightsmap init`").format(
             path=config.db_path(args.db)))
-    readers.remove_stale_scratch()
+    scratch.remove_stale()
     prepared = pipeline.prepare(args.kind, source)
     if not prepared.ok:
         _emit(report(prepared, imported=False, dry_run=args.dry_run), out)

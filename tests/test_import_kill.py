@@ -99,7 +99,7 @@ def test_kill_9_during_a_cp1251_import_leaves_no_raw_copy(tmp_path):
 def test_leftovers_of_older_versions_are_removed_at_start_up_unless_in_use(tmp_path, monkeypatch):
     import fcntl
 
-    from rightsmap.importing import readers
+    from rightsmap.importing import scratch
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     left = tmp_path / "rightsmap-import-abc123.csv"
@@ -110,6 +110,6 @@ def test_leftovers_of_older_versions_are_removed_at_start_up_unless_in_use(tmp_p
     other.write_text("keep me\n")
     with open(busy, "rb") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # an import of an older version still running
-        readers.remove_stale_scratch()
+        scratch.remove_stale()
     assert not left.exists()
     assert busy.exists() and other.exists()
