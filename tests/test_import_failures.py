@@ -58,3 +58,18 @@ def test_utf_32_is_named_as_utf_32(encoding):
     content = ("\ufeff" if encoding.endswith("be") else "") + f"{CASES_HEADER}\n{GOOD}\n"
     prepared = pipeline.prepare("cases", content.encode(encoding))
     assert "UTF-32" in prepared.errors[0]["reason"], prepared.errors
+
+
+def test_a_full_disk_in_the_app_is_an_error_box(tmp_path, real_db, monkeypatch):
+    from app_support import open_dashboard
+
+    monkeypatch.setenv("RIGHTSMAP_DB", str(real_db))
+    before = file_digest(real_db)
+    at = open_dashboard("pages/data.py", query={"lang": "en"})
+    at.file_uploader[0].set_value(("cases.csv", f"{CASES_HEADER}\n{GOOD}\n".encode(), "text/csv")).run()
+    monkeypatch.setattr(store.shutil, "copyfile", _copy_fails)
+    at.button(key="import_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(e.value for e in at.error)
+    assert "is full" in shown and "MB free" in shown
+    assert file_digest(real_db) == before
