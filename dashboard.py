@@ -63,6 +63,6 @@ try:
         st.info(_("No data yet: this database is empty. Staff can add data on the Import data page."),
                 icon=":material/inbox:")
 except db.DatabaseError as exc:
-    ui.database_error(exc)
+    ui.database_error(exc, details=user is not None)  # paths only for staff; visitors see "unavailable"
 
 navigation.run()

@@ -4,6 +4,7 @@ import streamlit as st
 
 from rightsmap import cache, ui
 from rightsmap.importing import staff
+from rightsmap.staff import acting_user
 from rightsmap.staff import require as require_staff
 from rightsmap.vocab import N_
 
@@ -27,6 +28,8 @@ def _named(frame):
 
 def _commit(result: staff.Preview) -> None:
     # A callback runs before the page does, so a rerun cannot lose the click.
+    if acting_user() is None:
+        return  # the session ended since the page was drawn; the page shows the login form instead
     try:
         batch = staff.commit(result, st.session_state.get("import_by", ""))
     except (staff.StoreError, staff.Refused) as exc:
@@ -37,6 +40,8 @@ def _commit(result: staff.Preview) -> None:
 
 
 def _undo(batch: int) -> None:
+    if acting_user() is None:
+        return
     try:
         removed = staff.undo(batch)
     except staff.StoreError as exc:

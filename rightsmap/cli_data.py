@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from rightsmap import config, store
 from rightsmap.i18n import say
-from rightsmap.importing import gazetteer, pipeline
+from rightsmap.importing import gazetteer, pipeline, scratch
 from rightsmap.importing import mapping as columnmap
 from rightsmap.importing.columns import KINDS, template_headers
 from rightsmap.importing.report import list_batches, report, undo
@@ -81,6 +81,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         mapping = columnmap.load(args.mapping, args.kind) if args.mapping else None
     except columnmap.MappingError as exc:
         raise DataCommandError(str(exc)) from None
+    scratch.remove_stale()
     prepared = pipeline.prepare(args.kind, source, mapping)
     if not prepared.ok:
         _emit(report(prepared, imported=False, dry_run=args.dry_run), out)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from rightsmap import cache, ui
+from rightsmap import cache, staff, ui
 from rightsmap.exports import data as export_data
 from rightsmap.exports import render
 from rightsmap.exports.chartset import CHART_TABLES, CHARTS
@@ -52,7 +52,7 @@ def panel(filters: Filters, *, metric: str = "cases", violation_type: str | None
 
         def button(column, label: str, kind: str, make_bytes: Callable[[], bytes], name: str,
                    section: str = "") -> None:
-            column.download_button(label, data=make_bytes, file_name=name, mime=render.KINDS[kind],
+            column.download_button(label, data=staff.guarded(make_bytes), file_name=name, mime=render.KINDS[kind],
                                    key=f"{key}-{section}{name}", on_click="ignore", icon=":material/download:",
                                    width="stretch")
 
@@ -67,7 +67,7 @@ def panel(filters: Filters, *, metric: str = "cases", violation_type: str | None
             button(column, label, kind, export(kind), render.file_name(kind, data))
         if story_slides:
             st.download_button(_("The whole story as slides (PPTX)"), key=f"{key}-story-deck", on_click="ignore",
-                               data=lambda: render.story_deck(story_name, story_slides, lang),
+                               data=staff.guarded(lambda: render.story_deck(story_name, story_slides, lang)),
                                file_name="rightsmap-story.pptx", mime=render.KINDS["deck.pptx"],
                                icon=":material/download:")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from rightsmap import charts, maps, mapview, metrics, story, ui
+from rightsmap import charts, maps, mapview, metrics, staff, story, ui
 from rightsmap.exports import chartset
 from rightsmap.exports.data import ExportData
 from rightsmap.exports.slides import SLIDES, comparison_note, headline, metric_label
@@ -188,7 +188,7 @@ def _share(played: story.Story, _: Translator) -> None:
     from urllib.parse import urlencode
 
     left, right = st.columns([1, 2], vertical_alignment="bottom")
-    left.download_button(_("Save the story (JSON)"), data=played.to_json(), file_name="rightsmap-story.json",
+    left.download_button(_("Save the story (JSON)"), data=staff.guarded(played.to_json), file_name="rightsmap-story.json",
                          mime="application/json", on_click="ignore", icon=":material/save:", key="present_story_save")
     right.caption(_("Link that plays this story (it holds the story itself, no data):"))
     url = (getattr(st.context, "url", None) or "") + "?" + urlencode({STORY: played.to_param(), STEP: "1",

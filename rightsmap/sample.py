@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rightsmap import config, crypto, db, disclosure, schema
+from rightsmap import config, crypto, db, disclosure, schema, store
 from rightsmap.vocab import N_, REGION_CODES, REGIONS
 
 SEED = 42
@@ -275,6 +275,7 @@ def build(path: Path | str | None = None, *, seed: int = SEED) -> Path:
             _write(conn, cases, raids, reach, seed)
             disclosure.store(conn, config.MIN_COUNT)
             conn.execute("CHECKPOINT")
+        store.keep_private(tmp_name, target)
         os.replace(tmp_name, target)
     finally:
         for leftover in (tmp_name, tmp_name + ".wal"):

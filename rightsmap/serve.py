@@ -273,6 +273,9 @@ def preload_element_code() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    from rightsmap.importing import scratch
+
+    scratch.remove_stale()  # raw copies an older version's killed import left under a name
     bind_tcp_sockets()
     preload_element_code()
     threading.Thread(target=_when_serving, args=(warm,), name=WARM_UP_THREAD, daemon=True).start()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from rightsmap import cache, config, db, i18n
+from rightsmap import cache, config, db, i18n, plaintext
 from rightsmap.filters import URL_KEYS, Filters, Notice, add_months, from_query_params, month_text, months_between
 from rightsmap.sample import SAMPLE_CALIBRATION
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
@@ -225,9 +226,14 @@ def lazy_expander(label: str, *, key: str, icon: str | None = None) -> DeltaGene
     return expander if expander.open else None
 
 
-def database_error(exc: db.DatabaseError) -> None:
+def database_error(exc: db.DatabaseError, *, details: bool = False) -> None:
+    """Stop the page: the reason only for a logged-in staff member, since it names server paths; always in the log."""
     _ = translator()
-    st.error(_("The dashboard cannot open its data.") + f" {exc}", icon=":material/error:")
+    logging.getLogger("rightsmap").error("the dashboard cannot open its data: %s", exc)
+    if details:
+        st.error(_("The dashboard cannot open its data.") + f" {exc}", icon=":material/error:")
+    else:
+        st.error(_("The data is unavailable at the moment. Please try again later."), icon=":material/error:")
     st.stop()
 
 
@@ -323,6 +329,7 @@ def _dated_titles() -> tuple[tuple[dt.date, str | None, str], ...]:
 
 def escape_markdown(text: str) -> str:
     """Text that Streamlit's Markdown shows as written: no links, no HTML, no emphasis."""
+    text = plaintext.no_autolinks(text)  # escapes do not stop Markdown's own links (www., https://)
     return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~:$" else ch for ch in text)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from rightsmap import config
+from rightsmap import config, plaintext
 from rightsmap.importing import values
 from rightsmap.importing.columns import (
     COUNT,
@@ -121,20 +121,20 @@ def check(raw: RawTable, kind: str, *, today: dt.date | None = None) -> Checked:
         if column.reads == TITLE:
             selects.append(f"{cell} AS v_{name}")
             reasons[index] = (f"CASE WHEN length({cell}) > {values.MAX_CELL} THEN '{TOO_LONG}' "
+                              f"WHEN {_has_controls(cell)} THEN '{values.CONTROL}' "
                               f"WHEN left(ltrim({cell}), 1) IN ('=', '+', '-', '@') THEN '{values._FORMULA}' END")
             continue
         _lookup(conn, name, index, _converter(column, today), _TYPES[column.reads])
         selects.append(f"lk_{name}.value AS v_{name}")
         joins.append(f"LEFT JOIN lk_{name} ON lk_{name}.text = {cell}")
         reasons[index] = f"CASE WHEN {cell} IS NULL THEN {missing} ELSE lk_{name}.reason END"
-    for index in range(len(raw.headers)):
-        # Columns that are dropped are still checked for size: a huge cell is a mistake somewhere.
-        reasons.setdefault(index, f"CASE WHEN length(raw.c{index}) > {values.MAX_CELL} THEN '{TOO_LONG}' END")
     problems = ", ".join(f"{reason} AS e{index}" for index, reason in sorted(reasons.items()))
     conn.execute(f"CREATE OR REPLACE TABLE checked AS SELECT {', '.join(selects)}, {problems} "  # noqa: S608
                  f"FROM raw {' '.join(joins)}")
+    # One branch per known column: a branch per file column made a wide file cost memory by its square.
     parts = [f"SELECT row, {i} AS ord, e{i} AS reason FROM checked WHERE e{i} IS NOT NULL"  # noqa: S608
              for i in sorted(reasons)]
+    parts += _dropped_too_long(len(raw.headers), set(reasons))
     parts += _row_rules(kind, result.found)
     conn.execute(f"CREATE OR REPLACE TABLE errors AS {' UNION ALL '.join(parts)}")
     result.errors_total = conn.execute("SELECT count(*) FROM errors").fetchall()[0][0]
@@ -159,6 +159,21 @@ def _lookup(conn, name: str, index: int, convert, value_type: pa.DataType) -> No
                        "value": pa.array([m[0] for m in mapped], value_type),
                        "reason": pa.array([m[1] for m in mapped], pa.string())})
     conn.execute(f"CREATE OR REPLACE TABLE lk_{name} AS SELECT * FROM lookup")  # noqa: S608
+
+
+def _has_controls(cell: str) -> str:
+    """SQL: whether the cell holds a control character (the pattern is a constant, never a cell's text)."""
+    return f"regexp_matches({cell}, '{plaintext.CONTROL_RE2}')"
+
+
+def _dropped_too_long(width: int, known: set[int]) -> list[str]:
+    """Columns that are dropped are still checked for size, all in one scan: a huge cell is a mistake somewhere."""
+    dropped = [i for i in range(width) if i not in known]
+    if not dropped:
+        return []
+    oversized = ", ".join(f"CASE WHEN length(c{i}) > {values.MAX_CELL} THEN {i} END" for i in dropped)
+    return [f"SELECT row, ord, '{TOO_LONG}' AS reason FROM (SELECT row, unnest(list_filter([{oversized}], "  # noqa: S608
+            "lambda x: x IS NOT NULL)) AS ord FROM raw)"]
 
 
 def _row_rules(kind: str, found: dict[str, int]) -> list[str]:

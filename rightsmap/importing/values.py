@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from rightsmap import plaintext
 from rightsmap.importing import gazetteer
 from rightsmap.vocab import N_, PERPETRATORS, PERPETRATORS_RU, VIOLATION_TYPES, VIOLATION_TYPES_RU
 
@@ -96,6 +97,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m
 _SERIAL = re.compile(r"\d{1,6}(\.\d+)?")
 _WHOLE = re.compile(r"\d{1,12}(\.0+)?")
 _NEGATIVE = re.compile(r"-\d+([.,]\d+)?")
+CONTROL = N_("holds an invisible control character (an escape or form feed code, often pasted from elsewhere); retype the cell")
 _FORMULA = N_("starts with =, +, - or @: looks like a spreadsheet formula")
 
 
@@ -148,6 +150,8 @@ def screened(convert, *, numeric: bool):
     def check(text: str):
         if len(text) > MAX_CELL:
             return None, N_("longer than {maximum} characters").format(maximum=MAX_CELL)
+        if plaintext.has_controls(text):
+            return None, CONTROL
         stripped = text.lstrip()
         if stripped[:1] in ("=", "+", "@") or (stripped[:1] == "-" and not (numeric and _NEGATIVE.fullmatch(
                 re.sub(r"[\s\u00a0\u202f]", "", stripped)))):
