@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from rightsmap import cache, config, metrics, ui
+from rightsmap import cache, config, metrics, public, ui
+from rightsmap.public_filters import quarter_text
 from rightsmap.sample import SAMPLE_CALIBRATION
 from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
@@ -19,9 +20,10 @@ if cache.dataset_meta().get("dataset") == "sample":
         calibration=_(SAMPLE_CALIBRATION)))
 else:
     st.markdown(_("The data comes from the network's documentation, imported by its staff."))
-first, last = cache.data_span()
-if first is not None:
-    st.markdown(_("The loaded data covers **{first}** to **{last}**.", first=f"{first:%Y-%m}", last=f"{last:%Y-%m}"))
+span = public.data_span(cache.public_cells())  # whole quarters, from the protected table only (issue 18)
+if span is not None:
+    st.markdown(_("The published figures cover **{first}** to **{last}**.", first=quarter_text(span[0]),
+                  last=quarter_text(span[1])))
 st.markdown(_(
     "The network documents cases of rights violations against sex workers, and counts whom its HIV "
     "prevention outreach reaches against quarterly plans. The database holds **aggregates only**: counts "
@@ -53,8 +55,9 @@ st.markdown(_(
     "by this server, and usage statistics are switched off."))
 st.markdown(_(
     "**The public view protects small counts.** It shows whole quarters only. A count from 1 to {below} is "
-    "shown as <{k}, and enough other figures are hidden that none of these counts can be worked out from "
-    "totals or by comparing two choices; a figure that needs a hidden one says what can be said (≥ 120) or "
-    "hidden. This is checked by computing, for every hidden count, the narrowest range anybody could derive "
+    "hidden, and enough other figures are hidden that none of these counts can be worked out from totals or "
+    "by comparing two choices. Every withheld figure is marked the same way, hidden, so the mark does not say "
+    "whether it is small; a figure that needs a hidden one says what can be said (≥ 120) or hidden. This is "
+    "checked by computing, in whole numbers, for every hidden count, the narrowest range anybody could derive "
     "from everything published: it is always at least {k} wide. Exact monthly counts are only in the staff "
     "view, behind a login.", below=config.MIN_COUNT - 1, k=config.MIN_COUNT))

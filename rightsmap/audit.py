@@ -1,11 +1,13 @@
-"""The audit: by linear programming, how tightly can anybody pin down each hidden cell?
+"""The protector's audit: how tightly can anybody pin down each hidden cell?
 
 For each hidden cell, minimise and maximise its value subject to everything
 published: the shown cells, the totals' equations, the links between violation
-types and cases, and that no count is negative. The "<k" label is not used as a
-bound: it is the published fact about a small cell, and the range must be at
-least k wide without it. A protected table passes when every range is at least
-k wide.
+types and cases, that no count is negative, and that counts are whole numbers
+(an integer program, HiGHS). Every withheld cell carries the same mark, so the
+mark adds no bound. A protected table passes when every range is at least k wide.
+
+This audit shares the protector's layout. rightsmap.attack is the independent
+check: it rebuilds the equations from the figures the command line publishes.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class RangeSolver:
                 self.solver.addRow(0.0 if equal else -infinity, 0.0, columns.size, columns, row[columns])
         self._columns = np.arange(n, dtype=np.int32)
         self.hidden = np.zeros(n, dtype=bool)
+        self._bounds = (values.astype(float), values.astype(float))
+        self._integer: highspy.Highs | None = None  # the same model in whole numbers, made when first needed
 
     def hide(self, hidden: np.ndarray) -> None:
         """Publish exactly the cells not in hidden (their values as given at the start)."""
@@ -51,26 +55,45 @@ class RangeSolver:
         upper = np.where(hidden, highspy.kHighsInf, self.values)
         self.solver.changeColsBounds(len(lower), self._columns, lower, upper)
         self.hidden = hidden.copy()
+        self._bounds = (lower, upper)
+        if self._integer is not None:
+            self._integer.changeColsBounds(len(lower), self._columns, lower, upper)
+
+    whole = False  # count in whole numbers (see _optimum)
+
+    def _whole_numbers(self) -> highspy.Highs:
+        """A second model, in whole numbers, so that the linear one keeps its warm start."""
+        if self._integer is None:
+            self._integer = _new_highs()
+            self._integer.passModel(self.solver.getLp())
+            n = len(self._columns)
+            self._integer.changeColsIntegrality(n, self._columns, np.array([highspy.HighsVarType.kInteger] * n))
+            self._integer.changeColsBounds(n, self._columns, *self._bounds)
+        return self._integer
 
     def range(self, cell: int, settle_at: float | None = None) -> tuple[float, float]:
         """(low, high) for a hidden cell; with settle_at, see ranges()."""
-        high = _optimum(self.solver, cell, highspy.ObjSense.kMaximize)
+        whole = self._whole_numbers if self.whole else None
+        high = _optimum(self.solver, cell, highspy.ObjSense.kMaximize, whole)
         if settle_at is not None and high - self.values[cell] >= settle_at:
             return float(self.values[cell]), high
-        return _optimum(self.solver, cell, highspy.ObjSense.kMinimize), high
+        return _optimum(self.solver, cell, highspy.ObjSense.kMinimize, whole), high
 
-    def narrow(self, k: int, only) -> list[int]:
+    def narrow(self, k: int, only, *, integral: bool = False) -> list[int]:
         """The hidden cells among `only` whose range is narrower than k (values hold the true values)."""
-        out = []
-        for cell in only:
-            low, high = self.range(int(cell), settle_at=k)
-            if high - low < k:
-                out.append(int(cell))
-        return out
+        self.whole = integral
+        try:
+            return [int(cell) for cell in only if _width(self.range(int(cell), settle_at=k)) < k]
+        finally:
+            self.whole = False
+
+
+def _width(low_high: tuple[float, float]) -> float:
+    return low_high[1] - low_high[0]
 
 
 def ranges(lay: Layout, values: np.ndarray, hidden: np.ndarray, only: np.ndarray | None = None,
-           settle_at: float | None = None) -> dict[int, tuple[float, float]]:
+           settle_at: float | None = None, *, integral: bool = True) -> dict[int, tuple[float, float]]:
     """The tightest (low, high) an attacker can derive for hidden cells (all of them, or `only`).
 
     values holds the published cells' values (a hidden cell's entry is ignored, unless settle_at is
@@ -83,6 +106,7 @@ def ranges(lay: Layout, values: np.ndarray, hidden: np.ndarray, only: np.ndarray
         return {}
     solver = RangeSolver(lay, np.where(hidden, values if settle_at is not None else 0.0, values))
     solver.hide(hidden)
+    solver.whole = integral
     return {int(cell): solver.range(int(cell), settle_at) for cell in (variables if only is None else only)}
 
 
@@ -122,18 +146,33 @@ def _new_highs() -> highspy.Highs:
     return solver
 
 
-def _optimum(solver: highspy.Highs, column: int, sense) -> float:
+def _optimum(solver: highspy.Highs, column: int, sense, whole=None) -> float:
+    """The column's maximum or minimum; with whole (a function giving the model in whole numbers), over
+    whole numbers.
+
+    The linear program is solved first (warm-started, fast). Its optimum is also the integer program's
+    when the vertex it ends at is whole, which it nearly always is here; only otherwise is the integer
+    program solved, in its own model so that the linear one keeps its basis.
+    """
     n = solver.getNumCol()
+    columns = np.arange(n, dtype=np.int32)
     cost = np.zeros(n)
     cost[column] = 1.0
-    solver.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+    solver.changeColsCost(n, columns, cost)
     solver.changeObjectiveSense(sense)
     solver.run()
     status = solver.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal:
-        return float(solver.getInfo().objective_function_value)
+        value = float(solver.getInfo().objective_function_value)
+        if whole is not None:
+            point = np.asarray(solver.getSolution().col_value)
+            if np.abs(point - np.round(point)).max(initial=0.0) > 1e-7:
+                value = _optimum(whole(), column, sense)
+            value = float(round(value)) if abs(value - round(value)) < 1e-6 else value
+        return value
     if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
-        # Unbounded: the published figures put no limit on the cell in this direction.
+        # Unbounded: the published figures put no limit on the cell in this direction (with rational
+        # data and a whole feasible point, whole numbers are unbounded too).
         return np.inf if sense == highspy.ObjSense.kMaximize else -np.inf
     raise RuntimeError(f"the audit's linear program ended with {solver.modelStatusToString(status)}")
 
@@ -155,7 +194,8 @@ class Finding:
 
 
 def audit(protected: pd.DataFrame, k: int) -> list[Finding]:
-    """Every hidden cell of a protected table with its derivable range (published values only)."""
+    """Every hidden cell of a protected table with its derivable range in whole numbers (published values
+    only)."""
     lay = disclosure.layout()
     at = lay.index()
     findings: list[Finding] = []

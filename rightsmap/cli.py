@@ -139,7 +139,21 @@ def filters_from(options: dict[str, Any]) -> Filters:
 def _summary(args: argparse.Namespace, out: TextIO) -> int:
     if args.public:
         if args.batch is not None:
-            raise UsageError(N_("--batch does not work with --public yet"))
+            if args.region or args.month_from or args.month_to or args.type or args.perpetrator:
+                raise UsageError(N_("with --batch, give the filters in the file, one JSON object per line"))
+            conn = db.connect(args.db)
+            try:
+                cells = cli_public.protected_cells(conn)  # read once for the whole batch
+
+                def public_line(options: dict[str, Any]) -> dict[str, Any]:
+                    try:
+                        return cli_public.public_summary(conn, cli_public.public_filters_from(options), cells)
+                    except cli_public.PublicUsageError as exc:
+                        raise UsageError(str(exc)) from None
+
+                return _summary_batch(conn, args.batch, out, public_line)
+            finally:
+                conn.close()
         try:
             filters = cli_public.public_filters_from_args(args)
         except cli_public.PublicUsageError as exc:
@@ -161,8 +175,12 @@ def _summary(args: argparse.Namespace, out: TextIO) -> int:
         conn.close()
 
 
-def _summary_batch(conn, source: str, out: TextIO) -> int:
-    """One result line per input line; a bad line gets an error object and the exit code is 2."""
+def _summary_batch(conn, source: str, out: TextIO, summarise=None) -> int:
+    """One result line per input line; a bad line gets an error object and the exit code is 2.
+
+    summarise: options -> result (default: the staff summary, metrics.summary).
+    """
+    summarise = summarise or (lambda options: metrics.summary(conn, filters_from(options)))
     if source == "-":
         lines = sys.stdin.read().splitlines()
     else:
@@ -182,7 +200,7 @@ def _summary_batch(conn, source: str, out: TextIO) -> int:
             options = json.loads(line)
             if not isinstance(options, dict):
                 raise UsageError("expected a JSON object such as {\"region\": \"KG-GB\", \"from\": \"2017-01\"}")
-            result: dict[str, Any] = metrics.summary(conn, filters_from(options))
+            result: dict[str, Any] = summarise(options)
         except json.JSONDecodeError as exc:
             result, status = {"line": number, "error": f"not JSON: {exc.msg}"}, EXIT_USAGE
         except UsageError as exc:

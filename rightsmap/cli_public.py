@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from rightsmap import audit, config, db, disclosure, public
+from rightsmap import attack, audit, config, db, disclosure, public
 from rightsmap.public_filters import PublicFilters, all_quarters, parse_quarter, quarter_text
 from rightsmap.vocab import N_
 
@@ -18,11 +18,15 @@ class PublicUsageError(ValueError):
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser("audit", help="prove the public view's protection: the range anybody can derive "
-                                              "for each hidden count is at least k wide")
+                                              "for each hidden count is at least k wide, in whole numbers, both in "
+                                              "the protector's model and by an independent attacker reading the "
+                                              "figures summary --public prints")
     check.add_argument("--db")
     check.add_argument("--k", type=int, default=None, metavar="N",
                        help=f"the minimum count (default: $RIGHTSMAP_MIN_COUNT or {config.MIN_COUNT})")
     check.add_argument("--verbose", action="store_true", help="list every hidden cell with its range")
+    check.add_argument("--outside-facts", action="store_true",
+                       help="also report how many further cells one known regional count of cases would expose")
     check.set_defaults(handler=_audit)
 
 
@@ -34,18 +38,31 @@ def add_public_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"with --public: what to count, one of {', '.join(public.CHOICE_BY_KEY)}")
 
 
+BATCH_KEYS = ("from", "to", "region", "show")  # one line of `summary --public --batch FILE`
+
+
 def public_filters_from_args(args: argparse.Namespace) -> PublicFilters:
     """PublicFilters from --from/--to (quarters), --region (one code) and --show; PublicUsageError otherwise."""
     if getattr(args, "type", None) or getattr(args, "perpetrator", None):
         raise PublicUsageError(N_("with --public, choose the type or perpetrator with --show, "
                                   "for example --show cases:police or --show cases_of_type:extortion"))
+    return public_filters_from({"from": args.month_from, "to": args.month_to, "region": args.region,
+                                "show": args.show})
+
+
+def public_filters_from(options: dict[str, Any]) -> PublicFilters:
+    """PublicFilters from options given as flags or as one line of a batch file; PublicUsageError otherwise."""
+    unknown = sorted(set(options) - set(BATCH_KEYS))
+    if unknown:
+        raise PublicUsageError(N_("unknown public filter {names}; use {known}").format(
+            names=", ".join(map(str, unknown))[:80], known=", ".join(BATCH_KEYS)))
     values: dict[str, Any] = {}
     for key, attr in (("from", "quarter_from"), ("to", "quarter_to")):
-        raw = getattr(args, f"month_{key}")
+        raw = options.get(key)
         if raw is None:
             continue
         try:
-            quarter = parse_quarter(raw)
+            quarter = parse_quarter(str(raw))
         except ValueError:
             raise PublicUsageError(N_("with --public, --{key} takes a quarter such as 2017-Q2, not {value}").format(
                 key=key, value=repr(raw))) from None
@@ -54,15 +71,21 @@ def public_filters_from_args(args: argparse.Namespace) -> PublicFilters:
             raise PublicUsageError(N_("--{key} {value}: the data covers {first} to {last}").format(
                 key=key, value=quarter_text(quarter), first=quarter_text(known[0]), last=quarter_text(known[-1])))
         values[attr] = quarter
-    regions = args.region or []
+    regions = options.get("region") or []
+    regions = [regions] if isinstance(regions, str) else regions
+    if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
+        raise PublicUsageError(N_("region must be one region code"))
+    if regions == ["all"]:
+        regions = []
     if len(regions) > 1:
         raise PublicUsageError(N_("with --public, choose one --region (or none for the whole country)"))
     if regions:
         values["region"] = regions[0]
-    if args.show not in public.CHOICE_BY_KEY:
+    show = options.get("show") or "cases"
+    if show not in public.CHOICE_BY_KEY:
         raise PublicUsageError(N_("--show {value} is not known; use one of {known}").format(
-            value=repr(args.show)[:40], known=", ".join(public.CHOICE_BY_KEY)))
-    values["show"] = args.show
+            value=repr(show)[:40], known=", ".join(public.CHOICE_BY_KEY)))
+    values["show"] = show
     try:
         return PublicFilters(**values)
     except ValueError as exc:
@@ -79,14 +102,17 @@ def _figure_json(figure: public.Figure) -> dict[str, Any]:
     out: dict[str, Any] = {"status": figure.status}
     if figure.status == public.EXACT:
         out["value"] = figure.value
-    elif figure.status in (public.AT_LEAST, public.LESS_THAN):
+    elif figure.status == public.AT_LEAST:
         out["bound"] = figure.value
     return out
 
 
-def public_summary(conn, filters: PublicFilters) -> dict[str, Any]:
-    """The public view's figures as JSON: headline figures, the chosen measure by region and by quarter."""
-    cells, k = protected_cells(conn)
+def public_summary(conn, filters: PublicFilters, cells: tuple[dict, int] | None = None) -> dict[str, Any]:
+    """The public view's figures as JSON: headline figures, the chosen measure by region and by quarter.
+
+    cells: protected_cells(conn), when the caller reads many summaries (a batch) and has it already.
+    """
+    cells, k = cells or protected_cells(conn)
     headlines = {}
     for key in ("cases", "raid_events", "people_detained_in_raids", "detentions", "reached", public.COVERAGE):
         choice = public.CHOICE_BY_KEY[key]
@@ -102,6 +128,10 @@ def public_summary(conn, filters: PublicFilters) -> dict[str, Any]:
     }
 
 
+def _quarter_name(quarter) -> str:
+    return f"{quarter:%Y}-Q{(quarter.month - 1) // 3 + 1}"
+
+
 def _audit(args: argparse.Namespace, out: TextIO) -> int:
     k = args.k if args.k is not None else config.MIN_COUNT
     if k < 2:
@@ -112,22 +142,73 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
         # What the app publishes: the table stored by the last write, or computed now for another k.
         print(f"Reading the public view's protected table for k = {k} …", file=sys.stderr)
         table = disclosure.stored_or_computed(conn, k)
+        truth = _truth(conn) if args.outside_facts else None
     finally:
         conn.close()
     quarters = table["quarter"].nunique()
-    print(f"Auditing {int((table['status'] != 'shown').sum())} hidden cells in {quarters} quarters by linear "
-          "programming …", file=sys.stderr)
+    print(f"Auditing {int((table['status'] != disclosure.SHOWN).sum())} hidden cells in {quarters} quarters by "
+          "integer programming …", file=sys.stderr)
     findings = audit.audit(table, k)
     narrow = [f for f in findings if f.width < k]
     for f in (findings if args.verbose else narrow):
-        where = f"{f.quarter:%Y}-Q{(f.quarter.month - 1) // 3 + 1} {f.measure} {f.region} {f.category}"
+        where = f"{_quarter_name(f.quarter)} {f.measure} {f.region} {f.category}"
         verdict = "TOO NARROW" if f.width < k else "ok"
         print(f"{verdict}: {where}: anybody can derive {f.low:g} to {f.high:g} (width {f.width:g}, needs {k})",
               file=out)
-    small = int((table["status"] == disclosure.SMALL).sum())
+    # The independent check: the figures exactly as `summary --public` prints them, read by rightsmap.attack.
+    print("Reading every public figure as the command line prints it, as an attacker would …", file=sys.stderr)
+    attacker = attack.Attacker(k).read_all(public_figures(table, k))
+    derived = attacker.ranges()
+    attacked = [d for d in derived if d.width < k]
+    for d in attacked:
+        print(f"TOO NARROW (attacker): {' '.join(d.cell)}: anybody can derive {d.low:g} to {d.high:g} from the "
+              f"printed figures (width {d.width:g}, needs {k})", file=out)
     finite = [f.width for f in findings if f.width != float("inf")]
-    print(json.dumps({"k": k, "quarters": int(quarters), "cells": len(table), "small": small,
-                      "hidden": len(findings) - small, "narrowest_range": min(finite) if finite else None,
-                      "too_narrow": len(narrow), "passed": not narrow}), file=out)
-    return 1 if narrow else 0
+    result = {"k": k, "quarters": int(quarters), "cells": len(table), "hidden": len(findings),
+              "narrowest_range": min(finite) if finite else None, "too_narrow": len(narrow),
+              "attacker_withheld": len(derived), "attacker_too_narrow": len(attacked),
+              "passed": not narrow and not attacked}
+    if truth is not None:
+        result["outside_facts"] = _outside_facts(attacker, truth, out)
+    print(json.dumps(result), file=out)
+    return 1 if narrow or attacked else 0
 
+
+def public_figures(table, k: int, quarters=None) -> list[dict]:
+    """Every single-quarter public figure (of the given quarters, else of every public one), as
+    `summary --public --batch` prints it (one object per line)."""
+    cells = (public.index(table), k)
+    names = [quarter_text(q) for q in (all_quarters() if quarters is None else quarters)]
+    return [public_summary(None, public_filters_from(options), cells)
+            for options in attack.batch_lines(names, public.CHOICE_BY_KEY)]
+
+
+def _truth(conn) -> dict[tuple[str, str, str], float]:
+    """The true regional count of cases per quarter, keyed as the attacker names cells."""
+    import pandas as pd
+
+    span = db.run(conn, "data_span").iloc[0]
+    if pd.isna(span["first_month"]):
+        return {}
+    exact = db.run(conn, "quarter_cells", month_from=pd.Timestamp(span["first_month"]).date(),
+                   month_to=pd.Timestamp(span["last_month"]).date())
+    cases = exact[exact["measure"] == "cases"].groupby(["quarter", "region"])["value"].sum()
+    return {(_quarter_name(pd.Timestamp(q)), "cases", region): float(v) for (q, region), v in cases.items()}
+
+
+def _outside_facts(attacker: attack.Attacker, truth: dict, out: TextIO) -> dict[str, Any]:
+    """For each withheld regional count of cases, learnt from outside: how many further cells it exposes."""
+    tried, exposing, exposing_large, worst = 0, 0, 0, (0, None)
+    for cell in sorted(c for c in attacker.withheld if c[1] == "cases" and c[2] != attack.COUNTRY):
+        tried += 1
+        value = truth.get(cell, 0.0)
+        exposed = [d for d in attacker.exposed_by(cell, value) if d.cell != cell]
+        if exposed:
+            # A known count below k bounds each of its parts by itself: that much no table can hide.
+            exposing += 1
+            exposing_large += value >= attacker.k
+            print(f"OUTSIDE FACT: knowing {' '.join(cell)} ({'at least k' if value >= attacker.k else 'below k'}) "
+                  f"exposes {len(exposed)} more: {', '.join(' '.join(d.cell) for d in exposed[:5])}", file=out)
+            worst = max(worst, (len(exposed), " ".join(cell)), key=lambda w: w[0])
+    return {"facts_tried": tried, "facts_exposing_more": exposing, "facts_at_least_k_exposing_more": exposing_large,
+            "most_exposed_by_one": worst[0], "worst_fact": worst[1]}

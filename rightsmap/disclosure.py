@@ -3,10 +3,15 @@
 The exact counts per quarter, region, measure and category are laid out as a
 table with its totals ("all" regions, and "all" perpetrators for cases). Then:
 
-- primary suppression hides every count from 1 to k-1 (shown as "<k");
+- primary suppression hides every count from 1 to k-1;
 - complementary suppression hides further cells until, for every hidden cell,
-  the tightest range an attacker can derive by linear programming from
-  everything published is at least k wide (rightsmap.audit proves it).
+  the tightest range an attacker can derive from everything published is at
+  least k wide, counting in whole numbers (rightsmap.audit proves it).
+
+Every withheld cell carries the same mark, "hidden": a small count and a cell
+hidden to protect it look alike, so the mark says only "a whole number, 0 or
+more, not shown" (see README, "The public view and its protection", for why
+there is no "<5" any more). The table's statuses are SHOWN and HIDDEN only.
 
 Public figures are sums of published cells only, so anything the public view
 shows (a period total, a difference between two filter choices) is already
@@ -28,7 +33,7 @@ import pandas as pd
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 ALL = "all"
-SHOWN, SMALL, HIDDEN = "shown", "small", "hidden"  # cell status: published, primary, complementary
+SHOWN, HIDDEN = "shown", "hidden"  # cell status: published, or withheld (small and complementary alike)
 
 
 @dataclass(frozen=True)
@@ -136,16 +141,39 @@ def primary(values: np.ndarray, k: int) -> np.ndarray:
     return (values >= 1) & (values <= k - 1)
 
 
-def protect_quarter(values: np.ndarray, k: int) -> np.ndarray:
-    """The status of every cell of one quarter: SHOWN, SMALL (primary) or HIDDEN (complementary)."""
+def protect_quarter(values: np.ndarray, k: int, keep_hidden: np.ndarray | None = None) -> np.ndarray:
+    """The status of every cell of one quarter: SHOWN or HIDDEN.
+
+    keep_hidden: cells that must stay hidden whatever their value (withheld in an earlier release).
+    """
     from rightsmap.audit import RangeSolver
 
     lay = layout()
-    small = primary(values, k)
-    hidden = small.copy()
-    _at_least_two_per_relation(values, hidden, lay, k)
+    hidden = primary(values, k)
+    if keep_hidden is not None:
+        hidden |= keep_hidden
     solver = RangeSolver(lay, values)
     check = np.flatnonzero(hidden)
+    while True:
+        _widen(values, hidden, lay, k, solver, check)
+        # The linear program is fast and warm-started; whole numbers can pin a cell further, so each
+        # hidden cell is checked once more as an integer program, and any still narrow gets a partner.
+        solver.hide(hidden)
+        failing = solver.narrow(k, np.flatnonzero(hidden), integral=True)
+        if not failing:
+            break
+        before = hidden.copy()
+        for cell in failing:
+            hidden[_partner(cell, values, hidden, lay, k)] = True
+        check = np.union1d(np.array(failing), np.flatnonzero(hidden & ~before))
+    return np.where(hidden, HIDDEN, SHOWN).astype(object)
+
+
+def _widen(values: np.ndarray, hidden: np.ndarray, lay: Layout, k: int, solver, check: np.ndarray) -> None:
+    """Hide partners until every hidden cell's linear-programming range is at least k wide."""
+    before = hidden.copy()
+    _at_least_two_per_relation(values, hidden, lay, k)
+    check = np.union1d(check, np.flatnonzero(hidden & ~before)).astype(int)
     while check.size:
         solver.hide(hidden)
         failing = solver.narrow(k, check)
@@ -163,10 +191,6 @@ def protect_quarter(values: np.ndarray, k: int) -> np.ndarray:
         _at_least_two_per_relation(values, hidden, lay, k)
         # Hiding more only widens ranges: cells that passed stay passed.
         check = np.union1d(np.array(failing), np.flatnonzero(hidden & ~before))
-    status = np.full(values.shape, SHOWN, dtype=object)
-    status[hidden] = HIDDEN
-    status[small] = SMALL
-    return status
 
 
 @cache
@@ -237,14 +261,17 @@ def _at_least_two_per_relation(values: np.ndarray, hidden: np.ndarray, lay: Layo
                 changed = True
 
 
-def protect(exact: pd.DataFrame, k: int) -> pd.DataFrame:
-    """The protected table: quarter, measure, region, category, value (NaN unless shown), status."""
+def protect(exact: pd.DataFrame, k: int, keep_hidden: dict[dt.date, np.ndarray] | None = None) -> pd.DataFrame:
+    """The protected table: quarter, measure, region, category, value (NaN unless shown), status.
+
+    keep_hidden: per quarter, the cells an earlier release withheld (withheld_before), which stay withheld.
+    """
     if k < 2:
         raise ValueError("the minimum count k must be at least 2")
     keys = layout().keys
     frames = []
     for quarter, values in quarter_vectors(exact).items():
-        status = protect_quarter(values, k)
+        status = protect_quarter(values, k, (keep_hidden or {}).get(quarter))
         frames.append(pd.DataFrame({
             "quarter": quarter,
             "measure": [key[0] for key in keys],
@@ -259,18 +286,31 @@ def protect(exact: pd.DataFrame, k: int) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def protected_table(conn, k: int) -> pd.DataFrame:
+def protected_table(conn, k: int, keep_hidden: dict[dt.date, np.ndarray] | None = None) -> pd.DataFrame:
     """The protected table of the whole database: every quarter that holds data."""
+    return protect(_exact(conn), k, keep_hidden)
+
+
+def _exact(conn) -> pd.DataFrame:
+    """The exact inner cells of every quarter that holds data (never published as such)."""
     from rightsmap import db
 
     span = db.run(conn, "data_span").iloc[0]
     if pd.isna(span["first_month"]):
-        return protect(pd.DataFrame(columns=["quarter", "region", "measure", "category", "value"]), k)
+        return pd.DataFrame(columns=["quarter", "region", "measure", "category", "value"])
     first = pd.Timestamp(span["first_month"]).date()
     last = pd.Timestamp(span["last_month"]).date()
-    exact = db.run(conn, "quarter_cells", month_from=dt.date(first.year, (first.month - 1) // 3 * 3 + 1, 1),
-                   month_to=last)
-    return protect(exact, k)
+    return db.run(conn, "quarter_cells", month_from=dt.date(first.year, (first.month - 1) // 3 * 3 + 1, 1),
+                  month_to=last)
+
+
+def db_table(conn) -> pd.DataFrame:
+    """The stored protected table as it is (the last one published)."""
+    from rightsmap import db
+
+    table = db.run(conn, "protected_cells")
+    table["quarter"] = pd.to_datetime(table["quarter"]).dt.date
+    return table
 
 
 STORED_K = "protected_k"  # the meta key: the k the stored protected table was computed with
@@ -281,10 +321,20 @@ def store(conn, k: int) -> None:
 
     Called by every write (store.writable, sample.build) after its data is committed, on the copy that is
     then swapped in, so the stored table always matches the data. Only published values are stored.
+
+    Releases: a cell the last published table withheld stays withheld (for the same k), so comparing the
+    view before and after an import cannot turn a withheld cell into a shown one; and each table that
+    differs from the last is recorded in `releases` by its hash and date.
     """
-    protected = protected_table(conn, k)  # noqa: F841 - read by DuckDB below
+    from rightsmap import releases
+
+    keep = releases.withheld_before(conn, k)
+    protected = protected_table(conn, k, keep)
+    if keep:
+        protected = releases.hold(db_table(conn), _exact(conn), protected, k, keep)
     conn.execute("CREATE OR REPLACE TABLE protected_cells AS SELECT * FROM protected")
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [STORED_K, str(k)])
+    releases.record(conn, protected, k)
 
 
 def stored_or_computed(conn, k: int) -> pd.DataFrame:
@@ -293,7 +343,9 @@ def stored_or_computed(conn, k: int) -> pd.DataFrame:
 
     meta = db.run(conn, "dataset_meta")
     if dict(zip(meta["key"], meta["value"], strict=True)).get(STORED_K) == str(k):
-        table = db.run(conn, "protected_cells")
-        table["quarter"] = pd.to_datetime(table["quarter"]).dt.date
-        return table
+        table = db_table(conn)
+        # A table stored before issue 18 says "small" for primary cells, and was checked without whole
+        # numbers: compute it afresh until the next write stores a new one.
+        if set(table["status"]) <= {SHOWN, HIDDEN}:
+            return table
     return protected_table(conn, k)

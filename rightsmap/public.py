@@ -3,8 +3,12 @@
 A figure over a period and a choice of region and category is the sum of the
 published cells it covers: the country's own total where "all regions" is
 chosen, the measure's own total where "all perpetrators" is chosen. If a cell it
-needs is hidden, the figure says what can be said: "<5" for a single small
-cell, "≥ N" for the published part, "hidden" when nothing of it is published.
+needs is withheld, the figure says what can be said: "≥ N" for the published
+part, "hidden" when nothing of it is published. A small count and a cell hidden
+to protect it carry the same mark, so the mark itself gives nothing away.
+
+STATUSES is the one list of what a public figure can be; MARKS explains the
+ones that need it. Pages, legends, files and the command line are driven by them.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from rightsmap.disclosure import ALL, MEASURE_BY_KEY, SHOWN, SMALL
+from rightsmap.disclosure import ALL, MEASURE_BY_KEY, SHOWN
 from rightsmap.i18n import Translator
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
-EXACT, LESS_THAN, AT_LEAST, HIDDEN, NO_DATA = "exact", "less_than", "at_least", "hidden", "no_data"
+EXACT, AT_LEAST, HIDDEN, NO_DATA = "exact", "at_least", "hidden", "no_data"
+STATUSES = (EXACT, AT_LEAST, HIDDEN, NO_DATA)  # every status a public figure can have, in the legends' order
+WITHHELD = (AT_LEAST, HIDDEN)  # statuses that withhold (part of) a count
 COVERAGE = "coverage_pct"
 
 Cells = Mapping[tuple[dt.date, str, str, str], tuple[float, str]]  # (quarter, measure, region, category)
@@ -27,7 +33,7 @@ Cells = Mapping[tuple[dt.date, str, str, str], tuple[float, str]]  # (quarter, m
 
 @dataclass(frozen=True)
 class Figure:
-    """What the public view may say about a number: exact, below a bound, at least a bound, or nothing."""
+    """What the public view may say about a number: exact, at least a bound, or nothing."""
 
     status: str
     value: float | None = None  # the exact value, or the bound
@@ -42,17 +48,15 @@ class Figure:
         if self.status == HIDDEN:
             return translate("hidden")
         number = translate.percent(self.value) if percent else translate.number(self.value)
-        if self.status == LESS_THAN:
-            return "<" + number
         if self.status == AT_LEAST:
             return "≥ " + number
         return number
 
 
-MARKS = {
-    LESS_THAN: N_("<{k}: from 1 to {below}; hidden so that nobody can be recognised in a small count."),
+MARKS = {  # status -> what its mark means, for the statuses that need explaining (in STATUSES' order)
     AT_LEAST: N_("≥: at least this many. Part of the count is hidden so that small counts cannot be worked out."),
-    HIDDEN: N_("hidden: not shown, so that small counts cannot be worked out from the totals."),
+    HIDDEN: N_("hidden: not shown. It may be 0, a small count or any other number: counts below {k} are hidden, "
+               "and enough others that they cannot be worked out."),
 }
 
 
@@ -112,21 +116,17 @@ def figure(cells: Cells, k: int, quarters: Sequence[dt.date], measure: str, regi
         if len(spec.categories) != 1:
             raise ValueError(f"{measure} has no total over its categories; choose one of {spec.categories}")
         category = spec.categories[0]
-    shown_sum, small, hidden = 0.0, 0, 0
+    shown_sum, withheld = 0.0, 0
     for quarter in quarters:
         value, status = cells.get((quarter, measure, region, category), (0.0, SHOWN))
         if status == SHOWN:
             shown_sum += value
-        elif status == SMALL:
-            small += 1
         else:
-            hidden += 1
-    if not small and not hidden:
+            withheld += 1
+    if not withheld:
         return Figure(EXACT, shown_sum)
     if shown_sum > 0:
         return Figure(AT_LEAST, shown_sum)
-    if not hidden:  # only small cells (and zeros): each is below k
-        return Figure(LESS_THAN, float(k * small))
     return Figure(HIDDEN)
 
 
@@ -193,7 +193,7 @@ def quarter_figures(cells: Cells, k: int, quarters: Sequence[dt.date], choice: C
 def marks_used(figures: Sequence[Figure]) -> list[str]:
     """The explanations the shown figures need, in a fixed order."""
     used = {f.status for f in figures}
-    return [MARKS[s] for s in (LESS_THAN, AT_LEAST, HIDDEN) if s in used]
+    return [MARKS[s] for s in STATUSES if s in used and s in MARKS]
 
 
 def mark_texts(figures: Sequence[Figure], k: int, translate: Translator) -> list[str]:
@@ -204,6 +204,16 @@ def map_values(figures: Mapping[str, Figure]) -> dict[str, float | None]:
     """Each region's value for the map: the exact value, or the published part of an "≥ N"; None when
     withheld."""
     return {code: f.value if f.status in (EXACT, AT_LEAST) else None for code, f in figures.items()}
+
+
+def data_span(cells: Cells) -> tuple[dt.date, dt.date] | None:
+    """The first and last quarter in which the protected table publishes a count above 0 (None if none).
+
+    The About page's span: whole quarters, and only what the published figures already say, so that on
+    small data it cannot date a single withheld case.
+    """
+    quarters = [key[0] for key, (value, status) in cells.items() if status == SHOWN and value > 0]
+    return (min(quarters), max(quarters)) if quarters else None
 
 
 BREAKDOWN_COLUMNS = ("group", "name", "shown")

@@ -14,7 +14,7 @@ from rightsmap.vocab import REGION_CODES
 
 HEADLINES = ("cases", "raid_events", "people_detained_in_raids", public.COVERAGE)
 # A public figure's status -> the map's class for it (maps.region_layer's withheld classes).
-MAP_CLASS = {public.LESS_THAN: "small", public.HIDDEN: "hidden", public.AT_LEAST: "at_least"}
+MAP_CLASS = {status: status for status in public.WITHHELD}
 
 
 # The overview's map; its base (the regions' shapes) is rendered once per process, ahead of the first
@@ -28,7 +28,7 @@ def prepare_map() -> None:
 
 
 def map_classes(figures: dict[str, public.Figure], translate, *, percent: bool = False) -> dict[str, tuple[str, str]]:
-    """For maps.region_layer: each region's class ("small", "hidden", "at_least", or its value's) and label."""
+    """For maps.region_layer: each region's class ("hidden", "at_least", or its value's) and label."""
     return {code: (MAP_CLASS.get(f.status, "value"), f.text(translate, percent=percent)) for code, f in figures.items()}
 
 
@@ -65,16 +65,13 @@ class Sections:
         by_region = self.region_figures()
         self.shown += by_region.values()
         selected = None if self.filters.region == ALL else self.filters.region
-        small_label = _("<{k}: small count, hidden", k=self.k)
-
         def layer():
             return maps.region_layer(
                 public.map_values(by_region), metric_label=choice.label(_), percent=choice.percent, translate=_,
-                selected=selected, withheld=map_classes(by_region, _, percent=choice.percent),
-                small_label=small_label)
+                selected=selected, withheld=map_classes(by_region, _, percent=choice.percent))
 
         # Everything the layer shows: the figures, the words (language) and the selection.
-        content = ("public", _.lang, choice.key, selected, small_label,
+        content = ("public", _.lang, choice.key, selected,
                    tuple((code, f.status, f.value) for code, f in by_region.items()))
         clicked = mapview.clicked_code(mapview.show(content, layer, key=key, height=height))
         if clicked in REGION_CODES and clicked != self.filters.region:

@@ -304,8 +304,9 @@ def _write(conn: duckdb.DuckDBPyConnection, cases, raids, reach, seed: int) -> N
     _insert(conn, "detentions", [(r, m, detained[(r, m)], days[(r, m)]) for r in REGION_CODES for m in months()])
     _insert(conn, "raids", raids)
     _insert(conn, "reach", reach)
-    conn.executemany("INSERT INTO events (event_date, region, title_en, title_ru, title_ky) VALUES (?, ?, ?, ?, ?)",
-                     list(EVENTS))
+    # The sample's events are invented public news (a campaign, a law), so they are marked public.
+    conn.executemany("INSERT INTO events (event_date, region, title_en, title_ru, title_ky, public) "
+                     "VALUES (?, ?, ?, ?, ?, true)", list(EVENTS))
     conn.executemany(
         "INSERT INTO meta VALUES (?, ?)",
         [("dataset", "sample"), ("sample_seed", str(seed)),

@@ -95,6 +95,21 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE reach ADD COLUMN batch_id INTEGER;
     ALTER TABLE events ADD COLUMN batch_id INTEGER;
     """,
+    # 3: the public view (issue 18). An event reaches it only when staff marked it public on import.
+    # Every protected table the app has published is recorded by its hash, so a later one can be
+    # checked against it; the table itself is kept as protected_release_cells (statuses and shown
+    # values only, never a hidden value).
+    """
+    ALTER TABLE events ADD COLUMN public BOOLEAN NOT NULL DEFAULT false;
+    CREATE TABLE releases (
+        id           INTEGER PRIMARY KEY,
+        published_at TIMESTAMP NOT NULL,
+        k            INTEGER NOT NULL,
+        table_sha256 VARCHAR NOT NULL,
+        cells        INTEGER NOT NULL,
+        hidden       INTEGER NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

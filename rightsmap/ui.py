@@ -294,37 +294,47 @@ def event_list(events: pd.DataFrame) -> None:
         st.caption(text)
 
 
-def event_list_markdown(events: pd.DataFrame) -> str:
-    """event_list's text ("" without events); titles are escaped, so they show as written."""
+def event_list_markdown(events: pd.DataFrame, *, public_view: bool = False) -> str:
+    """event_list's text ("" without events); titles are escaped, so they show as written. For the public
+    view: only events marked public, dated by quarter."""
+    if public_view:
+        events = events[events["public"].fillna(False).astype(bool)]
     titled = events if events.empty or "title" in events else event_titles(events)
-    return _event_lines((row.event_date, row.title) for row in titled.itertuples())
+    return _event_lines(((row.event_date, row.title) for row in titled.itertuples()),
+                        **({"when": _quarter_of} if public_view else {}))
 
 
-def _event_lines(events: Iterable[tuple[dt.date, str]]) -> str:
-    """Dated titles as numbered lines under "Events" ("" without any)."""
-    lines = [f"{number}. {date:%Y-%m} — {escape_markdown(title)}" for number, (date, title) in enumerate(events, 1)]
+def _quarter_of(date: dt.date) -> str:
+    return f"{date.year}-Q{(date.month - 1) // 3 + 1}"
+
+
+def _event_lines(events: Iterable[tuple[dt.date, str]], when=lambda date: f"{date:%Y-%m}") -> str:
+    """Dated titles as numbered lines under "Events" ("" without any); when writes the date."""
+    lines = [f"{number}. {when(date)} — {escape_markdown(title)}" for number, (date, title) in enumerate(events, 1)]
     return translator()("Events") + "  \n" + "  \n".join(lines) if lines else ""
 
 
 def event_list_text(filters: Filters) -> str:
-    """event_list_markdown(events(filters)), without a frame: the public view's events on every new
-    period or region (pandas took ~10 ms a change for a few dozen rows)."""
+    """The public view's events in the period and region, without a frame (pandas took ~10 ms a change for a
+    few dozen rows): only events staff marked public on import, dated by quarter as the public view is."""
     first, after = filters.month_from, add_months(filters.month_to, 1)
     regions = set(filters.regions)
-    return _event_lines((date, title) for date, region, title in _dated_titles()
-                        if first <= date < after and (region is None or region in regions))
+    return _event_lines(((date, title) for date, region, title in _public_titles()
+                         if first <= date < after and (region is None or region in regions)),
+                        when=_quarter_of)
 
 
-def _dated_titles() -> tuple[tuple[dt.date, str | None, str], ...]:
-    """Every event as (date, region or None for the whole country, title in the chosen language)."""
+def _public_titles() -> tuple[tuple[dt.date, str | None, str], ...]:
+    """Every public event as (date, region or None for the whole country, title in the chosen language)."""
     lang = translator().lang
 
     def build() -> tuple[tuple[dt.date, str | None, str], ...]:
-        titled = event_titles(cache.all_events())
+        every = cache.all_events()
+        titled = event_titles(every[every["public"].fillna(False).astype(bool)])
         return tuple((pd.Timestamp(row.event_date).date(), None if pd.isna(row.region) else row.region, row.title)
                      for row in titled.itertuples())
 
-    return cache.derived(("dated titles", cache.db_key(), lang), build)
+    return cache.derived(("public titles", cache.db_key(), lang), build)
 
 
 def escape_markdown(text: str) -> str:

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rightsmap import audit, cli, disclosure, public, sample
-from rightsmap.disclosure import ALL, HIDDEN, SHOWN, SMALL
+from rightsmap.disclosure import ALL, HIDDEN, SHOWN
 from rightsmap.public_filters import all_quarters
 from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
@@ -45,21 +45,24 @@ def truth(exact) -> dict[dt.date, np.ndarray]:
 # --- the protected table ------------------------------------------------------------------------
 
 
-def test_small_counts_are_exactly_the_primary_cells(protected, truth):
+def test_small_counts_are_withheld_under_the_same_mark_as_the_others(protected, truth):
     keys = disclosure.layout().keys
+    assert set(protected["status"]) == {SHOWN, HIDDEN}  # nothing tells a small count from a complementary cell
     for quarter, rows in protected.groupby("quarter"):
         true = truth[quarter]
         status = rows["status"].to_numpy()
-        assert ((status == SMALL) == ((true >= 1) & (true <= K - 1))).all()
+        small = (true >= 1) & (true <= K - 1)
+        assert (status[small] == HIDDEN).all()
         shown = status == SHOWN
         assert (rows["value"].to_numpy()[shown] == true[shown]).all()  # published values are the true ones
         assert np.isnan(rows["value"].to_numpy()[~shown].astype(float)).all()  # hidden values never leave
         assert len(rows) == len(keys)
 
 
-def test_the_sample_needs_and_gets_complementary_suppression(protected):
+def test_the_sample_needs_and_gets_complementary_suppression(protected, exact):
     counts = protected["status"].value_counts()
-    assert counts[SMALL] > 100 and counts[HIDDEN] > 0
+    small = sum(int(disclosure.primary(values, K).sum()) for values in disclosure.quarter_vectors(exact).values())
+    assert small > 100 and counts[HIDDEN] > small  # complementary cells too
     # The headline figure, every quarter's national total of cases, stays published.
     grand = protected[(protected["measure"] == "cases") & (protected["region"] == ALL) & (protected["category"] == ALL)]
     assert (grand["status"] == SHOWN).all()
@@ -79,7 +82,21 @@ def test_every_write_stores_the_protected_table_the_app_reads(sample_db, protect
     expected = protected.sort_values(key).reset_index(drop=True)
     assert stored[key + ["status"]].equals(expected[key + ["status"]])
     assert (stored["value"].fillna(-1) == expected["value"].astype(float).fillna(-1)).all()
-    assert (other_k["status"] == SMALL).sum() > (stored["status"] == SMALL).sum()  # computed for k = 6
+    assert (other_k["status"] == HIDDEN).sum() > (stored["status"] == HIDDEN).sum()  # computed for k = 6
+
+
+def test_a_table_stored_before_one_mark_is_computed_afresh(tmp_path):
+    from rightsmap import db
+
+    path = sample.build(tmp_path / "old.duckdb")
+    conn = db.connect(path, read_only=False)
+    try:
+        # As an older version stored it: primary cells marked "small".
+        conn.execute("UPDATE protected_cells SET status = 'small' WHERE status = 'hidden' AND region = 'KG-N'")
+        table = disclosure.stored_or_computed(conn, K)
+    finally:
+        conn.close()
+    assert set(table["status"]) == {SHOWN, HIDDEN}
 
 
 def test_the_sample_passes_the_audit(protected):
@@ -99,6 +116,7 @@ def test_every_true_value_lies_in_its_derived_range(protected, truth):
             hidden[at[(m, r, c)]] = s != SHOWN
         published = np.where(hidden, 0.0, truth[quarter])
         for cell, (low, high) in audit.ranges(lay, published, hidden).items():
+            assert low == int(low) and (high == np.inf or high == int(high))  # whole numbers
             assert low - 1e-6 <= truth[quarter][cell] <= high + 1e-6
 
 
@@ -141,7 +159,7 @@ def test_generated_cubes_pass_the_audit(cube, k):
     findings = audit.audit(protected, k)
     assert all(f.width >= k for f in findings), [f for f in findings if f.width < k][:3]
     values = disclosure.quarter_vectors(cube)[dt.date(2020, 1, 1)]
-    assert ((protected["status"] == SMALL).to_numpy() == ((values >= 1) & (values <= k - 1))).all()
+    assert (protected["status"].to_numpy()[(values >= 1) & (values <= k - 1)] == HIDDEN).all()
 
 
 # --- every public filter combination on the sample ---------------------------------------------
@@ -239,7 +257,8 @@ def test_every_public_filter_combination_hides_small_counts_and_their_difference
 
 def test_the_combination_check_catches_primary_suppression_alone(exact, monkeypatch):
     monkeypatch.setattr(disclosure, "protect_quarter",
-                        lambda values, k: np.where(disclosure.primary(values, k), SMALL, SHOWN).astype(object))
+                        lambda values, k, keep_hidden=None: np.where(disclosure.primary(values, k), HIDDEN,
+                                                                     SHOWN).astype(object))
     _figures, _pairs, problems = public_leaks(disclosure.protect(exact, K))
     assert any(p[0] == "one hidden cell is the difference of two exact figures" for p in problems)
 
@@ -252,11 +271,12 @@ def test_the_audit_command_passes_on_the_sample(sample_db):
     assert cli.main(["audit", "--db", str(sample_db)], out=out) == 0
     result = json.loads(out.getvalue().splitlines()[-1])
     assert result["passed"] and result["too_narrow"] == 0 and result["narrowest_range"] >= K
+    assert result["attacker_too_narrow"] == 0 and result["attacker_withheld"] == result["hidden"] > 1000
 
 
 def test_the_audit_command_fails_and_names_the_cell(tmp_path, monkeypatch):
-    def primary_only(values, k):
-        return np.where(disclosure.primary(values, k), SMALL, SHOWN).astype(object)
+    def primary_only(values, k, keep_hidden=None):
+        return np.where(disclosure.primary(values, k), HIDDEN, SHOWN).astype(object)
 
     monkeypatch.setattr(disclosure, "protect_quarter", primary_only)
     weak = sample.build(tmp_path / "weak.duckdb")  # stores the weakly protected table, as an old version might
@@ -265,4 +285,7 @@ def test_the_audit_command_fails_and_names_the_cell(tmp_path, monkeypatch):
     assert cli.main(["audit", "--db", str(weak)], out=out) == 1
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("TOO NARROW: ") and "anybody can derive" in lines[0]
-    assert not json.loads(lines[-1])["passed"]
+    # The independent attacker, reading only the printed figures, finds them too.
+    assert any(line.startswith("TOO NARROW (attacker): ") for line in lines)
+    result = json.loads(lines[-1])
+    assert not result["passed"] and result["attacker_too_narrow"] > 0

@@ -156,7 +156,7 @@ def test_a_template_has_both_languages_and_imports_once_filled(tmp_path, empty_d
     assert header.startswith("date / дата" if kind != "coverage" else "region / регион")
     rows = {"cases": "2017-01-05,Бишкек,extortion,police,да,3,100,нет",
             "raids": "2017-01-05,Бишкек,4", "coverage": "Бишкек,2017-Q1,10,5,,,",
-            "events": "2017-01-05,,Тест,Test,"}
+            "events": "2017-01-05,,Тест,Test,,"}
     (tmp_path / "filled.csv").write_text(header + "\n" + rows[kind] + "\n", encoding="utf-8-sig")
     code, report = run_import(kind, tmp_path / "filled.csv", empty_db)
     assert code == 0, report["errors"]

@@ -9,7 +9,7 @@ import pytest
 from app_support import STAFF_NAME, STAFF_PASSWORD, drawn_layers, map_reports, open_dashboard, switch_to_address
 
 from rightsmap import maps, public
-from rightsmap.disclosure import ALL, HIDDEN, SHOWN, SMALL
+from rightsmap.disclosure import ALL, HIDDEN, SHOWN
 from rightsmap.i18n import translator
 from rightsmap.public_filters import PublicFilters, from_query_params, parse_quarter, quarter_text
 from rightsmap.ui import escape_markdown
@@ -32,17 +32,19 @@ def test_an_exact_figure_sums_published_cells():
 
 def test_a_figure_with_a_hidden_cell_says_at_least_its_published_part():
     table = cells((Q1, "cases", "KG-GB", ALL, 40.0, SHOWN), (Q2, "cases", "KG-GB", ALL, float("nan"), HIDDEN),
-                  (Q3, "cases", "KG-GB", ALL, float("nan"), SMALL))
+                  (Q3, "cases", "KG-GB", ALL, float("nan"), HIDDEN))
     figure = public.figure(table, 5, [Q1, Q2, Q3], "cases", "KG-GB")
     assert figure.status == public.AT_LEAST and figure.text(EN) == "≥ 40"
 
 
-def test_small_cells_alone_say_less_than_and_hidden_ones_say_hidden():
-    table = cells((Q1, "cases", "KG-N", ALL, float("nan"), SMALL), (Q2, "cases", "KG-N", ALL, float("nan"), SMALL),
+def test_every_withheld_cell_says_hidden_whatever_it_holds():
+    # One mark for a small count and for a cell hidden to protect one: the mark must not tell them apart.
+    table = cells((Q1, "cases", "KG-N", ALL, float("nan"), HIDDEN), (Q2, "cases", "KG-N", ALL, 0.0, SHOWN),
                   (Q3, "cases", "KG-N", ALL, float("nan"), HIDDEN))
-    assert public.figure(table, 5, [Q1], "cases", "KG-N").text(EN) == "<5"
-    assert public.figure(table, 5, [Q1, Q2], "cases", "KG-N").text(EN) == "<10"
-    assert public.figure(table, 5, [Q1, Q3], "cases", "KG-N").text(EN) == "hidden"
+    assert public.figure(table, 5, [Q1], "cases", "KG-N").text(EN) == "hidden"
+    assert public.figure(table, 5, [Q1, Q2], "cases", "KG-N").text(EN) == "hidden"
+    assert public.figure(table, 5, [Q1, Q2, Q3], "cases", "KG-N").text(EN) == "hidden"
+    assert set(public.STATUSES) == {public.EXACT, public.AT_LEAST, public.HIDDEN, public.NO_DATA}
 
 
 def test_coverage_is_hidden_with_its_count():
@@ -53,9 +55,10 @@ def test_coverage_is_hidden_with_its_count():
 
 
 def test_marks_explain_only_what_is_shown():
-    shown = [public.Figure(public.EXACT, 9.0), public.Figure(public.LESS_THAN, 5.0)]
+    shown = [public.Figure(public.EXACT, 9.0), public.Figure(public.HIDDEN)]
     marks = public.mark_texts(shown, 5, EN)
-    assert len(marks) == 1 and marks[0].startswith("<5: from 1 to 4")
+    assert len(marks) == 1 and marks[0].startswith("hidden: not shown. It may be 0, a small count")
+    assert "<" not in marks[0] and "below 5" in marks[0]
 
 
 # --- filters and the URL ---------------------------------------------------------------------------
@@ -211,18 +214,17 @@ def test_logging_in_from_a_staff_link_opens_that_page_with_the_link_s_filters(vi
     assert [t.value for t in at.title] == ["Staff login"] and not at.metric
 
 
-def test_the_public_map_gives_small_and_hidden_regions_their_own_classes(visitor, monkeypatch):
+def test_the_public_map_gives_withheld_regions_one_class(visitor, monkeypatch):
     layers = drawn_layers(monkeypatch)
     visitor(show="cases_of_type:sexual_violence", q_from="2017-Q3", q_to="2017-Q3")
     properties = maps.layer_look(layers[-1])["properties"].values()
-    classes = {p["value_label"]: p["class_key"] for p in properties}
-    assert any(label.startswith("<") for label in classes), classes  # this view has small counts
-    for label, class_key in classes.items():
-        if label.startswith("<"):
-            assert class_key == "small", classes
-        elif label == "hidden":
-            assert class_key == "hidden", classes
+    labels = {p["value_label"] for p in properties}
+    assert "hidden" in labels, labels  # this view has withheld counts
+    assert not any(label.startswith("<") for label in labels), labels
+    for p in properties:
+        if p["value_label"] == "hidden":
+            assert p["class_key"] == "hidden", p
         else:
-            assert class_key not in ("small", "hidden", "nodata"), classes
+            assert p["class_key"] not in ("small", "hidden", "nodata"), p
     legend = next(child for child in layers[-1]._children.values() if type(child).__name__ == "Legend")
-    assert "&lt;5: small count, hidden" in legend.html
+    assert "hidden" in legend.html and "small count" not in legend.html

@@ -17,7 +17,7 @@ from rightsmap.i18n import translator
 
 SVG = "{http://www.w3.org/2000/svg}"
 ROWS = [("2016-01-01", 12.0, "exact"), ("2016-04-01", None, "hidden"), ("2016-07-01", 5.0, "at_least"),
-        ("2016-10-01", 5.0, "less_than"), ("2017-01-01", None, "no_data"), ("2017-04-01", 0.0, "exact"),
+        ("2016-10-01", None, "hidden"), ("2017-01-01", None, "no_data"), ("2017-04-01", 0.0, "exact"),
         ("2017-07-01", 40.0, "exact")]
 
 
@@ -53,8 +53,8 @@ def test_a_bar_where_the_figure_is_exact_or_a_lower_bound_and_a_label_where_it_i
     assert heights["2017 Q2"] == 0
     # The label's text follows its tooltip (<title>).
     assert {q: label.find(f"{SVG}title").tail for q, label in labels.items()} == {
-        "2016 Q2": "hidden", "2016 Q3": "≥ 5", "2016 Q4": "<5", "2017 Q1": "no data"}
-    assert labels["2016 Q4"].get("aria-label") == "Period: 2016 Q4; Cases: <5"
+        "2016 Q2": "hidden", "2016 Q3": "≥ 5", "2016 Q4": "hidden", "2017 Q1": "no data"}
+    assert labels["2016 Q4"].get("aria-label") == "Period: 2016 Q4; Cases: hidden"
     # Each mark's tooltip says the quarter and the figure as the rest of the page writes it.
     assert bars["2016 Q3"].find(f"{SVG}title").text == "Period: 2016 Q3\nCases: ≥ 5"
 

@@ -103,7 +103,8 @@ def test_events_taken_from_all_events_are_what_the_period_query_returns(conn):
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_the_public_event_list_is_the_list_drawn_from_the_events_frame(sample_db, monkeypatch, lang):
-    """ui.event_list_text skips the frame (a public filter change); its text is event_list_markdown's."""
+    """ui.event_list_text skips the frame (a public filter change); its text is event_list_markdown's for the
+    public view (public events only, by quarter)."""
     import random
 
     import pandas as pd
@@ -122,7 +123,7 @@ def test_the_public_event_list_is_the_list_drawn_from_the_events_frame(sample_db
         cases.append(Filters(regions=rnd.choice([REGION_CODES, (rnd.choice(REGION_CODES),)]), month_from=first,
                              month_to=parse_month(f"{last.year}-{last.month + 2:02d}")))
     texts = [ui.event_list_text(filters) for filters in cases]
-    assert texts == [ui.event_list_markdown(ui.events(filters)) for filters in cases]
+    assert texts == [ui.event_list_markdown(ui.events(filters), public_view=True) for filters in cases]
     assert sum(text.count("\n") for text in texts) > 20 and "" in texts  # lists of several events, and none
 
 

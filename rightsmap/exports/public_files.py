@@ -1,7 +1,7 @@
 """The public view's exports: a stamped CSV of the figures as shown, and the map as PNG or SVG.
 
 Every number in them comes from the protected table through rightsmap.public,
-written as the screen writes it ("<5", "≥ 120", "hidden"), so a file passed
+written as the screen writes it ("≥ 120", "hidden"), so a file passed
 around says no more than the public view does.
 """
 
@@ -72,8 +72,8 @@ def filters_stamp(filters: PublicFilters, k: int, sample: bool, lang: str, *,
         view=_("View: {view}", view=_("public (disclosure control applied)")),
         source=_("Data: {source}", source=source),
         generated=_("Generated {date}", date=(generated or dt.date.today()).isoformat()),
-        suppression=_("Counts from 1 to {below} are shown as <{k}, and further figures are hidden so that none of "
-                      "them can be worked out.", below=k - 1, k=k),
+        suppression=_("Counts from 1 to {below} are hidden, and further figures are hidden so that none of them "
+                      "can be worked out; every withheld figure is marked the same way.", below=k - 1),
     )
 
 
@@ -117,11 +117,7 @@ def map_figure(data: PublicData, lang: str, stamp_: Stamp) -> MplFigure:
     choice = data.filters.choice
     values = public.map_values(data.by_region)
     classes = maps.classify([v for v in values.values() if v is not None], percent=choice.percent, translate=_)
-    extra = {
-        public.LESS_THAN: maps.ValueClass("small", _("<{k}: small count, hidden", k=data.k), maps.SMALL_COLOR,
-                                          None, None),
-        public.HIDDEN: maps.ValueClass("hidden", _("hidden"), maps.HIDDEN_COLOR, None, None),
-    }
+    extra = {public.HIDDEN: maps.ValueClass("hidden", _("hidden"), maps.HIDDEN_COLOR, None, None)}
     statuses = {f.status for f in data.by_region.values()}
     classes += [cls for status, cls in extra.items() if status in statuses]
     chosen = {code: extra[f.status] if f.status in extra else maps.class_for(

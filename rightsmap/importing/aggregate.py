@@ -35,7 +35,7 @@ _SQL: dict[str, dict[str, str]] = {
     "events": {
         "events": """
             SELECT date_trunc('month', v_date)::DATE AS event_date, {place} AS region, {title_en} AS title_en,
-                   {title_ru} AS title_ru, {title_ky} AS title_ky
+                   {title_ru} AS title_ru, {title_ky} AS title_ky, coalesce({public}, false) AS public
             FROM checked ORDER BY ALL""",
     },
 }
@@ -55,6 +55,6 @@ def aggregates(conn: duckdb.DuckDBPyConnection, kind: str, found: set[str]) -> d
         "extorted": present("extorted_som", "0"), "days": days, "detained": detained,
         "hiv_tests": present("hiv_tests"), "condoms": present("condoms"), "consultations": present("consultations"),
         "place": present("place"), "title_en": present("title_en"), "title_ru": present("title_ru"),
-        "title_ky": present("title_ky"),
+        "title_ky": present("title_ky"), "public": present("public", "false"),
     }
     return {table: conn.sql(sql.format(**fields)).to_arrow_table() for table, sql in _SQL[kind].items()}

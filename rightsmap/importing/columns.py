@@ -50,6 +50,8 @@ KINDS: dict[str, tuple[Column, ...]] = {
         Column("title_ru", ("title_ru",), TITLE),
         Column("title_en", ("title_en",), TITLE),
         Column("title_ky", ("title_ky",), TITLE),
+        # Shown in the public view only when staff say so (issue 18); without the column, no.
+        Column("public", ("public", "публично", "публичное", "ачык"), YESNO),
     ),
 }
 

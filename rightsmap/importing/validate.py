@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from rightsmap import config, plaintext
-from rightsmap.importing import values
+from rightsmap.importing import screen, values
 from rightsmap.importing.columns import (
     COUNT,
     DATE,
@@ -136,6 +136,7 @@ def check(raw: RawTable, kind: str, *, today: dt.date | None = None) -> Checked:
              for i in sorted(reasons)]
     parts += _dropped_too_long(len(raw.headers), set(reasons))
     parts += _row_rules(kind, result.found)
+    parts += _title_rules(conn, kind, result.found)
     conn.execute(f"CREATE OR REPLACE TABLE errors AS {' UNION ALL '.join(parts)}")
     result.errors_total = conn.execute("SELECT count(*) FROM errors").fetchall()[0][0]
     listed = conn.execute(f"SELECT row, ord, reason FROM errors ORDER BY row, ord LIMIT {MAX_LISTED_ERRORS}").fetchall()  # noqa: S608
@@ -186,6 +187,22 @@ def _row_rules(kind: str, found: dict[str, int]) -> list[str]:
     if kind == "events" and titles:
         rules.append(f"SELECT row, {min(found[n] for n in titles)} AS ord, '{NO_TITLE}' "  # noqa: S608
                      f"AS reason FROM checked WHERE {' AND '.join(f'v_{n} IS NULL' for n in titles)}")
+    return rules
+
+
+def _title_rules(conn, kind: str, found: dict[str, int]) -> list[str]:
+    """Event titles that look like they describe a person (rightsmap.importing.screen), one error per cell."""
+    rules = []
+    for name in ("title_ru", "title_en", "title_ky"):
+        if kind != "events" or name not in found:
+            continue
+        texts = [t for (t,) in conn.execute(f"SELECT DISTINCT v_{name} FROM checked WHERE v_{name} IS NOT NULL")  # noqa: S608
+                 .fetchall()]
+        screened = pa.table({"text": pa.array(texts, pa.string()),  # noqa: F841 - read by DuckDB below
+                             "reason": pa.array([screen.title_problem(t) for t in texts], pa.string())})
+        conn.execute(f"CREATE OR REPLACE TABLE screen_{name} AS SELECT * FROM screened WHERE reason IS NOT NULL")  # noqa: S608
+        rules.append(f"SELECT checked.row, {found[name]} AS ord, screen_{name}.reason FROM checked "  # noqa: S608
+                     f"JOIN screen_{name} ON screen_{name}.text = checked.v_{name}")
     return rules
 
 

@@ -1,0 +1,157 @@
+"""Protection across releases: the public view before an import, compared with the view after it.
+
+An attacker who saved the last published view and reads the next one knows, for an import that only adds
+cases, that every earlier cell is at most its later self. Two rules keep that from narrowing any cell:
+
+- a cell withheld in the last published table stays withheld (disclosure.store passes it as keep_hidden);
+- hold(): the two releases are read together by the independent attacker (rightsmap.attack), from the
+  figures as the command line prints them, and while any cell of either is narrower than k, more cells of
+  the new table are withheld (the cell itself, or a partner of it), and the quarter protected again.
+  A cell published before and withheld now is judged on the new table alone (attack.Attacker.narrowed
+  says why).
+
+The earlier table cannot change: it has been published. Only quarters whose table changed are compared,
+and only where the write only added (no published count went down: an undo or a correction is no
+"only adds" write, and the attacker's premise does not hold there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+
+import numpy as np
+import pandas as pd
+
+from rightsmap import disclosure
+
+KEY = ["quarter", "measure", "region", "category"]
+log = logging.getLogger(__name__)
+
+
+def record(conn, protected: pd.DataFrame, k: int) -> None:
+    """Record a published table in `releases` (date, k, hash, counts) unless it is the last one again."""
+    digest = table_sha256(protected)
+    last = conn.execute("SELECT table_sha256 FROM releases ORDER BY id DESC LIMIT 1").fetchall()
+    if not last or last[0][0] != digest:
+        conn.execute("INSERT INTO releases SELECT coalesce(max(id), 0) + 1, now()::TIMESTAMP, ?, ?, ?, ? FROM releases",
+                     [k, digest, len(protected), int((protected["status"] == disclosure.HIDDEN).sum())])
+
+
+def table_sha256(protected: pd.DataFrame) -> str:
+    """The hash of a protected table as published: its cells in a fixed order, statuses and shown values."""
+    ordered = protected.sort_values(["quarter", "measure", "region", "category"])
+    text = ordered[["quarter", "measure", "region", "category", "value", "status"]].astype(str).to_csv(index=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def withheld_before(conn, k: int) -> dict[dt.date, np.ndarray]:
+    """Per quarter, the cells the stored (last published) table withheld, if it was made with this k."""
+    from rightsmap import db
+
+    exists = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'protected_cells'"
+                          ).fetchall()[0][0]
+    meta = db.run(conn, "dataset_meta")
+    if not exists or dict(zip(meta["key"], meta["value"], strict=True)).get(disclosure.STORED_K) != str(k):
+        return {}
+    table = disclosure.db_table(conn)
+    at = disclosure.layout().index()
+    out: dict[dt.date, np.ndarray] = {}
+    for quarter, rows in table.groupby("quarter", sort=True):
+        hidden = np.zeros(len(at), dtype=bool)
+        for m, r, c, s in zip(rows["measure"], rows["region"], rows["category"], rows["status"], strict=True):
+            if (m, r, c) in at:
+                hidden[at[(m, r, c)]] = s != disclosure.SHOWN
+        out[pd.Timestamp(quarter).date()] = hidden
+    return out
+
+
+
+
+def hold(previous: pd.DataFrame, exact: pd.DataFrame, table: pd.DataFrame, k: int,
+         keep: dict[dt.date, np.ndarray]) -> pd.DataFrame:
+    """The new protected table, withholding more where comparing it with `previous` would narrow a cell."""
+    lay = disclosure.layout()
+    at = lay.index()
+    vectors = disclosure.quarter_vectors(exact)
+    keep = {q: hidden.copy() for q, hidden in keep.items()}
+    growing = _growing_quarters(previous, vectors)
+    for _round in range(len(lay.keys)):
+        narrowed = [n for n in joint_narrowed(previous, table, k) if n[0] in growing]
+        if not narrowed:
+            return table
+        for quarter, key in narrowed:
+            values = vectors.get(quarter)
+            if values is None:  # a quarter the new data no longer holds: nothing there to publish
+                continue
+            hidden = (table[table["quarter"] == quarter].set_index(["measure", "region", "category"])["status"]
+                      .reindex(pd.MultiIndex.from_tuples(lay.keys)).to_numpy() != disclosure.SHOWN)
+            held = keep.setdefault(quarter, np.zeros(len(lay.keys), dtype=bool))
+            cell = at[key]
+            # Withhold the cell itself in the new table, or, if it is withheld already, a partner of it.
+            try:
+                held[cell if not hidden[cell] else disclosure._partner(cell, values, hidden | held, lay, k)] = True
+            except RuntimeError:  # nothing left to withhold in this quarter: keep what is withheld
+                log.warning("comparing releases narrows %s %s; nothing left to withhold", quarter, key)
+                growing.discard(quarter)
+        changed = sorted({quarter for quarter, _key in narrowed if quarter in vectors})
+        redone = disclosure.protect(exact[pd.to_datetime(exact["quarter"]).dt.date.isin(changed)], k, keep)
+        table = pd.concat([table[~table["quarter"].isin(changed)], redone], ignore_index=True)
+    raise RuntimeError("comparing two releases still narrows a cell after withholding every cell")
+
+
+def joint_narrowed(previous: pd.DataFrame, table: pd.DataFrame, k: int) -> list[tuple[dt.date, tuple[str, str, str]]]:
+    """The cells (quarter, layout key) that reading both releases together narrows below k."""
+    from rightsmap import attack, cli_public
+
+    quarters = _changed_quarters(previous, table)
+    if not quarters:
+        return []
+    before = attack.Attacker(k).read_all(cli_public.public_figures(previous, k, quarters))
+    after = attack.Attacker(k).read_all(cli_public.public_figures(table, k, quarters))
+    found = []
+    for derived in after.compare_with(before).narrowed():
+        name, show, region = derived.cell
+        quarter = _quarter(name.split("#")[0])
+        found.append((quarter, _key(show, region)))
+    return sorted(set(found))
+
+
+def _growing_quarters(previous: pd.DataFrame, vectors: dict[dt.date, np.ndarray]) -> set[dt.date]:
+    """Quarters where no count published in `previous` is larger than its value now."""
+    at = disclosure.layout().index()
+    shrunk = set()
+    shown = previous[previous["status"] == disclosure.SHOWN]
+    for q, m, r, c, v in zip(shown["quarter"], shown["measure"], shown["region"], shown["category"], shown["value"],
+                             strict=True):
+        now = vectors.get(q)
+        if (m, r, c) in at and (now[at[(m, r, c)]] if now is not None else 0.0) < v:
+            shrunk.add(q)
+    return set(vectors) - shrunk
+
+
+def _changed_quarters(previous: pd.DataFrame, table: pd.DataFrame) -> list[dt.date]:
+    from rightsmap.public_filters import all_quarters
+
+    def cells(frame: pd.DataFrame) -> dict:
+        return {(q, m, r, c): (s, None if s != disclosure.SHOWN else float(v)) for q, m, r, c, v, s in zip(
+            frame["quarter"], frame["measure"], frame["region"], frame["category"], frame["value"], frame["status"],
+            strict=True)}
+
+    old, new = cells(previous), cells(table)
+    changed = {key[0] for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+    return [q for q in all_quarters() if q in changed]
+
+
+def _quarter(name: str) -> dt.date:
+    year, quarter = name.split("-Q")
+    return dt.date(int(year), (int(quarter) - 1) * 3 + 1, 1)
+
+
+def _key(show: str, region: str) -> tuple[str, str, str]:
+    """An attacker's cell name -> the layout's (measure, region, category)."""
+    measure, _, category = show.partition(":")
+    if not category:
+        category = disclosure.ALL if disclosure.MEASURE_BY_KEY[measure].additive else measure
+    return measure, region, category
