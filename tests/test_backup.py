@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rightsmap import backup, cli, config, crypto, db, health, store
+from rightsmap import backup, cli, config, crypto, db, health, schema, store
 
 KEY = "test-key-23-5f0c2b9e8d7a6f5e4d3c2b1a09f8e7d6"
 
@@ -50,7 +50,7 @@ def test_backup_writes_a_checked_copy_with_its_manifest_and_keeps_the_newest(liv
     assert not backup.manifest_path(made[0]).exists()
     manifest = json.loads(backup.manifest_path(made[2]).read_text())
     assert manifest["sha256"] == digest(made[2]) == digest(live)
-    assert manifest["schema_version"] == 2 and manifest["encrypted"] is False
+    assert manifest["schema_version"] == schema.SCHEMA_VERSION and manifest["encrypted"] is False
     assert made[2].stat().st_mode & 0o077 == 0
 
 
@@ -62,7 +62,7 @@ def test_a_backup_during_a_long_import_restores_to_the_state_before_or_after(liv
     def long_import() -> None:
         try:
             with store.writable(live) as conn:
-                conn.execute("INSERT INTO events VALUES (DATE '2019-06-01', 'KG-C', 'added by the import', NULL, NULL, NULL)")
+                conn.execute("INSERT INTO events (event_date, region, title_en) VALUES (DATE '2019-06-01', 'KG-C', 'added by the import')")
                 inside.set()
                 assert finish.wait(60)
         except BaseException as exc:  # noqa: BLE001 - reported by the main thread
@@ -109,7 +109,7 @@ def test_a_backup_without_its_manifest_is_refused(live, tmp_path, capsys):
 def test_restore_keeps_the_previous_file_until_the_new_one_checks_out(live, tmp_path, monkeypatch):
     made = backup.make(live, tmp_path / "bk")
     with store.writable(live) as conn:  # the live file moves on after the backup
-        conn.execute("INSERT INTO events VALUES (DATE '2019-06-01', 'KG-C', 'after the backup', NULL, NULL, NULL)")
+        conn.execute("INSERT INTO events (event_date, region, title_en) VALUES (DATE '2019-06-01', 'KG-C', 'after the backup')")
     original = digest(live)
     seen = []
     check = backup.check_database
