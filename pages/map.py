@@ -78,7 +78,7 @@ with right:
         timeline = cache.cases_series(region_filters, by="type", grain="quarter", by_region=False)
         ui.chart("stacked_cases", timeline, height=220, labels={k: _.violation_type(k) for k in filters.types},
                  grain="quarter", legend_title=_("Violation type"),
-                 domain=charts.time_domain(filters.month_from, filters.month_to), legend_columns=2,
+                 domain=charts.time_domain(filters.month_from, filters.month_to), legend_columns=1,
                  source=("map region timeline", region_filters))
         ui.chart("breakdown", counts=detail["cases_by_type"],
                  labels={k: _.violation_type(k) for k in VIOLATION_TYPES}, title=_("By violation type"))
