@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from rightsmap import cache, db, public_ui, staff, ui
+from rightsmap import cache, db, public_ui, staff, streamlit_words, ui
 from rightsmap.vocab import N_
 
 HERE = Path(__file__).resolve().parent
@@ -35,6 +35,7 @@ def _locked(title: str, path: str) -> st.Page:
 
 st.set_page_config(page_title="rightsmap", page_icon="🗺️", layout="wide")
 _ = ui.init_language()
+streamlit_words.install(_)  # Streamlit's own words ("Upload", "No results") in the language
 user = staff.current_user()
 public = [_page(*page) for page in PUBLIC_PAGES]
 # Streamlit serves the default page at / only; this hidden twin answers the documented /public too.

@@ -115,7 +115,7 @@ def sidebar_filters() -> Filters:
         language_switcher()
         st.header(_("Filters"))
         regions = st.multiselect(_("Regions"), REGION_CODES, key=_KEYS["regions"], format_func=_.region,
-                                 placeholder=_("All regions"))
+                                 placeholder=_("All regions"), select_all=False)
         # Two month pickers rather than a range slider: exact to the month with
         # the keyboard, and readable on a projector.
         first, last = st.columns(2)
@@ -125,9 +125,11 @@ def sidebar_filters() -> Filters:
             _("To"), all_months, key=_KEYS["to"], format_func=month_text,
             help=_("Reach is counted per quarter, for quarters wholly inside the period."))
         types = st.multiselect(_("Violation types"), list(VIOLATION_TYPES), key=_KEYS["types"],
-                               format_func=_.violation_type, placeholder=_("All violation types"))
+                               format_func=_.violation_type, placeholder=_("All violation types"),
+                               select_all=False)  # none chosen already means all
         perpetrators = st.multiselect(_("Perpetrators"), list(PERPETRATORS), key=_KEYS["perpetrators"],
-                                      format_func=_.perpetrator, placeholder=_("All perpetrators"))
+                                      format_func=_.perpetrator, placeholder=_("All perpetrators"),
+                                      select_all=False)
         st.button(_("Reset filters"), width="stretch", on_click=_reset)
 
     if month_from > month_to:
