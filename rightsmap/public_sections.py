@@ -9,7 +9,7 @@ import streamlit as st
 
 from rightsmap import cache, config, maps, mapview, public, public_chart, public_ui, ui
 from rightsmap.disclosure import ALL
-from rightsmap.public_filters import PublicFilters, quarter_text
+from rightsmap.public_filters import PublicFilters
 from rightsmap.vocab import REGION_CODES
 
 HEADLINES = ("cases", "raid_events", "people_detained_in_raids", public.COVERAGE)
@@ -45,7 +45,7 @@ class Sections:
     def describe(self) -> str:
         _, f = self._, self.filters
         region = _("All regions") if f.region == ALL else _.region(f.region)
-        period = _("{first} to {last}", first=quarter_text(f.quarter_from), last=quarter_text(f.quarter_to))
+        period = _("{first} to {last}", first=_.quarter(f.quarter_from), last=_.quarter(f.quarter_to))
         return " · ".join((period, region, f.choice.label(_)))
 
     def headlines(self) -> None:

@@ -369,7 +369,10 @@ def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
     if "category" in shown:
         shown["category"] = [_.violation_type(c) if c in VIOLATION_TYPES else _.perpetrator(c)
                              for c in shown["category"]]
-    for column in ("period", "quarter"):
-        if column in shown:
-            shown[column] = [month_text(p) for p in pd.to_datetime(shown[column]).dt.date]
+    if "period" in shown:
+        shown["period"] = [month_text(p) for p in pd.to_datetime(shown["period"]).dt.date]
+    if "quarter" in shown:  # one way to write a quarter in each language, as on the charts' axes
+        shown["quarter"] = [_.quarter(q) for q in pd.to_datetime(shown["quarter"]).dt.date]
+    if "coverage_pct" in shown:  # 78,9 % as everywhere else, not 78.9
+        shown["coverage_pct"] = [_.percent(None if pd.isna(v) else float(v)) for v in shown["coverage_pct"]]
     return shown.rename(columns={k: _(v) for k, v in COLUMN_LABELS.items()})

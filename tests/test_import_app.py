@@ -70,7 +70,7 @@ def test_the_staff_page_shows_errors_and_offers_no_import(real_db):
     assert not at.exception
     assert at.error and "Nothing can be imported" in at.error[0].value
     errors = at.dataframe[0].value
-    assert list(errors["Row"]) == [2] and list(errors["Column"]) == ["place"]
+    assert list(errors["Row"]) == ["2"] and list(errors["Column"]) == ["place"]
     assert "Atlantis" not in errors.to_string()
     assert not [b for b in at.button if b.key == "import_confirm"]
 
@@ -79,4 +79,8 @@ def test_the_staff_page_refuses_to_add_real_data_to_the_sample(sample_db, monkey
     monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
     at = open_app("pages/data.py")
     at.file_uploader[0].set_value(("cases.csv", FOUR_CASES.encode(), "text/csv")).run()
-    assert "synthetic sample" in at.dataframe[0].value.to_string()
+    errors = at.dataframe[0].value
+    assert "synthetic sample" in errors.to_string()
+    # A problem of the whole file names no row or column, and never shows "None".
+    assert list(errors["Row"]) == ["whole file"] and list(errors["Column"]) == ["—"]
+    assert "None" not in errors.to_string()

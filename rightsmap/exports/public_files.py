@@ -55,7 +55,7 @@ def gather(cells: public.Cells, k: int, filters: PublicFilters, *, sample: bool)
 
 def describe(filters: PublicFilters, _: Translator) -> str:
     region = _("all regions") if filters.region == ALL else _.region(filters.region)
-    period = _("{first} to {last}", first=quarter_text(filters.quarter_from), last=quarter_text(filters.quarter_to))
+    period = _("{first} to {last}", first=_.quarter(filters.quarter_from), last=_.quarter(filters.quarter_to))
     return " · ".join((region, period, filters.choice.label(_)))
 
 
@@ -98,7 +98,7 @@ def table(data: PublicData, lang: str) -> pd.DataFrame:
     for code, f in data.by_region.items():
         rows.append(row("region", code, _.region(code), f, choice.percent))
     for quarter, f in data.series.items():
-        rows.append(row("quarter", quarter_text(quarter), quarter_text(quarter), f, choice.percent))
+        rows.append(row("quarter", quarter_text(quarter), _.quarter(quarter), f, choice.percent))
     return pd.DataFrame(rows, columns=["part", "code", "label", "shown", "value", "status"])
 
 
