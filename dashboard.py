@@ -35,7 +35,6 @@ def _locked(title: str, path: str) -> st.Page:
 
 st.set_page_config(page_title="rightsmap", page_icon="🗺️", layout="wide")
 _ = ui.init_language()
-streamlit_words.install(_)  # Streamlit's own words ("Upload", "No results") in the language
 user = staff.current_user()
 public = [_page(*page) for page in PUBLIC_PAGES]
 # Streamlit serves the default page at / only; this hidden twin answers the documented /public too.
@@ -62,4 +61,5 @@ try:
 except db.DatabaseError as exc:
     ui.database_error(exc)
 
+streamlit_words.install(_)  # Streamlit's own words ("Upload", "No results") in the language; last in the sidebar
 navigation.run()

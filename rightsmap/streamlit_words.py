@@ -1,5 +1,7 @@
 """Streamlit's own words in the chosen language: the one place where the app touches Streamlit's frontend.
 
+It also lets the few elements that Streamlit cuts short with "…" wrap instead (WRAPPED).
+
 Streamlit has no translations: its frontend writes a few words of its own in English ("Skip to main
 content", "Upload", "No results", "50MB per file", "Press Enter to apply"). install() puts a small
 script in the page that replaces them, as they appear, with their translation from our catalogs, and
@@ -7,9 +9,9 @@ puts the English back when the language is English again.
 
 The words are read from Streamlit's frontend bundle of one version (READ_FROM). tests/test_streamlit_words.py
 fails loudly when the installed Streamlit is another version or its bundle no longer holds one of the
-source fragments below: then read the new bundle and update WORDS. Nothing else in the app reaches
-into Streamlit's frontend. ("Select all" is not here: the app's multiselects set select_all=False,
-a public option, since an empty selection already means all.)
+source fragments below: then read the new bundle and update WORDS. The one other place that styles
+Streamlit's elements is presentation mode's large type (rightsmap/presenting.py). ("Select all" is
+not here: the app's multiselects set select_all=False, a public option, since none chosen means all.)
 """
 
 from __future__ import annotations
@@ -41,10 +43,17 @@ WORDS: dict[str, tuple[str, str]] = {
 PATTERNS: dict[str, tuple[str, str]] = {
     r"^(\d+(?:\.\d+)?\s?[KMGT]?B) per file$": (N_("{size} per file"), "} per file`"),
 }
+# Streamlit's elements whose text it cuts short with "…" on one line: here they wrap instead, so a long
+# Russian or Kyrgyz title is read whole. CSS selector -> the fragment of the frontend that makes the element.
+WRAPPED: dict[str, str] = {
+    '[data-testid="stMetricLabel"]': '"data-testid":`stMetricLabel`',
+}
 KEY = "rightsmap-streamlit-words"  # the hidden container's key (Streamlit adds the class st-key-<key>)
 
 _SCRIPT = """
-<style>.st-key-%(key)s { display: none; }</style>
+<style>.st-key-%(key)s { display: none; }
+%(wrapped)s { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>
 <script>
 (() => {
   const words = %(words)s, patterns = %(patterns)s.map(([source, template]) => [new RegExp(source), template]);
@@ -109,7 +118,8 @@ def script(_: Translator) -> str:
     else:
         words = {english: _(message) for english, (message, _fragment) in WORDS.items()}
         patterns = [[source, _(message)] for source, (message, _fragment) in PATTERNS.items()]
-    return _SCRIPT % {"key": KEY, "words": _json(words), "patterns": _json(patterns)}
+    wrapped = ", ".join(f"{selector}, {selector} *" for selector in WRAPPED)
+    return _SCRIPT % {"key": KEY, "words": _json(words), "patterns": _json(patterns), "wrapped": wrapped}
 
 
 def _json(value: object) -> str:

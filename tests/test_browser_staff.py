@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 60_000
 expect.set_options(timeout=TIMEOUT_MS)
+KY = i18n.translator("ky")
 
 
 @pytest.fixture(scope="module")
@@ -80,4 +81,54 @@ def test_the_region_detail_is_tall_and_names_every_category(visit: Visit, lang: 
         return [...chart.querySelectorAll('svg text')].filter(t => t.getBoundingClientRect().right > box.right + 4)
             .map(t => t.textContent); }""")
     assert overflow == []
+    visit.assert_clean()
+
+
+# Elements whose text is cut short with "…": text-overflow ellipsis and more text than room, on screen.
+_CUT_SHORT = """() => [...document.querySelectorAll('body *')].filter(e => {
+  const box = e.getBoundingClientRect();
+  return getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1
+    && box.width > 0 && box.right > 0 && e.innerText.trim();
+}).map(e => e.innerText.trim().slice(0, 80))"""
+STAFF_PAGES = ("/overview", "/map", "/timelines", "/reach", "/data", "/about", "/")
+
+
+def cut_short(page: Page) -> list[str]:
+    return page.evaluate(_CUT_SHORT)
+
+
+def test_nothing_is_cut_short_in_kyrgyz_at_1400_px(visit: Visit):
+    page = staff_page_in(visit, "/overview", "ky")
+    found: dict[str, list[str]] = {}
+    download = KY("Download the map, charts, tables, brief and deck")
+    for path in STAFF_PAGES:
+        page.get_by_test_id("stSidebarNav").locator(f"a[href$='{path}']").first.click()
+        wait_until_idle(page)
+        expect(page.get_by_test_id("stSidebarNav").locator(f"a[href$='{path}'][aria-current='page']")).to_be_attached()
+        found[path] = cut_short(page)
+        panel = page.get_by_test_id("stExpander").filter(has_text=download)
+        if path in ("/overview", "/map") and panel.count():
+            panel.locator("summary").click()
+            tabs = panel.get_by_role("tab")
+            expect(tabs).to_have_count(4)
+            for index in range(4):
+                tabs.nth(index).click()
+                expect(tabs.nth(index)).to_have_attribute("aria-selected", "true")
+                expect(panel.get_by_role("tabpanel").get_by_test_id("stDownloadButton").first).to_be_visible()
+                found[f"{path} files {index}"] = cut_short(page)
+    assert {where: texts for where, texts in found.items() if texts} == {}
+    visit.assert_clean()
+
+
+def test_streamlit_s_own_words_follow_the_language(visit: Visit):
+    page = staff_page_in(visit, "/data", "ky")
+    uploader = page.get_by_test_id("stFileUploader")
+    expect(uploader).to_contain_text(KY("Upload"))
+    expect(uploader).to_contain_text(KY("{size} per file").split("{size}")[0].strip() or "MB")
+    expect(uploader).not_to_contain_text("per file")
+    skip = page.locator("a[href='#stMain']")
+    expect(skip).to_have_text(KY("Skip to main content"))
+    page.get_by_test_id("stSidebar").get_by_text(i18n.LANGUAGES["en"], exact=True).click()
+    expect(uploader.get_by_text("Upload", exact=True)).to_be_visible()  # back to English
+    expect(skip).to_have_text("Skip to main content")
     visit.assert_clean()
