@@ -44,8 +44,10 @@ def _x(grain: str, domain: Domain | None, translate: Translator) -> alt.X:
                  axis=alt.Axis(format=_time_format(grain, translate), labelOverlap=True, labelFlush=True))
 
 
-def _y(field: str, title: str) -> alt.Y:
-    return alt.Y(field, title=title, axis=alt.Axis(minExtent=Y_AXIS_WIDTH, maxExtent=Y_AXIS_WIDTH))
+def _y(field: str, title: str, *, whole: bool = True) -> alt.Y:
+    """A value axis; whole (a count) has ticks on whole numbers only, never 2,5."""
+    ticks = {"tickMinStep": 1, "format": ",d"} if whole else {}
+    return alt.Y(field, title=title, axis=alt.Axis(minExtent=Y_AXIS_WIDTH, maxExtent=Y_AXIS_WIDTH, **ticks))
 
 
 def _legend(title: str | None, columns: int = 5) -> alt.Legend:
@@ -91,7 +93,7 @@ def lines(frame: pd.DataFrame, *, value: str, value_title: str, grain: str, seri
         .mark_line(point=True)
         .encode(
             x=_x(grain, domain, translate),
-            y=_y(f"{value}:Q", value_title),
+            y=_y(f"{value}:Q", value_title, whole=not value.endswith("_pct")),
             color=alt.Color("series_label:N", legend=_legend(None), scale=alt.Scale(range=list(PALETTE))),
             tooltip=[_period_tooltip(grain, translate), alt.Tooltip("series_label:N", title=""),
                      alt.Tooltip(f"{value}:Q", title=value_title, format=",")],
@@ -151,7 +153,7 @@ def breakdown(*, counts: Mapping[str, int], labels: Mapping[str, str], title: st
         alt.Chart(data, title=title)
         .mark_bar(color=PALETTE[0])
         .encode(
-            x=alt.X("cases:Q", title=translate("Cases")),
+            x=alt.X("cases:Q", title=translate("Cases"), axis=alt.Axis(tickMinStep=1, format=",d")),
             # Every category labelled: no label is dropped for overlap, none is cut short.
             y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelOverlap=False, labelLimit=0)),
             tooltip=[alt.Tooltip("category:N", title=""), alt.Tooltip("cases:Q", title=translate("Cases"))],

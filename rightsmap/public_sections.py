@@ -86,6 +86,12 @@ class Sections:
         _, f = self._, self.filters
         series = public.quarter_figures(self.cells, self.k, f.quarters, f.choice, f.region)
         self.shown += series.values()
+        if all(public_chart.bar_height(figure) is None for figure in series.values()):
+            # Not an empty chart with a row of tiny marks: say why there is nothing to draw.
+            st.info(_("Every quarter of this choice is withheld, so there is no chart: small counts are hidden "
+                      "to protect the people in them. Choose all regions or a broader measure to see the trend."),
+                    icon=":material/visibility_off:")
+            return
         # Drawn on every run: 1.6 ms, less than keeping every period's drawing would cost in memory.
         st.markdown(public_chart.svg(series, value_title=f.choice.label(_), translate=_, percent=f.choice.percent,
                                      width=width, height=height), unsafe_allow_html=True)
