@@ -43,9 +43,18 @@ def init_language() -> i18n.Translator:
     return translator()
 
 
+# Choices whose options are shown in words. Streamlit keeps a choice's shown label from the language it
+# was made in, so on a change of language each is set again (to itself) and shown in the new one.
+RELABELLED = ("f_regions", "f_types", "f_perpetrators", "p_region", "p_show", "p_from", "p_to", "map_metric",
+              "map_type", "map_region_pick", "timeline_series", "timeline_grain", "present_metric", "present_type")
+
+
 def _language_changed() -> None:
     # A callback runs before the script, so the page titles are already in the new language.
     st.session_state[CHOSEN_LANG] = st.session_state[LANG_KEY]
+    for key in RELABELLED:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def _initial_language(raw: str | None) -> tuple[str, list[Notice]]:

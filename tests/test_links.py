@@ -106,3 +106,13 @@ def test_the_stories_panel_stays_open_while_slides_are_added(staff_app):
         stories = next(e for e in at.expander if e.label.startswith("Stories"))
         assert stories.proto.expanded
     assert len(at.session_state["present_story_views"]) == 2
+
+
+def test_a_change_of_language_shows_the_chosen_options_in_the_new_language(staff_app):
+    at = staff_app("pages/map.py", metric="raid_events", detail="KG-N")
+    at.radio(key="f_lang").set_value("ru").run()
+    metric, region = at.selectbox(key="map_metric"), at.selectbox(key="map_region_pick")
+    assert (metric.value, region.value) == ("raid_events", "KG-N")  # the choice itself stays
+    # ...and the browser is sent its label again, in Russian (Streamlit kept the English one otherwise).
+    assert metric.proto.set_value and metric.proto.raw_value == "Рейды"
+    assert region.proto.set_value and region.proto.raw_value == "Нарынская область"
