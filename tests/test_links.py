@@ -116,3 +116,18 @@ def test_a_change_of_language_shows_the_chosen_options_in_the_new_language(staff
     # ...and the browser is sent its label again, in Russian (Streamlit kept the English one otherwise).
     assert metric.proto.set_value and metric.proto.raw_value == "Рейды"
     assert region.proto.set_value and region.proto.raw_value == "Нарынская область"
+
+
+def test_a_map_link_opened_before_the_login_keeps_its_choices(sample_db, monkeypatch):
+    from app_support import STAFF_NAME, STAFF_PASSWORD, switch_to_address
+
+    monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
+    at = open_dashboard(None, staff_view=False, query={"lang": "en", "metric": "raid_events", "detail": "KG-T"})
+    switch_to_address(at, "map").run()
+    assert [t.value for t in at.title] == ["Staff login"]
+    at.text_input(key="staff_login_name").input(STAFF_NAME)
+    at.text_input(key="staff_login_password").input(STAFF_PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="map_metric").value == "raid_events"
+    assert [s.value for s in at.subheader] == ["Talas"]
