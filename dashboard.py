@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from rightsmap import cache, config, db, public_ui, staff, ui
+from rightsmap import cache, config, db, public_ui, staff, streamlit_words, ui
 from rightsmap.vocab import N_
 
 HERE = Path(__file__).resolve().parent
@@ -65,4 +65,5 @@ try:
 except db.DatabaseError as exc:
     ui.database_error(exc, details=user is not None)  # paths only for staff; visitors see "unavailable"
 
+streamlit_words.install(_)  # Streamlit's own words ("Upload", "No results") in the language; last in the sidebar
 navigation.run()

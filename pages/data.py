@@ -1,5 +1,6 @@
 """Import data (staff): upload a spreadsheet, preview what it adds and what is wrong, confirm; undo a batch."""
 
+import pandas as pd
 import streamlit as st
 
 from rightsmap import cache, ui
@@ -104,6 +105,9 @@ if upload is not None and mapping_ok:
                        "again.", count=prepared.errors_total), icon=":material/error:")
             errors = staff.errors_frame(result)
             errors["reason"] = [_.text(r) for r in errors["reason"]]
+            # A problem of the whole file has no row or column: say so instead of "None".
+            errors["row"] = [_("whole file") if pd.isna(r) else str(int(r)) for r in errors["row"]]
+            errors["column"] = ["—" if pd.isna(c) or c is None else str(c) for c in errors["column"]]
             st.dataframe(_named(errors), hide_index=True)
     else:
         st.subheader(_("What the import will add"))

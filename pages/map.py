@@ -4,16 +4,29 @@ from dataclasses import replace
 
 import streamlit as st
 
-from rightsmap import cache, charts, downloads, maps, mapview, metrics, ui
+from rightsmap import cache, charts, downloads, links, maps, mapview, metrics, ui
 from rightsmap.staff import require as require_staff
-from rightsmap.vocab import REGION_CODES, VIOLATION_TYPES
+from rightsmap.vocab import N_, REGION_CODES, VIOLATION_TYPES
 
 require_staff()  # exact counts: staff only, whatever the address
 
+LINK = (  # what the link holds beside the filters: metric, type, clicked region
+    links.Choice("metric", "map_metric", metrics.MAP_METRICS, metrics.MAP_METRICS[0],
+                 metrics.METRICS[metrics.MAP_METRICS[0]].label),
+    links.Choice("vtype", "map_type", tuple(VIOLATION_TYPES), next(iter(VIOLATION_TYPES)),
+                 next(iter(VIOLATION_TYPES.values()))),
+    links.Choice("detail", "map_region_pick", REGION_CODES, None, N_("no region")),
+)
+
 filters = ui.current_filters()
 _ = ui.translator()
+notices = links.seed("map", LINK)
+# The region shown in detail follows the picker, which the link (or an earlier click) set.
+st.session_state["map_selected"] = st.session_state.setdefault("map_region_pick",
+                                                               st.session_state.get("map_selected"))
 st.title(_("Map"))
 st.caption(ui.describe(filters) + " · " + _("the map shows every region; the region filter applies to the detail"))
+links.show_notices(notices, _)
 
 left, right = st.columns([3, 2], gap="large")
 with left:
@@ -65,7 +78,7 @@ with right:
         timeline = cache.cases_series(region_filters, by="type", grain="quarter", by_region=False)
         ui.chart("stacked_cases", timeline, height=220, labels={k: _.violation_type(k) for k in filters.types},
                  grain="quarter", legend_title=_("Violation type"),
-                 domain=charts.time_domain(filters.month_from, filters.month_to), legend_columns=2,
+                 domain=charts.time_domain(filters.month_from, filters.month_to), legend_columns=1,
                  source=("map region timeline", region_filters))
         ui.chart("breakdown", counts=detail["cases_by_type"],
                  labels={k: _.violation_type(k) for k in VIOLATION_TYPES}, title=_("By violation type"))
@@ -78,4 +91,5 @@ if numbers := ui.lazy_expander(_("The numbers behind the map"), key="map-table")
                                    lambda: cache.arrow_table(ui.table_frame(
                                        values.assign(region=values["code"])[["code", "region", "value"]]))),
                      hide_index=True)
+links.mirror(LINK, {"metric": metric, "vtype": violation_type, "detail": st.session_state.get("map_selected")})
 downloads.panel(filters, metric=metric, violation_type=violation_type, charts=("by_type", "by_perpetrator"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rightsmap import cache, charts, downloads, ui
+from rightsmap import cache, charts, downloads, links, ui
 from rightsmap.staff import require as require_staff
 from rightsmap.vocab import N_
 
@@ -16,18 +16,27 @@ SERIES = {
     "reach": N_("Reach: planned against reached"),
 }
 GRAINS = {"month": N_("Month"), "quarter": N_("Quarter")}
+LINK = (  # what the link holds beside the filters
+    links.Choice("series", "timeline_series", tuple(SERIES), "type", SERIES["type"]),
+    links.Choice("grain", "timeline_grain", tuple(GRAINS), "month", GRAINS["month"]),
+    links.Choice("compare", "timeline_compare", (), None, N_("one line for all chosen regions"), switch=True),
+)
 
 filters = ui.current_filters()
 _ = ui.translator()
+notices = links.seed("timelines", LINK)
 st.title(_("Timelines"))
 st.caption(ui.describe(filters))
+links.show_notices(notices, _)
 
 left, middle, right = st.columns([2, 1, 1])
 series = left.selectbox(_("Series"), list(SERIES), format_func=lambda key: _(SERIES[key]), key="timeline_series")
-grain = middle.segmented_control(_("Step"), list(GRAINS), default="month", key="timeline_grain",
+st.session_state.setdefault("timeline_grain", "month")  # the default, unless the link chose
+grain = middle.segmented_control(_("Step"), list(GRAINS), key="timeline_grain",
                                  format_func=lambda key: _(GRAINS[key]), disabled=series == "reach") or "month"
 compare = right.toggle(_("Compare regions"), key="timeline_compare",
                        help=_("One line per chosen region instead of their total."))
+links.mirror(LINK, {"series": series, "grain": grain, "compare": compare})
 names = {code: _.region(code) for code in filters.regions}
 events = ui.events(filters)
 domain = charts.time_domain(filters.month_from, filters.month_to)

@@ -129,9 +129,11 @@ class Notice:
 
     message: str
     values: tuple[tuple[str, str], ...] = ()
+    translated: tuple[str, ...] = ()  # names of values that are messages too (a default's label)
 
     def text(self, translate: Callable[[str], str] = str) -> str:
-        return translate(self.message).format(**dict(self.values))
+        values = {k: translate(v) if k in self.translated else v for k, v in self.values}
+        return translate(self.message).format(**values)
 
     def __str__(self) -> str:
         return self.text()

@@ -19,7 +19,8 @@ from rightsmap.i18n import Translator
 from rightsmap.vocab import VIOLATION_TYPES
 
 SLIDE, METRIC, TYPE, STORY, STEP = "slide", "metric", "vtype", "story", "step"
-BUILDING = "present_story_views"  # the story being put together in this session: a list of story.View
+BUILDING = "present_story_views"
+STORIES_OPEN = "present_stories_open"  # whether the Stories panel is open  # the story being put together in this session: a list of story.View
 
 # Large type and plain black on white: readable from the back of a room on a washed-out projector.
 CSS = """<style>
@@ -198,8 +199,12 @@ def _share(played: story.Story, _: Translator) -> None:
 
 def story_panel(now: Current, _: Translator) -> None:
     """Put a story together from the slides shown, save it, open one from a file, play it, share its link."""
+    # Keyed, with its state kept: it stays open while slides are added one after another, though each
+    # slide draws different elements above it (an unkeyed expander is then a new one, closed).
+    if now.story is not None:
+        st.session_state[STORIES_OPEN] = True
     with st.expander(_("Stories: a named sequence of saved views"), icon=":material/slideshow:",
-                     expanded=now.story is not None):
+                     key=STORIES_OPEN, on_change="rerun"):
         if now.story is not None:
             st.markdown(_("Playing **{story}**.", story=ui.escape_markdown(now.story.name)))
             for number, view in enumerate(now.story.views, start=1):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rightsmap import period
-from rightsmap.disclosure import ALL
+from rightsmap.disclosure import ALL, MEASURE_BY_KEY
 from rightsmap.filters import Filters, Notice, add_months
 from rightsmap.public import CHOICE_BY_KEY, Choice
 from rightsmap.vocab import N_, REGION_CODES
@@ -128,7 +128,9 @@ def from_query_params(params: Mapping[str, Any]) -> tuple[PublicFilters, list[No
             values["show"] = str(raw)
         else:
             notices.append(Notice(N_("Ignored {key}={value} in the link: not a known code. Showing {default}."),
-                                  (("key", "show"), ("value", str(raw)[:30]), ("default", default.show))))
+                                  (("key", "show"), ("value", str(raw)[:30]),
+                                   ("default", MEASURE_BY_KEY[CHOICE_BY_KEY[default.show].measure].label)),
+                                  translated=("default",)))
     try:
         return PublicFilters(**values), notices
     except ValueError:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from rightsmap import cache, config, maps, mapview, public, public_chart, public_ui, ui
 from rightsmap.disclosure import ALL
-from rightsmap.public_filters import PublicFilters, quarter_text
+from rightsmap.public_filters import PublicFilters
 from rightsmap.vocab import REGION_CODES
 
 HEADLINES = ("cases", "raid_events", "people_detained_in_raids", public.COVERAGE)
@@ -45,7 +45,7 @@ class Sections:
     def describe(self) -> str:
         _, f = self._, self.filters
         region = _("All regions") if f.region == ALL else _.region(f.region)
-        period = _("{first} to {last}", first=quarter_text(f.quarter_from), last=quarter_text(f.quarter_to))
+        period = _("{first} to {last}", first=_.quarter(f.quarter_from), last=_.quarter(f.quarter_to))
         return " · ".join((period, region, f.choice.label(_)))
 
     def headlines(self) -> None:
@@ -83,6 +83,12 @@ class Sections:
         _, f = self._, self.filters
         series = public.quarter_figures(self.cells, self.k, f.quarters, f.choice, f.region)
         self.shown += series.values()
+        if all(public_chart.bar_height(figure) is None for figure in series.values()):
+            # Not an empty chart with a row of tiny marks: say why there is nothing to draw.
+            st.info(_("Every quarter of this choice is withheld, so there is no chart: small counts are hidden "
+                      "to protect the people in them. Choose all regions or a broader measure to see the trend."),
+                    icon=":material/visibility_off:")
+            return
         # Drawn on every run: 1.6 ms, less than keeping every period's drawing would cost in memory.
         st.markdown(public_chart.svg(series, value_title=f.choice.label(_), translate=_, percent=f.choice.percent,
                                      width=width, height=height), unsafe_allow_html=True)

@@ -44,9 +44,18 @@ def init_language() -> i18n.Translator:
     return translator()
 
 
+# Choices whose options are shown in words. Streamlit keeps a choice's shown label from the language it
+# was made in, so on a change of language each is set again (to itself) and shown in the new one.
+RELABELLED = ("f_regions", "f_types", "f_perpetrators", "p_region", "p_show", "p_from", "p_to", "map_metric",
+              "map_type", "map_region_pick", "timeline_series", "timeline_grain", "present_metric", "present_type")
+
+
 def _language_changed() -> None:
     # A callback runs before the script, so the page titles are already in the new language.
     st.session_state[CHOSEN_LANG] = st.session_state[LANG_KEY]
+    for key in RELABELLED:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def _initial_language(raw: str | None) -> tuple[str, list[Notice]]:
@@ -117,7 +126,7 @@ def sidebar_filters() -> Filters:
         language_switcher()
         st.header(_("Filters"))
         regions = st.multiselect(_("Regions"), REGION_CODES, key=_KEYS["regions"], format_func=_.region,
-                                 placeholder=_("All regions"))
+                                 placeholder=_("All regions"), select_all=False)
         # Two month pickers rather than a range slider: exact to the month with
         # the keyboard, and readable on a projector.
         first, last = st.columns(2)
@@ -127,9 +136,11 @@ def sidebar_filters() -> Filters:
             _("To"), all_months, key=_KEYS["to"], format_func=month_text,
             help=_("Reach is counted per quarter, for quarters wholly inside the period."))
         types = st.multiselect(_("Violation types"), list(VIOLATION_TYPES), key=_KEYS["types"],
-                               format_func=_.violation_type, placeholder=_("All violation types"))
+                               format_func=_.violation_type, placeholder=_("All violation types"),
+                               select_all=False)  # none chosen already means all
         perpetrators = st.multiselect(_("Perpetrators"), list(PERPETRATORS), key=_KEYS["perpetrators"],
-                                      format_func=_.perpetrator, placeholder=_("All perpetrators"))
+                                      format_func=_.perpetrator, placeholder=_("All perpetrators"),
+                                      select_all=False)
         st.button(_("Reset filters"), width="stretch", on_click=_reset)
 
     if month_from > month_to:
@@ -404,7 +415,10 @@ def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
     if "category" in shown:
         shown["category"] = [_.violation_type(c) if c in VIOLATION_TYPES else _.perpetrator(c)
                              for c in shown["category"]]
-    for column in ("period", "quarter"):
-        if column in shown:
-            shown[column] = [month_text(p) for p in pd.to_datetime(shown[column]).dt.date]
+    if "period" in shown:
+        shown["period"] = [month_text(p) for p in pd.to_datetime(shown["period"]).dt.date]
+    if "quarter" in shown:  # one way to write a quarter in each language, as on the charts' axes
+        shown["quarter"] = [_.quarter(q) for q in pd.to_datetime(shown["quarter"]).dt.date]
+    if "coverage_pct" in shown:  # 78,9 % as everywhere else, not 78.9
+        shown["coverage_pct"] = [_.percent(None if pd.isna(v) else float(v)) for v in shown["coverage_pct"]]
     return shown.rename(columns={k: _(v) for k, v in COLUMN_LABELS.items()})

@@ -171,20 +171,30 @@ def test_every_download_button_delivers_a_valid_stamped_file(session, tmp_path: 
     expected = 5 + 3 * len(CHARTS) + len(TABLES) + 2
     expect(buttons).to_have_count(expected)
     names = []
-    for index in range(expected):
-        button = buttons.nth(index)
+
+    def download(button) -> None:
         button.scroll_into_view_if_needed()
         with page.expect_download() as arrival:
             button.click()
         download = arrival.value
         assert download.failure() is None, download.suggested_filename
-        target = tmp_path / f"{index:02d}-{download.suggested_filename}"
+        target = tmp_path / f"{len(names):02d}-{download.suggested_filename}"
         download.save_as(target)
         check_file(download.suggested_filename, target.read_bytes())
         names.append(download.suggested_filename)
+
+    download(buttons.filter(has_text="Save the story (JSON)"))
+    # The panel groups its files in tabs: map, charts, tables, documents.
+    for tab in ("Map", "Charts", "Tables", "Documents"):
+        panel.get_by_role("tab", name=tab).click()
+        shown = panel.get_by_role("tabpanel").get_by_test_id("stDownloadButton").locator("button")
+        expect(shown.first).to_be_visible()
+        for index in range(shown.count()):
+            download(shown.nth(index))
+    assert len(names) == expected
     assert len(set(names)) >= expected - 2 * len(CHARTS)  # chart tables share names with the table list
-    assert {"rightsmap-map-2016-01_2017-12.png", "rightsmap-brief-2016-01_2017-12.pdf",
-            "rightsmap-deck-2016-01_2017-12.pptx", "rightsmap-story.pptx", "rightsmap-story.json"} <= set(names)
+    assert {"rightsmap-staff-map-cases-2016-01_2017-12.png", "rightsmap-staff-brief-cases-2016-01_2017-12.pdf",
+            "rightsmap-staff-deck-cases-2016-01_2017-12.pptx", "rightsmap-story.pptx", "rightsmap-story.json"} <= set(names)
     visit.assert_clean()
 
 

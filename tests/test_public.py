@@ -126,7 +126,7 @@ def test_the_table_and_the_downloads_are_drawn_only_while_their_sections_are_ope
     assert len(table.splitlines()) == 2 + len(REGION_CODES)  # header, rule, a row per region
     assert all(escape_markdown(EN.region(code)) in table for code in REGION_CODES)
     assert sorted(b.proto.label for b in at.get("download_button")) == ["Figures (CSV)", "Map (PNG)", "Map (SVG)"]
-    assert any(c.value.startswith("Every file is stamped:") and "2017-Q1 to 2017-Q4" in c.value for c in at.caption)
+    assert any(c.value.startswith("Every file is stamped:") and "2017 Q1 to 2017 Q4" in c.value for c in at.caption)
 
     at.selectbox(key="p_region").set_value("KG-GB").run()  # open sections stay open through a filter change
     assert len(at.get("download_button")) == 3 and [m for m in at.markdown if m.value.startswith("| Name |")]

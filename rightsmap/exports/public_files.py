@@ -17,8 +17,9 @@ import pandas as pd
 
 from rightsmap import maps, public
 from rightsmap.disclosure import ALL
+from rightsmap.exports import tables
 from rightsmap.exports.stamp import Stamp
-from rightsmap.exports.tables import BOM, STAMP_PREFIX, spreadsheet_safe
+from rightsmap.exports.tables import BOM, spreadsheet_safe
 from rightsmap.i18n import Translator, translator
 from rightsmap.public_filters import PublicFilters, quarter_text
 
@@ -54,7 +55,7 @@ def gather(cells: public.Cells, k: int, filters: PublicFilters, *, sample: bool)
 
 def describe(filters: PublicFilters, _: Translator) -> str:
     region = _("all regions") if filters.region == ALL else _.region(filters.region)
-    period = _("{first} to {last}", first=quarter_text(filters.quarter_from), last=quarter_text(filters.quarter_to))
+    period = _("{first} to {last}", first=_.quarter(filters.quarter_from), last=_.quarter(filters.quarter_to))
     return " · ".join((region, period, filters.choice.label(_)))
 
 
@@ -78,31 +79,37 @@ def filters_stamp(filters: PublicFilters, k: int, sample: bool, lang: str, *,
 
 
 def table(data: PublicData, lang: str) -> pd.DataFrame:
-    """One long table: the headline figures, each region, each quarter; the figure as shown and its status."""
+    """One long table: the headline figures, each region, each quarter; the figure as shown, its number
+    (for a script or a spreadsheet: the exact count, or the published part of an "at least" figure;
+    empty for a withheld one) and its status (one of public.STATUSES' codes)."""
     _ = translator(lang)
+    decimal = tables.separators(lang)[1]
     choice = data.filters.choice
+
+    def row(part: str, code: str, label: str, f: public.Figure, percent: bool) -> tuple:
+        number = f.value if f.status in (public.EXACT, public.AT_LEAST) else None
+        return (part, code, label, f.text(_, percent=percent),
+                tables.number_text(number, percent=percent, decimal=decimal), f.status)
+
     rows = []
     for key, f in data.headlines.items():
         c = public.CHOICE_BY_KEY[key]
-        rows.append(("headline", c.key, c.label(_), f.text(_, percent=c.percent), f.status))
+        rows.append(row("headline", c.key, c.label(_), f, c.percent))
     for code, f in data.by_region.items():
-        rows.append(("region", code, _.region(code), f.text(_, percent=choice.percent), f.status))
+        rows.append(row("region", code, _.region(code), f, choice.percent))
     for quarter, f in data.series.items():
-        rows.append(("quarter", quarter_text(quarter), quarter_text(quarter), f.text(_, percent=choice.percent),
-                     f.status))
-    return pd.DataFrame(rows, columns=["part", "code", "label", "shown", "status"])
+        rows.append(row("quarter", quarter_text(quarter), _.quarter(quarter), f, choice.percent))
+    return pd.DataFrame(rows, columns=["part", "code", "label", "shown", "value", "status"])
 
 
 def csv_bytes(data: PublicData, lang: str, stamp_: Stamp) -> bytes:
+    notes = public.mark_texts([*data.headlines.values(), *data.by_region.values(), *data.series.values()],
+                              data.k, translator(lang))
     buffer = io.StringIO()
     buffer.write(BOM)
-    for line in stamp_.lines():
-        buffer.write(STAMP_PREFIX + line + "\n")
-    for mark in public.mark_texts([*data.headlines.values(), *data.by_region.values(), *data.series.values()],
-                                  data.k, translator(lang)):
-        buffer.write(STAMP_PREFIX + mark + "\n")
-    table(data, lang).map(spreadsheet_safe).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL,
-                                                  lineterminator="\n")
+    buffer.write(tables.stamp_lines([*stamp_.lines(), *notes]))
+    table(data, lang).map(spreadsheet_safe).to_csv(buffer, index=False, sep=tables.separators(lang)[0],
+                                                  quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8")
 
 
@@ -152,5 +159,9 @@ def export(kind: str, data: PublicData, lang: str, *, generated: dt.date | None 
 
 
 def file_name(kind: str, filters: PublicFilters) -> str:
-    stem, ext = kind.split(".")
-    return f"rightsmap-public-{stem}-{quarter_text(filters.quarter_from)}_{quarter_text(filters.quarter_to)}.{ext}"
+    """rightsmap-public-raid_events-2017-Q1_2017-Q4.png: the view, the region (when one), what is
+    shown and the period, so that two downloads never overwrite each other."""
+    ext = kind.split(".")[1]
+    region = [] if filters.region == ALL else [filters.region]
+    period = f"{quarter_text(filters.quarter_from)}_{quarter_text(filters.quarter_to)}"
+    return "-".join(["rightsmap", "public", *region, filters.show.replace(":", "-"), period]) + f".{ext}"
