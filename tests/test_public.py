@@ -111,7 +111,7 @@ def test_the_table_and_the_downloads_are_drawn_only_while_their_sections_are_ope
     """Closed, each section is one element in every filter change; opened, it holds what it always held."""
     at = visitor(q_from="2017-Q1", q_to="2017-Q4")
     labels = [e.label for e in at.expander]
-    assert "The numbers behind the map" in labels and "Download the map and the figures" in labels
+    assert "The numbers behind the map" in labels and "Download the brief, slides, map and figures" in labels
     assert not at.get("download_button") and not at.get("button_group")
     assert not [m for m in at.markdown if m.value.startswith("| Name |")]
 
@@ -122,11 +122,12 @@ def test_the_table_and_the_downloads_are_drawn_only_while_their_sections_are_ope
     table = next(m.value for m in at.markdown if m.value.startswith("| Name |"))
     assert len(table.splitlines()) == 2 + len(REGION_CODES)  # header, rule, a row per region
     assert all(escape_markdown(EN.region(code)) in table for code in REGION_CODES)
-    assert sorted(b.proto.label for b in at.get("download_button")) == ["Figures (CSV)", "Map (PNG)", "Map (SVG)"]
+    assert sorted(b.proto.label for b in at.get("download_button")) == [
+        "Brief (PDF)", "Figures (CSV)", "Map (PNG)", "Map (SVG)", "Slides (PPTX)"]
     assert any(c.value.startswith("Every file is stamped:") and "2017-Q1 to 2017-Q4" in c.value for c in at.caption)
 
     at.selectbox(key="p_region").set_value("KG-GB").run()  # open sections stay open through a filter change
-    assert len(at.get("download_button")) == 3 and [m for m in at.markdown if m.value.startswith("| Name |")]
+    assert len(at.get("download_button")) == 5 and [m for m in at.markdown if m.value.startswith("| Name |")]
 
     at.session_state["public-downloads"] = False
     at.run()
