@@ -103,3 +103,49 @@ def test_every_number_in_the_public_brief_and_deck_is_a_figure_of_summary_public
     if chosen["status"] != "hidden":
         shown_text = deck_text(export(sample_db, tmp_path, "deck.pptx", show, region, first, last))
         assert f'{chosen.get("value", chosen.get("bound")):,.{1 if show == "coverage_pct" else 0}f}' in shown_text
+
+
+def _boxes_overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+@pytest.mark.parametrize("lang", ["ru", "ky", "en"])
+def test_the_brief_s_text_stays_on_the_page_and_in_its_cards_and_no_block_touches_another(sample_db, lang):
+    """Long Russian and Kyrgyz labels wrap: measured by the renderer, every text is inside the page, each
+    card's texts inside the card, cards apart, and no block (text or chart) overlaps another."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from rightsmap.exports import public_brief
+
+    # The longest choice and region names make the longest titles and labels.
+    filters = PublicFilters(quarter_from=parse_quarter("2016-Q1"), quarter_to=parse_quarter("2018-Q4"),
+                            region="KG-Y", show="cases_of_type:degrading_treatment")
+    with db.connect(sample_db) as conn:
+        cells, k = cli.cli_public.protected_cells(conn)
+        events = public_files.public_events(metrics.all_events(conn), filters, lang)
+    data = public_files.gather(cells, k, filters, sample=True, events=events)
+    fig = public_brief.figure(data, lang, public_files.stamp(data, lang))
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    page = fig.bbox
+    texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_window_extent"))
+             if t.get_visible() and t.get_text().strip()]
+    assert len(texts) > 50
+    for t in texts:
+        box = t.get_window_extent(renderer)
+        assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 and box.y1 <= page.y1, t.get_text()
+    cards = {p.get_gid(): p.get_window_extent(renderer) for p in fig.patches if (p.get_gid() or "").startswith("card")}
+    assert len(cards) == len(data.headlines)
+    for t in fig.texts:
+        if t.get_gid() in cards:
+            box, card = t.get_window_extent(renderer), cards[t.get_gid()]
+            assert card.x0 < box.x0 and box.x1 < card.x1 and card.y0 < box.y0 and box.y1 < card.y1, t.get_text()
+    ordered = sorted(cards.values(), key=lambda b: b.x0)
+    assert all(a.x1 < b.x0 for a, b in zip(ordered, ordered[1:])), "cards touch"
+    # Blocks: the page's own texts (outside cards), the cards, and each chart with its labels and titles.
+    blocks = [(t.get_text()[:30], t.get_window_extent(renderer)) for t in fig.texts if t.get_gid() not in cards]
+    blocks += [(gid, box) for gid, box in cards.items()]
+    blocks += [(f"axes {i}", ax.get_tightbbox(renderer)) for i, ax in enumerate(fig.axes)]
+    for i, (name_a, a) in enumerate(blocks):
+        for name_b, b in blocks[i + 1:]:
+            assert not _boxes_overlap(a, b), (lang, name_a, name_b)

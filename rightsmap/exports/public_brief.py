@@ -139,9 +139,11 @@ def figure(data: PublicData, lang: str, stamp: Stamp) -> MplFigure:
         page.top += GAP
         _cards(page, data, _)
         page.text(choice.label(_), 10, bold=True)
+        page.top += 0.05
         draw_map(page.axes(2.5), data, _, font_size=6.5)
         page.top += GAP
         page.text(_("{what}, quarter by quarter", what=choice.label(_)), 10, bold=True)
+        page.top += 0.05
         quarter_labels = [_.quarter(q) for q in data.series]
         below = (_label_width(page, quarter_labels, 6.5) if len(quarter_labels) > 8
                  else page.height(quarter_labels[0], 6.5, inner)) + 0.1
