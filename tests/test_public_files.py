@@ -141,7 +141,7 @@ def test_the_brief_s_text_stays_on_the_page_and_in_its_cards_and_no_block_touche
             box, card = t.get_window_extent(renderer), cards[t.get_gid()]
             assert card.x0 < box.x0 and box.x1 < card.x1 and card.y0 < box.y0 and box.y1 < card.y1, t.get_text()
     ordered = sorted(cards.values(), key=lambda b: b.x0)
-    assert all(a.x1 < b.x0 for a, b in zip(ordered, ordered[1:])), "cards touch"
+    assert all(a.x1 < b.x0 for a, b in zip(ordered, ordered[1:], strict=False)), "cards touch"
     # Blocks: the page's own texts (outside cards), the cards, and each chart with its labels and titles.
     blocks = [(t.get_text()[:30], t.get_window_extent(renderer)) for t in fig.texts if t.get_gid() not in cards]
     blocks += [(gid, box) for gid, box in cards.items()]

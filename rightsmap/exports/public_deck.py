@@ -45,7 +45,11 @@ def _slide(deck: Presentation, title: str, data: PublicData, stamp: Stamp, _: Tr
            figures: Sequence[public.Figure], notes: Sequence[str]) -> Slide:
     """A slide with its title, the filters, the marks its figures need, the stamp, and speaker notes."""
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
-    _text(slide, title, MARGIN, Inches(0.2), WIDTH - 2 * MARGIN, Inches(0.8), size=30, bold=True)
+    # A bold Cyrillic character is about 0.7 em wide, and a line across the slide is 900 pt: longer titles
+    # (Russian and Kyrgyz run long) get a smaller size rather than a second line over the filters.
+    size = max(16, min(30, int(900 / (0.7 * max(len(title), 1)))))
+    if title:
+        _text(slide, title, MARGIN, Inches(0.2), WIDTH - 2 * MARGIN, Inches(0.8), size=size, bold=True)
     _text(slide, describe(data.filters, _), MARGIN, Inches(1.0), WIDTH - 2 * MARGIN, Inches(0.45), size=16,
           color=GREY)
     marks = public.mark_texts(list(figures), data.k, _)
@@ -79,10 +83,11 @@ def pptx(data: PublicData, lang: str, stamp: Stamp) -> bytes:
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     full = WIDTH - 2 * MARGIN
 
-    first = _slide(deck, title_text(data, _), data, stamp, _, [], [_("Definitions:"), definition(choice.key, _)])
+    first = _slide(deck, "", data, stamp, _, [], [_("Definitions:"), definition(choice.key, _)])
+    _text(first, title_text(data, _), MARGIN, Inches(1.7), full, Inches(2.0), size=40, bold=True)
     _text(first, _("Public figures: small counts are hidden, and enough others that none can be worked out."),
-          MARGIN, Inches(2.4), full, Inches(1.2), size=20)
-    _text(first, _("View: {view}", view=_("public (disclosure control applied)")), MARGIN, Inches(3.6), full,
+          MARGIN, Inches(3.9), full, Inches(1.0), size=20)
+    _text(first, _("View: {view}", view=_("public (disclosure control applied)")), MARGIN, Inches(5.0), full,
           Inches(0.6), size=20, bold=True)
 
     headlines = list(data.headlines.items())
@@ -92,8 +97,8 @@ def pptx(data: PublicData, lang: str, stamp: Stamp) -> bytes:
     for i, (key, figure) in enumerate(headlines):
         c = public.CHOICE_BY_KEY[key]
         left = MARGIN + i * width
-        _text(slide, c.label(_), left, Inches(2.0), width - Inches(0.2), Inches(1.2), size=20)
-        _text(slide, figure.text(_, percent=c.percent), left, Inches(3.3), width - Inches(0.2), Inches(1.2), size=44,
+        _text(slide, c.label(_), left, Inches(1.9), width - Inches(0.2), Inches(1.5), size=18)
+        _text(slide, figure.text(_, percent=c.percent), left, Inches(3.6), width - Inches(0.2), Inches(1.2), size=44,
               bold=True)
 
     by_region = list(data.by_region.values())

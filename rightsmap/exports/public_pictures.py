@@ -108,7 +108,7 @@ def _next_quarter(q: dt.date) -> dt.date:
     return dt.date(q.year + (q.month + 3 > 12), (q.month + 2) % 12 + 1, 1)
 
 
-def breakdown_axes(ax: Axes, figures: Mapping[str, Figure], name: Callable[[str], str], heading: str,
+def breakdown_axes(ax: Axes, figures: Mapping[str, Figure], name: Callable[[str], str], heading: str | None,
                    _: Translator, *, font_size: float) -> None:
     """One group of categories as labelled horizontal bars, the first on top."""
     top = _top(list(figures.values())) * 1.35
@@ -119,7 +119,8 @@ def breakdown_axes(ax: Axes, figures: Mapping[str, Figure], name: Callable[[str]
     ax.set_xlim(0, top)
     ax.set_xticks([])
     ax.spines[["top", "right", "bottom"]].set_visible(False)
-    ax.set_title(heading, fontsize=font_size * 1.1, loc="left", fontweight="bold")
+    if heading:
+        ax.set_title(heading, fontsize=font_size * 1.1, loc="left", fontweight="bold")
 
 
 def breakdown(by_perpetrator: Mapping[str, Figure], by_type: Mapping[str, Figure], _: Translator, *,
@@ -127,9 +128,13 @@ def breakdown(by_perpetrator: Mapping[str, Figure], by_type: Mapping[str, Figure
     """Cases by perpetrator (left) and by violation type (right), every category in a fixed order."""
     with static_map.drawing():
         fig = MplFigure(figsize=size, layout="constrained")
-        left, right = fig.subplots(1, 2, width_ratios=(1, 1.25))
-        breakdown_axes(left, by_perpetrator, _.perpetrator, _("By perpetrator"), _, font_size=font_size)
-        breakdown_axes(right, by_type, _.violation_type, _("By violation type"), _, font_size=font_size)
+        # Each group in its own part of the picture, headed from its left edge: a heading over the bars
+        # alone ran off the picture in Kyrgyz.
+        for part, figures, name, heading in zip(
+                fig.subfigures(1, 2, width_ratios=(1, 1.25)), (by_perpetrator, by_type),
+                (_.perpetrator, _.violation_type), (_("By perpetrator"), _("By violation type")), strict=True):
+            part.suptitle(heading, x=0.02, ha="left", fontsize=font_size * 1.1, fontweight="bold")
+            breakdown_axes(part.add_subplot(), figures, name, None, _, font_size=font_size)
     return fig
 
 
