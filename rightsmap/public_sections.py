@@ -12,7 +12,7 @@ from rightsmap.disclosure import ALL
 from rightsmap.public_filters import PublicFilters, quarter_text
 from rightsmap.vocab import REGION_CODES
 
-HEADLINES = ("cases", "raid_events", "people_detained_in_raids", public.COVERAGE)
+HEADLINES = public.HEADLINES
 # A public figure's status -> the map's class for it (maps.region_layer's withheld classes).
 MAP_CLASS = {public.LESS_THAN: "small", public.HIDDEN: "hidden", public.AT_LEAST: "at_least"}
 
@@ -49,7 +49,9 @@ class Sections:
         return " · ".join((period, region, f.choice.label(_)))
 
     def headlines(self) -> None:
-        for column, key in zip(st.columns(len(HEADLINES)), HEADLINES, strict=True):
+        """The headline figures; the chosen figure leads them (show=cases:police heads with police cases)."""
+        keys = public.headline_keys(self.filters.choice)
+        for column, key in zip(st.columns(len(keys)), keys, strict=True):
             choice = public.CHOICE_BY_KEY[key]
             figure = public.figure(self.cells, self.k, self.filters.quarters, choice.measure, self.filters.region,
                                    choice.category)

@@ -227,3 +227,25 @@ def test_the_public_map_gives_small_and_hidden_regions_their_own_classes(visitor
             assert class_key not in ("small", "hidden", "nodata"), classes
     legend = next(child for child in layers[-1]._children.values() if type(child).__name__ == "Legend")
     assert "&lt;5: small count, hidden" in legend.html
+
+
+@pytest.mark.parametrize(("show", "label", "count"), [
+    ("cases:police", "Cases by Police", 4),
+    ("cases_of_type:extortion", "Cases: Extortion", 4),
+    ("detentions", "Documented detentions", 5),
+    ("raid_events", "Raids", 4),
+])
+def test_the_headline_follows_the_chosen_measure(visitor, summary, show, label, count):
+    """With show=cases:police the first headline figure is police cases, as summary --public gives it."""
+    at = visitor(show=show, q_from="2017-Q1", q_to="2017-Q4")
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert len(labels) == count and label in labels
+    chosen = summary("--public", "--show", show, "--from", "2017-Q1", "--to", "2017-Q4")["chosen"]
+    shown = at.metric[labels.index(label)].value
+    if chosen["status"] == "exact":
+        assert shown == f'{chosen["value"]:,.0f}'
+    else:
+        assert chosen["status"] in ("at_least", "hidden") and not shown[0].isdigit()
+    if show.startswith("cases"):
+        assert labels[0] == label and "Documented cases" not in labels
