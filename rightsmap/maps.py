@@ -175,6 +175,11 @@ class MapStyle(MacroElement):
             box-shadow: 0 1px 4px rgba(0,0,0,.35); font: 13px/1.4 sans-serif; color: #222;
             display: flex; flex-wrap: wrap; column-gap: 12px; max-width: min(calc(100vw - 32px), 34em); }
           .rightsmap-legend-title { font-weight: bold; flex-basis: 100%; }
+          /* A frame this wide is a slide on a projector: legend text of 18 px or more reads from the
+             back of the room. */
+          @media (min-width: 1600px) {
+            .rightsmap-legend { font-size: 20px; max-width: 30em; }
+            .rightsmap-legend-swatch { width: 22px; height: 16px; } }
           /* Leaflet draws its controls above its tooltips: while a tooltip meets the legend (Restyle),
              the legend fades and lets the pointer through, so the tooltip can be read. */
           .rightsmap-legend.rightsmap-legend-behind { opacity: .15; pointer-events: none; }
