@@ -189,8 +189,10 @@ def test_the_public_slides_step_through_and_keep_the_slide_in_the_url(visitor):
         seen.append(at.query_params["slide"])
     assert seen == ["map", "timeline", "breakdown"]
     assert at.button(key="show_next").disabled
-    # The breakdown slide is a table of public figures.
-    assert not at.metric and any(m.value.startswith("| Group | Name | Figure |") for m in at.markdown)
+    # The breakdown slide is two tables of public figures side by side: by perpetrator, by violation type.
+    assert not at.metric
+    assert [m.value.splitlines()[0] for m in at.markdown if m.value.startswith("| By ")] == [
+        "| By perpetrator | Figure |", "| By violation type | Figure |"]
 
 
 def test_logging_in_from_a_staff_link_opens_that_page_with_the_link_s_filters(visitor):
