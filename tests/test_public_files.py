@@ -23,7 +23,7 @@ CASES = (
 )
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # Numbers that are not figures: quarters (2017-Q2, 2017 Q2), months (2017-06) and dates, event numbers ([3]).
-NOT_FIGURES = re.compile(r"\d{4}-Q\d|\d{4} Q\d|\d{4}-\d{2}(?:-\d{2})?|\[\d+\]")
+NOT_FIGURES = re.compile(r"\d{4}-Q\d|\d{4} Q\d|Q\d \d{4}|\d{4}-\d{2}(?:-\d{2})?|\[\d+\]")
 
 
 def export(sample_db: Path, tmp_path: Path, kind: str, show: str, region: str | None, first: str, last: str,

@@ -21,7 +21,6 @@ from rightsmap.exports.deck import GREY, HEIGHT, MARGIN, WIDTH, _text
 from rightsmap.exports.public_files import PublicData, describe
 from rightsmap.exports.stamp import Stamp
 from rightsmap.i18n import Translator, translator
-from rightsmap.public_filters import quarter_text
 
 CONTENT_TOP, CONTENT_BOTTOM = Inches(1.55), HEIGHT - Inches(1.05)
 MAX_EVENTS = 9  # beside the timeline; the public page lists them all
@@ -32,7 +31,7 @@ def title_text(data: PublicData, _: Translator) -> str:
     f = data.filters
     region = _("Kyrgyzstan, all regions") if f.region == public.ALL else _.region(f.region)
     return _("Rights violations against sex workers: {region}, {first} to {last}", region=region,
-             first=quarter_text(f.quarter_from), last=quarter_text(f.quarter_to))
+             first=_.quarter(f.quarter_from), last=_.quarter(f.quarter_to))
 
 
 def definition(key: str, _: Translator) -> str:
