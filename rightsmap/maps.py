@@ -153,10 +153,13 @@ def classify(values: Iterable[float], *, percent: bool = False,
     if not positive:
         return classes
     integer = all(v.is_integer() for v in positive)
-    # Whole numbers (counts) start at 1, so classes read 1-9, 10-44, ...; the top class is open.
+    # Whole numbers (counts) read 1-9, 10-44, ...; the top class is open.
     # Breaks from quantiles, not equal widths: with one large city, equal widths left every other
     # region in the first class, and a five-year map in one colour.
-    lowers = _quantile_lowers(positive, 1.0 if integer else 0.0, integer)
+    # The first class starts at the smallest value's readable floor: a class no region is in (such as
+    # "1-4" on a public map, whose figures are 0 or at least 5) only adds a colour to tell apart.
+    first = float(max(1, math.floor(readable_floor(min(positive))))) if integer else 0.0
+    lowers = _quantile_lowers(positive, first, integer)
     return classes + _positive_classes(lowers, integer, "", translate)
 
 

@@ -113,6 +113,7 @@ def test_one_large_city_does_not_leave_the_other_regions_in_one_colour():
     used = {maps.class_for(v, classes).key for v in values}
     assert len(used) == 5
     assert all(float(c.lower).is_integer() and maps.readable_floor(c.lower) == c.lower for c in classes[3:])
+    assert classes[2].lower == 35  # the first class starts at the smallest value, not at an empty "1-34"
 
 
 def test_coverage_has_its_own_blue_scale_not_the_alarm_reds():

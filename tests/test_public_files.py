@@ -12,6 +12,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from rightsmap import cli, db, maps, metrics, public
+from rightsmap.disclosure import ALL
 from rightsmap.exports import public_files
 from rightsmap.i18n import translator
 from rightsmap.public_filters import PublicFilters, parse_quarter
@@ -63,7 +64,7 @@ def words_that_are_not_figures(sample_db: Path, show: str, region: str | None, f
     numbers in it that are not figures, removed before the figures are compared."""
     _ = translator("en")
     filters = PublicFilters(quarter_from=parse_quarter(first), quarter_to=parse_quarter(last),
-                            region=region or public.ALL, show=show)
+                            region=region or ALL, show=show)
     with db.connect(sample_db) as conn:
         cells, k = cli.cli_public.protected_cells(conn)
         events = public_files.public_events(metrics.all_events(conn), filters, "en")

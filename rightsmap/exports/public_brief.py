@@ -140,7 +140,12 @@ def figure(data: PublicData, lang: str, stamp: Stamp) -> MplFigure:
         _cards(page, data, _)
         page.text(choice.label(_), 10, bold=True)
         page.top += 0.05
-        draw_map(page.axes(2.5), data, _, font_size=6.5)
+        map_ax = page.axes(2.5, width=inner - 2.2)
+        draw_map(map_ax, data, _, font_size=6.5)
+        # Beside the map, not over it: at this size the legend's corner covered Naryn.
+        legend = map_ax.get_legend()
+        legend.set_loc("center left")
+        legend.set_bbox_to_anchor((1.01, 0.5))
         page.top += GAP
         page.text(_("{what}, quarter by quarter", what=choice.label(_)), 10, bold=True)
         page.top += 0.05

@@ -16,6 +16,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches
 
 from rightsmap import metrics, public
+from rightsmap.disclosure import ALL
 from rightsmap.exports import public_pictures, static_map
 from rightsmap.exports.deck import GREY, HEIGHT, MARGIN, WIDTH, _text
 from rightsmap.exports.public_files import PublicData, describe
@@ -29,7 +30,7 @@ MAX_EVENTS = 9  # beside the timeline; the public page lists them all
 def title_text(data: PublicData, _: Translator) -> str:
     """Names the region and the period, as the deck's first slide and the brief's title do."""
     f = data.filters
-    region = _("Kyrgyzstan, all regions") if f.region == public.ALL else _.region(f.region)
+    region = _("Kyrgyzstan, all regions") if f.region == ALL else _.region(f.region)
     return _("Rights violations against sex workers: {region}, {first} to {last}", region=region,
              first=_.quarter(f.quarter_from), last=_.quarter(f.quarter_to))
 
