@@ -49,6 +49,7 @@ else:
 sections = {_("Public view"): public} if public_only else {_("Public view"): public, _("Staff view (login)"): staff_pages}
 navigation = st.navigation(sections)
 on_staff_page = navigation.url_path in {path for *_rest, path in STAFF_PAGES}
+PRESENTATION_PATHS = ("show", "present")  # full-screen slides: the sample banner takes one line there
 
 try:
     if user is not None and on_staff_page:
@@ -58,7 +59,7 @@ try:
     if user is not None:
         staff.logout_button()
     public_ui.view_marker(user if on_staff_page else None)
-    ui.sample_banner()
+    ui.sample_banner(short=navigation.url_path in PRESENTATION_PATHS)
     if cache.data_span() == (None, None):
         st.info(_("No data yet: this database is empty. Staff can add data on the Import data page."),
                 icon=":material/inbox:")

@@ -17,10 +17,16 @@ from rightsmap.vocab import N_, REGION_BY_CODE, REGION_CODES, REGIONS
 
 ENGLISH = translator("en")
 
-# ColorBrewer YlOrRd, 6 classes: the lightest is "0", the other five the ramp.
-# Sequential, colour-blind safe, and its steps survive a washed-out projector.
+# Colour schemes from ColorBrewer 2.0 (Cynthia A. Brewer, colorbrewer2.org; the colour specifications
+# are under the Apache License 2.0), both sequential and marked colour-blind safe there.
+# Counts of abuse: YlOrRd, 6 classes: the lightest is "0", the other five the ramp; its steps survive a
+# washed-out projector.
 ZERO_COLOR = "#ffffb2"
 PALETTE = ("#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
+# Coverage of the outreach plan: Blues, 6 classes, so that high coverage (good news) never reads as the
+# alarm red of the counts.
+COVERAGE_ZERO_COLOR = "#eff3ff"
+COVERAGE_PALETTE = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 # Grey plus a dashed outline: "no data" differs from every colour by pattern too.
 NO_DATA_COLOR = "#bdbdbd"
 NO_DATA_DASH = "4 3"
@@ -84,7 +90,32 @@ def nice_step(target: float, integer: bool) -> float:
     return step
 
 
-def _positive_classes(lowers: list[float], integer: bool, unit: str, translate: Translator) -> list[ValueClass]:
+def readable_floor(x: float) -> float:
+    """The largest number at or below x with two significant digits, the second 0 or 5: 87 -> 85,
+    1234 -> 1000, 7 -> 7, 0.37 -> 0.35."""
+    if x <= 0:
+        return 0.0
+    unit = 5 * 10.0 ** (math.floor(math.log10(x)) - 1)
+    return round(math.floor(x / unit + 1e-9) * unit, 10)
+
+
+def _quantile_lowers(positive: list[float], first: float, integer: bool) -> list[float]:
+    """Class lower bounds from the data: up to five classes with about as many regions in each, each
+    break the readable number at or below its quantile, so that a region on a break keeps its class."""
+    ordered = sorted(positive)
+    count = min(len(PALETTE), len(set(ordered)))
+    lowers = [first]
+    for i in range(1, count):
+        lower = readable_floor(ordered[i * len(ordered) // count])
+        if integer:
+            lower = float(max(1, math.floor(lower)))
+        if lower > lowers[-1]:
+            lowers.append(lower)
+    return lowers
+
+
+def _positive_classes(lowers: list[float], integer: bool, unit: str, translate: Translator,
+                      palette: tuple[str, ...] = PALETTE) -> list[ValueClass]:
     def num(x: float) -> str:
         return _num(x, translate)
 
@@ -100,34 +131,35 @@ def _positive_classes(lowers: list[float], integer: bool, unit: str, translate: 
             label = translate("under {value}", value=f"{num(upper)}{unit}")
         else:
             label = f"{num(lower)}{EN_DASH}{num(upper)}{unit}"
-        classes.append(ValueClass(f"c{i + 1}", label, PALETTE[i], lower, upper))
+        classes.append(ValueClass(f"c{i + 1}", label, palette[i], lower, upper))
     return classes
 
 
 def classify(values: Iterable[float], *, percent: bool = False,
              translate: Translator = ENGLISH) -> list[ValueClass]:
-    """No data, zero, then up to five classes with rounded breaks over the positive values."""
+    """No data, zero, then up to five classes over the positive values, their breaks from the data's
+    quantiles rounded to readable numbers (coverage: fixed breaks around the target, in blues)."""
     numbers = [float(v) for v in values]
     if any(v < 0 for v in numbers):
         raise ValueError("classify expects values >= 0")
     positive = [v for v in numbers if v > 0]
     classes = [
         ValueClass("nodata", translate("No data"), NO_DATA_COLOR, None, None),
-        ValueClass("zero", "0", ZERO_COLOR, 0.0, 0.0),
+        ValueClass("zero", "0", COVERAGE_ZERO_COLOR if percent else ZERO_COLOR, 0.0, 0.0),
     ]
     if percent:
-        # Fixed breaks keep colours comparable between filters and periods.
-        return classes + _positive_classes([0.0, *PERCENT_BREAKS], False, "%", translate)
+        # Fixed breaks keep colours comparable between filters and periods, and 100 % is the target.
+        return classes + _positive_classes([0.0, *PERCENT_BREAKS], False, "%", translate, COVERAGE_PALETTE)
     if not positive:
         return classes
     integer = all(v.is_integer() for v in positive)
-    top = max(positive)
-    # Whole numbers (counts) start at 1, so classes read 1-10, 11-20, ...
-    first = 1.0 if integer else 0.0
-    # Equal steps that cover the data in at most five classes; the top class is open.
-    step = nice_step((top - first) / len(PALETTE), integer)
-    count = min(len(PALETTE), math.floor((top - first) / step) + 1)
-    lowers = [round(first + i * step, 10) for i in range(count)]
+    # Whole numbers (counts) read 1-9, 10-44, ...; the top class is open.
+    # Breaks from quantiles, not equal widths: with one large city, equal widths left every other
+    # region in the first class, and a five-year map in one colour.
+    # The first class starts at the smallest value's readable floor: a class no region is in (such as
+    # "1-4" on a public map, whose figures are 0 or at least 5) only adds a colour to tell apart.
+    first = float(max(1, math.floor(readable_floor(min(positive))))) if integer else 0.0
+    lowers = _quantile_lowers(positive, first, integer)
     return classes + _positive_classes(lowers, integer, "", translate)
 
 
@@ -175,6 +207,11 @@ class MapStyle(MacroElement):
             box-shadow: 0 1px 4px rgba(0,0,0,.35); font: 13px/1.4 sans-serif; color: #222;
             display: flex; flex-wrap: wrap; column-gap: 12px; max-width: min(calc(100vw - 32px), 34em); }
           .rightsmap-legend-title { font-weight: bold; flex-basis: 100%; }
+          /* A frame this wide is a slide on a projector: legend text of 18 px or more reads from the
+             back of the room. */
+          @media (min-width: 1600px) {
+            .rightsmap-legend { font-size: 20px; max-width: 30em; }
+            .rightsmap-legend-swatch { width: 22px; height: 16px; } }
           /* Leaflet draws its controls above its tooltips: while a tooltip meets the legend (Restyle),
              the legend fades and lets the pointer through, so the tooltip can be read. */
           .rightsmap-legend.rightsmap-legend-behind { opacity: .15; pointer-events: none; }

@@ -23,9 +23,10 @@ BUILDING = "present_story_views"
 STORIES_OPEN = "present_stories_open"  # whether the Stories panel is open  # the story being put together in this session: a list of story.View
 
 # Large type and plain black on white: readable from the back of a room on a washed-out projector.
+# The top padding clears Streamlit's header (3.75rem), which would otherwise cover the view bar.
 CSS = """<style>
 .stApp, .stMain { background: #ffffff; color: #000000; }
-.stMain .block-container { max-width: 100%; padding: 1rem 2.5rem 2rem; }
+.stMain .block-container { max-width: 100%; padding: 4.25rem 2.5rem 2rem; }
 .stMain p, .stMain li, .stMain label, .stMain [data-testid="stCaptionContainer"],
 .stMain [data-testid="stCaptionContainer"] * { font-size: 1.35rem; color: #000000 !important; opacity: 1 !important; }
 .stMain h1 { font-size: 3rem; color: #000000; }
@@ -35,6 +36,7 @@ CSS = """<style>
   font-size: 4.5rem !important; font-weight: 700; color: #000000 !important; line-height: 1.1; }
 .stMain [data-testid="stMetricDelta"], .stMain [data-testid="stMetricDelta"] * { font-size: 1.5rem !important; }
 .stMain button p { font-size: 1.35rem; }
+.stMain table th, .stMain table td, .stMain table th *, .stMain table td * { font-size: 1.35rem; }
 </style>"""
 
 
@@ -141,14 +143,14 @@ def draw(slide: str, data: ExportData, _: Translator) -> None:
                                      percent=metrics.METRICS[data.metric].percent)
 
         content = ("present", _.lang, data.metric, label, mapview.values_key(values))
-        mapview.show(content, layer, key="present_map", height=640, returned_objects=())
+        mapview.show(content, layer, key="present_map", height=430, returned_objects=())
         st.caption(_(metrics.METRICS[data.metric].definition))
     elif slide == "timeline":
-        _chart(chartset.timeline(data, _).properties(height=440), _)
+        _chart(chartset.timeline(data, _).properties(height=300), _)
         ui.event_list(data.events)
     else:
-        _chart(chartset.reach_planned(data, _).properties(height=260), _)
-        _chart(chartset.reach_pressure(data, _).properties(height=240), _)
+        _chart(chartset.reach_planned(data, _).properties(height=170), _)
+        _chart(chartset.reach_pressure(data, _).properties(height=150), _)
         ui.event_list(data.events)
 
 

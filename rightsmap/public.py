@@ -233,3 +233,16 @@ def breakdown(cells: Cells, k: int, quarters: Sequence[dt.date], region: str,
             figures.append(f)
             rows.append((group, name(code), f.text(translate)))
     return rows, figures
+
+
+HEADLINES = ("cases", "raid_events", "people_detained_in_raids", COVERAGE)
+
+
+def headline_keys(choice: Choice) -> tuple[str, ...]:
+    """The headline figures for a choice: the chosen figure stands in for the cases it narrows
+    (show=cases:police heads with police cases), and a figure of its own kind comes first."""
+    if choice.key in HEADLINES:
+        return HEADLINES
+    if choice.measure in ("cases", "cases_of_type"):
+        return (choice.key, *HEADLINES[1:])
+    return (choice.key, *HEADLINES)

@@ -12,7 +12,7 @@ from rightsmap.disclosure import ALL
 from rightsmap.public_filters import PublicFilters
 from rightsmap.vocab import REGION_CODES
 
-HEADLINES = ("cases", "raid_events", "people_detained_in_raids", public.COVERAGE)
+HEADLINES = public.HEADLINES
 # A public figure's status -> the map's class for it (maps.region_layer's withheld classes).
 MAP_CLASS = {status: status for status in public.WITHHELD}
 
@@ -49,7 +49,9 @@ class Sections:
         return " · ".join((period, region, f.choice.label(_)))
 
     def headlines(self) -> None:
-        for column, key in zip(st.columns(len(HEADLINES)), HEADLINES, strict=True):
+        """The headline figures; the chosen figure leads them (show=cases:police heads with police cases)."""
+        keys = public.headline_keys(self.filters.choice)
+        for column, key in zip(st.columns(len(keys)), keys, strict=True):
             choice = public.CHOICE_BY_KEY[key]
             figure = public.figure(self.cells, self.k, self.filters.quarters, choice.measure, self.filters.region,
                                    choice.category)
@@ -93,17 +95,23 @@ class Sections:
         st.markdown(public_chart.svg(series, value_title=f.choice.label(_), translate=_, percent=f.choice.percent,
                                      width=width, height=height), unsafe_allow_html=True)
 
-    def breakdown(self) -> None:
+    def breakdown(self, *, split: bool = False) -> None:
+        """Cases by perpetrator and by type: one table, or (split, for a slide) a table for each side by side."""
         f = self.filters
 
-        def build() -> tuple[str, tuple[public.Figure, ...]]:
+        def build() -> tuple[tuple[str, ...], tuple[public.Figure, ...]]:
             rows, figures = public.breakdown(self.cells, self.k, f.quarters, f.region, self._)
-            return ui.text_table_markdown(public.BREAKDOWN_COLUMNS, rows), tuple(figures)
+            if not split:
+                return (ui.text_table_markdown(public.BREAKDOWN_COLUMNS, rows),), tuple(figures)
+            groups = dict.fromkeys(group for group, _name, _shown in rows)
+            return tuple(ui.text_table_markdown((group, "shown"), [(n, s) for g, n, s in rows if g == group])
+                         for group in groups), tuple(figures)
 
-        text, figures = cache.derived(("breakdown", cache.db_key(), self.k, self._.lang, tuple(f.quarters), f.region),
-                                      build)
+        texts, figures = cache.derived(("breakdown", split, cache.db_key(), self.k, self._.lang, tuple(f.quarters),
+                                        f.region), build)
         self.shown += figures
-        st.markdown(text)
+        for column, text in zip(st.columns(len(texts)) if split else [st], texts, strict=True):
+            column.markdown(text)
 
     def region_table(self, by_region: dict[str, public.Figure]) -> None:
         """The figures behind the map, as a table of text."""

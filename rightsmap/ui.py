@@ -214,10 +214,14 @@ def describe(filters: Filters) -> str:
     return " · ".join(parts)
 
 
-def sample_banner() -> None:
-    """While the synthetic sample is loaded, say so on every page, with what it is calibrated to."""
+def sample_banner(*, short: bool = False) -> None:
+    """While the synthetic sample is loaded, say so on every page, with what it is calibrated to (short: in
+    one line, for presentation mode, where the slide needs the room)."""
     if cache.dataset_meta().get("dataset") == "sample":
         _ = translator()
+        if short:
+            st.info(_("**Illustrative sample data, not real case records.**"), icon=":material/science:")
+            return
         st.info(
             _("**Illustrative sample data, not real case records.** The breakdown by region and month is "
               "invented. Only its national totals are calibrated to published figures: {calibration}.",

@@ -130,14 +130,14 @@ def test_the_public_downloads_appear_when_opened_and_deliver_stamped_files(sessi
     """The public overview draws its download panel only while it is open: closed, no button is on the page."""
     visit = session()
     page = visit.open("/?lang=en&q_from=2017-Q1&q_to=2017-Q4")
-    expect(page.get_by_test_id("stExpander").filter(has_text="Download the map and the figures")).to_be_visible()
+    expect(page.get_by_test_id("stExpander").filter(has_text="Download the brief, slides, map and figures")).to_be_visible()
     visit.idle()
     buttons = page.get_by_test_id("stDownloadButton").locator("button")
     expect(buttons).to_have_count(0)
-    open_expander(page, "Download the map and the figures")
-    expect(buttons).to_have_count(3)
+    open_expander(page, "Download the brief, slides, map and figures")
+    expect(buttons).to_have_count(5)
     names = []
-    for index in range(3):
+    for index in range(5):
         with page.expect_download() as arrival:
             buttons.nth(index).click()
         download = arrival.value
@@ -146,7 +146,7 @@ def test_the_public_downloads_appear_when_opened_and_deliver_stamped_files(sessi
         download.save_as(target)
         check_file(download.suggested_filename, target.read_bytes(), PUBLIC_VIEW)
         names.append(download.suggested_filename)
-    assert sorted(Path(name).suffix for name in names) == [".csv", ".png", ".svg"]
+    assert sorted(Path(name).suffix for name in names) == [".csv", ".pdf", ".png", ".pptx", ".svg"]
     visit.assert_clean()
 
 

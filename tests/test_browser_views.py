@@ -307,9 +307,11 @@ def test_the_public_slides_never_show_a_count_from_1_to_k_minus_1(visit: Visit):
     assert len({quarter for quarter, _mark in chart}) == quarters
     figures |= {f"chart {quarter} {mark}": text for (quarter, mark), text in chart.items()}
     next_slide("breakdown")
-    rows = table_rows(page.get_by_test_id("stMain").locator("table"))
+    tables = page.get_by_test_id("stMain").locator("table")  # by perpetrator, by violation type
+    rows = [(group, row) for group, n in (("By perpetrator", 0), ("By violation type", 1))
+            for row in table_rows(tables.nth(n))]
     assert len(rows) == len(PERPETRATORS) + len(VIOLATION_TYPES)
-    figures |= {f"breakdown {row['Name']}": row["Figure"] for row in rows}
+    figures |= {f"breakdown {row[group]}": row["Figure"] for group, row in rows}
 
     assert {where: text for where, text in figures.items() if disclosure_problem(text)} == {}
     assert any(text == "hidden" for text in figures.values()), figures  # this view has withheld counts
