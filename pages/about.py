@@ -1,5 +1,6 @@
 """About the data: metric definitions, sources, boundaries and their licence, privacy."""
 
+import pandas as pd
 import streamlit as st
 
 from rightsmap import cache, config, metrics, ui
@@ -31,6 +32,21 @@ st.markdown(_(
 st.header(_("Metrics"))
 for metric in metrics.METRICS.values():
     st.markdown(f"**{_(metric.label)}** (`{metric.key}`) — {_(metric.definition)}")
+
+st.header(_("Population size estimates"))
+estimates = cache.estimates()
+if estimates.empty:
+    st.markdown(_("No population size estimates are loaded, so the dashboard shows no rates."))
+else:
+    st.markdown(_("Rates divide by these estimates of the number of sex workers, each with its source. A region "
+                  "and year without one has no rate."))
+    st.dataframe({_("Region"): [_.region(c) for c in estimates["region"]], _("Year"): estimates["year"].tolist(),
+                  _("Estimate"): [_.number(v) for v in estimates["estimate"]],
+                  _("Range"): [_("{low} to {high}", low=_.number(lo), high=_.number(hi))
+                               if pd.notna(lo) and pd.notna(hi) else _("not given")
+                               for lo, hi in zip(estimates["low"], estimates["high"], strict=True)],
+                  _("Source"): [_.text(t) for t in estimates["source"]],
+                  _("Source note"): [_.text(t) for t in estimates["source_note"]]}, hide_index=True)
 
 st.header(_("Codes"))
 left, middle, right = st.columns(3)
