@@ -53,8 +53,10 @@ METRICS: dict[str, Metric] = {
                "low and high bounds. A region without an estimate has no rate: nothing is divided by a guess.")),
         Metric("coverage_of_estimate", N_("Coverage, % of estimated sex workers"),
                N_("People reached by HIV prevention per quarter, averaged over the quarters wholly inside the period, "
-               "as a percentage of the region's population size estimate (as UNAIDS measures coverage). The "
-               "estimate and its range are chosen as for cases per 100; no estimate, no rate."), percent=True),
+               "as a percentage of the region's population size estimate. Like UNAIDS's coverage indicator it "
+               "divides people reached by the estimated population, but reach here is counted per quarter, not as "
+               "distinct people in a year. The estimate and its range are chosen as for cases per 100; no "
+               "estimate, no rate."), percent=True),
     )
 }
 MAP_METRICS = ("cases", "cases_of_type", "raid_events", "people_detained_in_raids", "coverage_pct", "reached",
