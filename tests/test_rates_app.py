@@ -1,0 +1,53 @@
+"""The rates in the running app: the staff map's tooltips and notes, the timelines, and the About page's list."""
+
+import pytest
+from app_support import map_reports, open_dashboard
+
+from rightsmap import sample
+
+
+@pytest.fixture()
+def app(sample_db, monkeypatch):
+    monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
+
+    def open_app(page: str, lang: str = "en", **query: str):
+        return open_dashboard(page, query={"lang": lang, **query})
+
+    return open_app
+
+
+def captions(at) -> str:
+    return "\n".join(str(e.value) for kind in ("caption", "info", "markdown") for e in getattr(at, kind))
+
+
+def test_the_map_shows_cases_per_100_with_its_range_and_says_where_there_is_no_estimate(app, monkeypatch):
+    sent = map_reports(monkeypatch, {})
+    at = app("pages/map.py", **{"from": "2017-01", "to": "2017-12"})
+    at.selectbox(key="map_metric").set_value("cases_per_100").run()
+    assert not at.exception, [e.value for e in at.exception]
+    layer = sent[-1]["feature_group"]
+    # Bishkek's 2017 rate over the sample's invented 2015 estimate, with the range from its bounds.
+    assert "estimate of 2015" in layer and "(range " in layer
+    assert layer.count("no size estimate") == 2  # Naryn and Talas
+    text = captions(at)
+    assert "No population size estimate for Naryn, Talas, so no rate there." in text
+    assert "Population size estimates from: Invented for the synthetic sample." in text
+
+
+@pytest.mark.parametrize("series", ["cases_per_100", "coverage_of_estimate"])
+def test_the_timelines_draw_rates_per_region(app, series):
+    at = app("pages/timelines.py", regions="KG-GB,KG-N")
+    at.selectbox(key="timeline_series").set_value(series).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "No population size estimate for Naryn, so no rate there." in captions(at)
+
+
+@pytest.mark.parametrize(("lang", "invented"), [("en", "Invented for the synthetic sample"),
+                                                ("ru", "Придумано для синтетического образца"),
+                                                ("ky", "Синтетикалык үлгү үчүн ойлоп табылган")])
+def test_the_about_page_lists_every_estimate_with_its_source(app, lang, invented):
+    at = app("pages/about.py", lang=lang)
+    assert not at.exception
+    tables = [t.value for t in at.dataframe]
+    listing = next(t for t in tables if len(t) == len(sample.ESTIMATES))
+    assert set(listing.iloc[:, 4]) == {invented}
