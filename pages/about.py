@@ -40,13 +40,12 @@ if estimates.empty:
 else:
     st.markdown(_("Rates divide by these estimates of the number of sex workers, each with its source. A region "
                   "and year without one has no rate."))
-    st.dataframe({_("Region"): [_.region(c) for c in estimates["region"]], _("Year"): estimates["year"].tolist(),
-                  _("Estimate"): [_.number(v) for v in estimates["estimate"]],
-                  _("Range"): [_("{low} to {high}", low=_.number(lo), high=_.number(hi))
-                               if pd.notna(lo) and pd.notna(hi) else _("not given")
-                               for lo, hi in zip(estimates["low"], estimates["high"], strict=True)],
-                  _("Source"): [_.text(t) for t in estimates["source"]],
-                  _("Source note"): [_.text(t) for t in estimates["source_note"]]}, hide_index=True)
+    st.markdown(ui.text_table_markdown(
+        [_("Region"), _("Year"), _("Estimate"), _("Range"), _("Source"), _("Source note")],
+        [(_.region(e.region), str(e.year), _.number(e.estimate),
+          _("{low} to {high}", low=_.number(e.low), high=_.number(e.high))
+          if pd.notna(e.low) and pd.notna(e.high) else _("not given"), _.text(e.source), _.text(e.source_note))
+         for e in estimates.itertuples()]))
 
 st.header(_("Codes"))
 left, middle, right = st.columns(3)
