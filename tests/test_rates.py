@@ -210,3 +210,12 @@ def test_the_sample_ships_invented_estimates_labelled_as_such(conn):
     assert set(frame["source"]) == {"Invented for the synthetic sample"}
     assert all("not an estimate of any real population" in note for note in frame["source_note"])
     assert {"KG-N", "KG-T"}.isdisjoint(frame["region"])  # regions without one show what that looks like
+
+
+def test_the_template_names_every_column_in_english_and_russian(tmp_path):
+    target = tmp_path / "estimates-template.csv"
+    assert run("template", "estimates", "--out", str(target))[0] == 0
+    header = target.read_text(encoding="utf-8-sig").splitlines()[0]
+    for name in ("region / регион", "year / год", "estimate / оценка", "low / нижняя граница",
+                 "high / верхняя граница", "source / источник", "source_note / примечание к источнику"):
+        assert name in header

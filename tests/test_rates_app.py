@@ -53,3 +53,10 @@ def test_the_about_page_lists_every_estimate_with_its_source(app, lang, invented
     assert len(rows) == len(sample.ESTIMATES)
     assert all(f"| {invented} |" in row for row in rows)
     assert sum("| 2015 |" in row for row in rows) == len(sample.ESTIMATES) - 1  # and Bishkek's 2018
+
+
+def test_the_import_page_offers_estimates_with_their_templates(app):
+    at = app("pages/data.py")
+    assert "Population size estimates (region, year, estimate and its source)" in at.selectbox(key="import_kind").options
+    at.selectbox(key="import_kind").set_value("estimates").run()
+    assert not at.exception, [e.value for e in at.exception]
