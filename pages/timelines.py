@@ -30,7 +30,8 @@ grain = middle.segmented_control(_("Step"), list(GRAINS), default="month", key="
                                  format_func=lambda key: _(GRAINS[key]),
                                  disabled=series in ("reach", "coverage_of_estimate")) or "month"
 compare = right.toggle(_("Compare regions"), key="timeline_compare",
-                       help=_("One line per chosen region instead of their total."))
+                       help=_("One line per chosen region instead of their total."),
+                       disabled=series in metrics.RATE_METRICS)  # a rate is always drawn per region
 names = {code: _.region(code) for code in filters.regions}
 events = ui.events(filters)
 domain = charts.time_domain(filters.month_from, filters.month_to)
