@@ -98,24 +98,27 @@ def estimate_in(every: pd.DataFrame, region: str, year: int) -> pd.Series | None
 
 
 def _with_rate(counts: pd.DataFrame, count: str, every: pd.DataFrame, years: pd.Series) -> pd.DataFrame:
-    """counts with the applying estimate (estimate_year, estimate, low, high, source) and rate, rate_low, rate_high."""
-    columns = {name: [] for name in ("estimate_year", "estimate", "low", "high", "rate", "rate_low", "rate_high")}
-    sources = []
-    for region, year, value in zip(counts["region"], years, counts[count], strict=True):
-        found = estimate_in(every, region, int(year))
-        sources.append(None if found is None else found["source"])
-        if found is None:
-            for column in columns.values():
-                column.append(None)
-            continue
-        low, high = rate_range(value, found["low"], found["high"])
-        for name, item in (("estimate_year", found["year"]), ("estimate", found["estimate"]), ("low", found["low"]),
-                           ("high", found["high"]), ("rate", per_estimate(value, found["estimate"])),
-                           ("rate_low", low), ("rate_high", high)):
-            columns[name].append(None if pd.isna(item) else item)
-    return counts.assign(**{name: pd.Series(values, index=counts.index, dtype=float)
-                            for name, values in columns.items()},
-                         source=pd.Series(sources, index=counts.index, dtype=object))
+    """counts with the applying estimate (estimate_year, estimate, low, high, source) and rate, rate_low, rate_high.
+
+    Each row's estimate is found as estimate_in finds it (the region's latest from that year or before),
+    for all rows at once: an as-of join on the year, by region.
+    """
+    found = every.rename(columns={"year": "estimate_year"}).astype(
+        {"region": "string", "estimate_year": "int64", "estimate": "float64", "low": "float64", "high": "float64"})
+    rows = pd.DataFrame({"region": counts["region"].to_numpy(), "year": years.astype("int64").to_numpy(),
+                         "order": range(len(counts))}).astype({"region": "string"})
+    joined = pd.merge_asof(rows.sort_values("year"), found.sort_values("estimate_year"), left_on="year",
+                           right_on="estimate_year", by="region", direction="backward").sort_values("order")
+    values = counts[count].tolist()
+    bounds = [rate_range(v, lo, hi) for v, lo, hi in zip(values, joined["low"], joined["high"], strict=True)]
+    rates = {
+        "estimate_year": joined["estimate_year"].to_numpy(dtype=float), "estimate": joined["estimate"].to_numpy(),
+        "low": joined["low"].to_numpy(), "high": joined["high"].to_numpy(),
+        "rate": [per_estimate(v, e) for v, e in zip(values, joined["estimate"], strict=True)],
+        "rate_low": [low for low, _high in bounds], "rate_high": [high for _low, high in bounds],
+    }
+    return counts.assign(**{name: pd.Series(column, index=counts.index, dtype=float) for name, column in rates.items()},
+                         source=pd.Series(joined["source"].to_numpy(), index=counts.index, dtype=object))
 
 
 def region_rates(conn: duckdb.DuckDBPyConnection, filters: Filters, metric: str) -> pd.DataFrame:

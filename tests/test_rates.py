@@ -219,3 +219,15 @@ def test_the_template_names_every_column_in_english_and_russian(tmp_path):
     for name in ("region / регион", "year / год", "estimate / оценка", "low / нижняя граница",
                  "high / верхняя граница", "source / источник", "source_note / примечание к источнику"):
         assert name in header
+
+
+def test_a_database_without_estimates_has_no_rates_anywhere(tmp_path):
+    path = store.create_empty(tmp_path / "real.duckdb")
+    assert run_import("cases", write(tmp_path / "c.csv", CASES), path)[0] == 0
+    filters = Filters(month_from=dt.date(2017, 1, 1), month_to=dt.date(2017, 12, 1))
+    with db.connect(path) as conn:
+        frame = metrics.region_values(conn, filters, "cases_per_100")
+        series = metrics.rate_series(conn, filters, metric="cases_per_100", grain="month")
+        assert metrics.estimates(conn).empty
+    assert frame["value"].isna().all() and by_code(frame)["KG-GB"]["count"] == 3
+    assert len(series) == 3 and series["rate"].isna().all()  # Bishkek's March and Osh City's May, Naryn's January
