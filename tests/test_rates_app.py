@@ -60,3 +60,40 @@ def test_the_import_page_offers_estimates_with_their_templates(app):
     assert "Population size estimates (region, year, estimate and its source)" in at.selectbox(key="import_kind").options
     at.selectbox(key="import_kind").set_value("estimates").run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_the_import_page_previews_imports_and_undoes_estimates(tmp_path, monkeypatch):
+    from rightsmap import store
+
+    monkeypatch.setenv("RIGHTSMAP_DB", str(store.create_empty(tmp_path / "real.duckdb")))
+    good = ("регион;год;оценка;нижняя граница;верхняя граница;источник;примечание к источнику\n"
+            "Бишкек;2016;200;150;250;Test study A;Invented for a test\n"
+            "Нарын;2016;80;;;Test study B;Invented for a test\n").encode()
+    at = open_dashboard("pages/data.py", query={"lang": "en"})
+    at.selectbox(key="import_kind").set_value("estimates").run()
+    at.file_uploader[0].set_value(("estimates.csv", good, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "**Population size estimates**: 2 rows" in [m.value for m in at.markdown]
+    at.button(key="import_confirm").click().run()
+    assert "Imported as batch 1" in " ".join(s.value for s in at.success)
+    at.switch_page("pages/about.py").run()
+    assert any("| Naryn | 2016 | 80 | not given | Test study B | Invented for a test |" in m.value for m in at.markdown)
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="undo_batch").set_value(1).run()
+    at.button(key="undo_confirm").click().run()
+    at.switch_page("pages/about.py").run()
+    assert "No population size estimates are loaded, so the dashboard shows no rates." in captions(at)
+
+
+def test_the_import_page_lists_an_estimate_without_its_source_note_as_a_row_error(tmp_path, monkeypatch):
+    from rightsmap import store
+
+    monkeypatch.setenv("RIGHTSMAP_DB", str(store.create_empty(tmp_path / "real.duckdb")))
+    bad = b"region;year;estimate;source;source_note\nBishkek;2016;200;Test study A;\n"
+    at = open_dashboard("pages/data.py", query={"lang": "ru"})
+    at.selectbox(key="import_kind").set_value("estimates").run()
+    at.file_uploader[0].set_value(("estimates.csv", bad, "text/csv")).run()
+    assert not at.exception
+    errors = at.dataframe[0].value
+    assert errors.iloc[0].tolist()[-2:] == ["source_note", "нет значения"]  # "missing", in Russian
+    assert not [b for b in at.button if b.key == "import_confirm"]
