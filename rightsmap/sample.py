@@ -66,6 +66,11 @@ BISHKEK_REACH = {
 # Naryn and Talas have none, so the dashboard shows what a region without an estimate looks like.
 INVENTED_SOURCE = N_("Invented for the synthetic sample")
 INVENTED_NOTE = N_("Invented numbers to show how rates work; not an estimate of any real population")
+def is_sample_text(text: str) -> bool:
+    """Whether an estimate's source or note is the sample's own fixed text (safe to show to anyone)."""
+    return text in (INVENTED_SOURCE, INVENTED_NOTE)
+
+
 ESTIMATES = (  # region, year, estimate, low, high
     ("KG-GB", 2015, 2600, 2000, 3300), ("KG-GB", 2018, 2900, 2300, 3600), ("KG-C", 2015, 900, 650, 1200),
     ("KG-GO", 2015, 1100, 800, 1450), ("KG-O", 2015, 600, 400, 850), ("KG-J", 2015, 700, 500, 950),

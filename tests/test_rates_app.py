@@ -45,8 +45,9 @@ def test_the_timelines_draw_rates_per_region(app, series):
 @pytest.mark.parametrize(("lang", "invented"), [("en", "Invented for the synthetic sample"),
                                                 ("ru", "Придумано для синтетического образца"),
                                                 ("ky", "Синтетикалык үлгү үчүн ойлоп табылган")])
-def test_the_about_page_lists_every_estimate_with_its_source(app, lang, invented):
-    at = app("pages/about.py", lang=lang)
+def test_the_about_page_lists_every_estimate_with_its_source(sample_db, monkeypatch, lang, invented):
+    monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
+    at = open_dashboard("pages/about.py", query={"lang": lang}, staff_view=False)  # the sample's, to anyone
     assert not at.exception
     listing = next(m.value for m in at.markdown if invented in m.value)
     rows = [line for line in listing.splitlines()[2:] if line.startswith("|")]
@@ -97,3 +98,22 @@ def test_the_import_page_lists_an_estimate_without_its_source_note_as_a_row_erro
     errors = at.dataframe[0].value
     assert errors.iloc[0].tolist()[-2:] == ["source_note", "нет значения"]  # "missing", in Russian
     assert not [b for b in at.button if b.key == "import_confirm"]
+
+
+def test_imported_sources_are_shown_to_staff_and_withheld_from_visitors(tmp_path, monkeypatch):
+    from import_helpers import run_import, write
+
+    from rightsmap import store
+
+    path = store.create_empty(tmp_path / "real.duckdb")
+    monkeypatch.setenv("RIGHTSMAP_DB", str(path))
+    text = "region;year;estimate;source;source_note\nBishkek;2016;200;Test study A;Page 12\n"
+    assert run_import("estimates", write(tmp_path / "e.csv", text), path)[0] == 0
+    staff_row = "| Bishkek | 2016 | 200 | not given | Test study A | Page 12 |"
+    at = open_dashboard("pages/about.py", query={"lang": "en"})
+    assert any(staff_row in m.value for m in at.markdown)
+    visitor = open_dashboard("pages/about.py", query={"lang": "en"}, staff_view=False)
+    page = "\n".join(m.value for m in visitor.markdown)
+    assert "| Bishkek | 2016 | 200 | not given | shown to staff | shown to staff |" in page
+    assert "Test study A" not in page and "Page 12" not in page
+    assert "Imported sources and notes are shown to logged-in staff" in captions(visitor)
