@@ -20,6 +20,8 @@ COLUMNS = {
     "planned": N_("Planned"), "reached": N_("Reached"), "hiv_tests": N_("HIV tests"), "condoms": N_("Condoms"),
     "consultations": N_("Consultations"), "event_date": N_("Date"), "id": N_("Batch"),
     "imported_at": N_("Imported at"), "kind": N_("Kind"), "rows": N_("Rows"), "imported_by": N_("Imported by"),
+    "year": N_("Year"), "estimate": N_("Estimate"), "low": N_("Low"), "high": N_("High"), "source": N_("Source"),
+    "source_note": N_("Source note"),
 }
 
 

@@ -43,14 +43,17 @@ with left:
     label = (_(definition.label) if violation_type is None
              else _("Cases: {type}", type=_.violation_type(violation_type)))
     selected = st.session_state.get("map_selected")
+    rated = metric in metrics.RATE_METRICS
+    tooltips = maps.rate_labels(values, percent=definition.percent, translate=_) if rated else None
 
     def regions():
         return maps.region_layer(values, metric_label=label, selected=selected, percent=definition.percent,
-                                 translate=_)
+                                 translate=_, labels=tooltips)
 
     # The base map never changes, so a new metric, period or selection swaps the regions layer
     # in place instead of remounting the map; only clicks come back, so panning does not rerun.
-    content = ("staff", _.lang, metric, label, selected, mapview.values_key(values))
+    content = ("staff", _.lang, metric, label, selected, mapview.values_key(values),
+               tuple(sorted((tooltips or {}).items())))
     clicked = mapview.clicked_code(mapview.show(content, regions, key="map", height=520))
     if clicked in REGION_CODES and clicked != selected:
         # The selection lives in session state: restyling remounts the map and resets what it returns.
@@ -59,6 +62,8 @@ with left:
         st.rerun()
     st.caption(_(definition.definition) + " "
                + _("Osh City and Bishkek are also drawn as circles so they stay visible."))
+    if rated:
+        ui.rate_notes(values, values.loc[values["estimate"].isna(), "code"].tolist())
 
 with right:
     st.selectbox(_("Region detail"), REGION_CODES, key="map_region_pick", index=None, format_func=_.region,
@@ -89,7 +94,8 @@ if numbers := ui.lazy_expander(_("The numbers behind the map"), key="map-table")
     with numbers:
         st.dataframe(cache.derived(("map table", cache.db_key(), everywhere, metric, violation_type, _.lang),
                                    lambda: cache.arrow_table(ui.table_frame(
-                                       values.assign(region=values["code"])[["code", "region", "value"]]))),
+                                       values.assign(region=values["code"])[
+                                           ["code", "region", *values.columns.drop("code")]]))),
                      hide_index=True)
 links.mirror(LINK, {"metric": metric, "vtype": violation_type, "detail": st.session_state.get("map_selected")})
 downloads.panel(filters, metric=metric, violation_type=violation_type, charts=("by_type", "by_perpetrator"))

@@ -118,6 +118,25 @@ def reach_series(filters: Filters, *, by_region: bool) -> pd.DataFrame:
     return _reach_series(db_key(), filters, by_region)
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
+def _rate_series(key: DbKey, filters: Filters, metric: str, grain: str) -> pd.DataFrame:
+    return metrics.rate_series(_connection(*key), filters, metric=metric, grain=grain)
+
+
+def rate_series(filters: Filters, *, metric: str, grain: str) -> pd.DataFrame:
+    return _rate_series(db_key(), filters, metric, grain)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _estimates(key: DbKey) -> pd.DataFrame:
+    return metrics.estimates(_connection(*key))
+
+
+def estimates() -> pd.DataFrame:
+    """Every population size estimate with its source (the About page)."""
+    return _estimates(db_key())
+
+
 # A resource, read-only: every event, read once per database file; events() filters it (a few
 # dozen rows), so a new period or region costs no query.
 @st.cache_resource(max_entries=2, show_spinner=False)

@@ -191,6 +191,26 @@ def format_value(value: float | None, *, percent: bool = False, translate: Trans
     return translate.number(value, decimals=0 if float(value).is_integer() else 1)
 
 
+def rate_labels(values, *, percent: bool = False, translate: Translator = ENGLISH) -> dict[str, str]:
+    """Tooltip text per region for a rate (metrics.region_rates): the rate, its range from the estimate's
+    bounds, and the estimate's year; "no size estimate" where a region has none."""
+    def missing(value) -> bool:
+        return value is None or math.isnan(value)
+
+    labels = {}
+    for row in values.itertuples():
+        if missing(row.estimate):
+            labels[row.code] = translate("no size estimate")
+            continue
+        text = format_value(row.value, percent=percent, translate=translate)
+        if not (missing(row.value_low) or missing(row.value_high)):
+            text = translate("{rate} (range {low} to {high})", rate=text,
+                             low=format_value(row.value_low, percent=percent, translate=translate),
+                             high=format_value(row.value_high, percent=percent, translate=translate))
+        labels[row.code] = translate("{rate}; estimate of {year}", rate=text, year=int(row.estimate_year))
+    return labels
+
+
 class MapStyle(MacroElement):
     """What the base map carries for the layers that come and go: legend CSS, white ground, plain credits."""
 
@@ -481,6 +501,7 @@ def region_layer(
     translate: Translator = ENGLISH,
     withheld: Mapping[str, tuple[str, str]] | None = None,
     small_label: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> folium.FeatureGroup:
     """The regions coloured by value class, with their tooltips and legend; a click reports properties.code.
 
@@ -488,7 +509,8 @@ def region_layer(
     no data. Percent values are on a 0-100 scale; value_format defaults to format_value. In the public
     view, withheld maps a region code to (status, label): "small" and "hidden" get their own classes,
     and "at_least" is coloured by its lower bound (the value) with a dashed outline; label is the
-    tooltip text. The layer restyles base_map()'s shapes (Restyle).
+    tooltip text. labels, if given, is each region's tooltip text instead of its formatted value (a
+    rate with its range, see rate_labels). The layer restyles base_map()'s shapes (Restyle).
     """
     fmt = value_format or (lambda v: format_value(v, percent=percent, translate=translate))
     by_code = geo.values_by_code(values)
@@ -509,7 +531,7 @@ def region_layer(
         properties[code] = {
             "name": translate.region(code),
             "value": None if math.isnan(value) else value,
-            "value_label": label if label is not None else fmt(value),
+            "value_label": label if label is not None else (labels or {}).get(code) or fmt(value),
             "class_key": status if status in ("small", "hidden") else class_for(value, classes).key,
             "at_least": status == "at_least",
         }

@@ -22,7 +22,7 @@ from rightsmap import config, crypto, db, disclosure, schema, store
 from rightsmap.vocab import N_, REGION_CODES, REGIONS
 
 SEED = 42
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 SAMPLE_CALIBRATION = N_(
     "475 cases of violations by law enforcement in 2016 and 459 in 2017; in 2017, 81% of all "
@@ -60,6 +60,22 @@ BISHKEK_REACH = {
     (2018, 3): (830, 1300),
     (2018, 4): (900, 1300),
 }
+
+# Population size estimates for the sample's rates. INVENTED, like the sample's regional split: no
+# study's figure is used, and the source and note say so (the About page shows them translated).
+# Naryn and Talas have none, so the dashboard shows what a region without an estimate looks like.
+INVENTED_SOURCE = N_("Invented for the synthetic sample")
+INVENTED_NOTE = N_("Invented numbers to show how rates work; not an estimate of any real population")
+def is_sample_text(text: str) -> bool:
+    """Whether an estimate's source or note is the sample's own fixed text (safe to show to anyone)."""
+    return text in (INVENTED_SOURCE, INVENTED_NOTE)
+
+
+ESTIMATES = (  # region, year, estimate, low, high
+    ("KG-GB", 2015, 2600, 2000, 3300), ("KG-GB", 2018, 2900, 2300, 3600), ("KG-C", 2015, 900, 650, 1200),
+    ("KG-GO", 2015, 1100, 800, 1450), ("KG-O", 2015, 600, 400, 850), ("KG-J", 2015, 700, 500, 950),
+    ("KG-Y", 2015, 500, None, None), ("KG-B", 2015, 300, 200, 420),
+)
 
 EVENTS = (
     (dt.date(2016, 6, 1), "KG-GB",
@@ -304,6 +320,8 @@ def _write(conn: duckdb.DuckDBPyConnection, cases, raids, reach, seed: int) -> N
     _insert(conn, "detentions", [(r, m, detained[(r, m)], days[(r, m)]) for r in REGION_CODES for m in months()])
     _insert(conn, "raids", raids)
     _insert(conn, "reach", reach)
+    conn.executemany("INSERT INTO estimates (region, year, estimate, low, high, source, source_note) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", [(*row, INVENTED_SOURCE, INVENTED_NOTE) for row in ESTIMATES])
     # The sample's events are invented public news (a campaign, a law), so they are marked public.
     conn.executemany("INSERT INTO events (event_date, region, title_en, title_ru, title_ky, public) "
                      "VALUES (?, ?, ?, ?, ?, true)", list(EVENTS))

@@ -391,6 +391,10 @@ COLUMN_LABELS = {
     "detentions": N_("Documented detentions"), "detention_days": N_("Days in detention"),
     "planned": N_("Planned"), "reached": N_("Reached"), "coverage_pct": N_("Coverage, % of plan"),
     "code": N_("Code"), "value": N_("Value"), "name": N_("Name"), "shown": N_("Figure"), "group": N_("Group"),
+    "count": N_("Count"), "estimate_year": N_("Estimate's year"), "estimate": N_("Estimate"),
+    "low": N_("Estimate, low"), "high": N_("Estimate, high"), "value_low": N_("Rate, low"),
+    "value_high": N_("Rate, high"), "rate": N_("Rate"), "rate_low": N_("Rate, low"), "rate_high": N_("Rate, high"),
+    "source": N_("Source"),
 }
 
 
@@ -403,6 +407,16 @@ def text_table_markdown(columns: Sequence[str], rows: Iterable[Sequence[object]]
     lines = ["| " + " | ".join(escape_markdown(h) for h in headers) + " |", "|" + " --- |" * len(headers)]
     lines += ["| " + " | ".join(escape_markdown(str(value)) for value in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def rate_notes(rates: pd.DataFrame, without: Sequence[str]) -> None:
+    """Under a rate: the regions without an estimate (never divided by a guess), and the estimates' sources."""
+    _ = translator()
+    if without:
+        st.caption(_("No population size estimate for {regions}, so no rate there.",
+                     regions=", ".join(_.region(code) for code in without)))
+    if sources := sorted(set(rates["source"].dropna())):
+        st.caption(_("Population size estimates from: {sources}.", sources="; ".join(_.text(s) for s in sources)))
 
 
 def table(frame: pd.DataFrame) -> None:
@@ -425,4 +439,6 @@ def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
         shown["quarter"] = [_.quarter(q) for q in pd.to_datetime(shown["quarter"]).dt.date]
     if "coverage_pct" in shown:  # 78,9 % as everywhere else, not 78.9
         shown["coverage_pct"] = [_.percent(None if pd.isna(v) else float(v)) for v in shown["coverage_pct"]]
+    if "source" in shown:  # an estimate's source: the sample's is a message, an imported one is shown as written
+        shown["source"] = [_.text(s) if isinstance(s, str) else s for s in shown["source"]]
     return shown.rename(columns={k: _(v) for k, v in COLUMN_LABELS.items()})

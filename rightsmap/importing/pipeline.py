@@ -113,7 +113,17 @@ def target_problems(conn: duckdb.DuckDBPyConnection, prepared: Prepared) -> list
             batch, when = earlier[0]
             return [N_("this file was already imported, as batch {batch} on {when}; undo that batch first to "
                        "import it again").format(batch=batch, when=f"{when:%Y-%m-%d %H:%M}")]
+    if "estimates" in prepared.tables and "estimates" in tables:
+        return _estimates_held(conn, prepared.tables["estimates"])
     return []
+
+
+def _estimates_held(conn: duckdb.DuckDBPyConnection, rows: pa.Table) -> list[str]:
+    """One estimate per region and year: a second one would leave a rate's denominator in doubt."""
+    held = conn.execute("SELECT e.region, e.year, coalesce(e.batch_id::VARCHAR, '-') FROM estimates AS e "
+                        "JOIN rows AS r USING (region, year) ORDER BY ALL").fetchall()
+    return [N_("the database already has an estimate for {region} in {year} (batch {batch}); undo that batch "
+               "first to replace it").format(region=region, year=year, batch=batch) for region, year, batch in held]
 
 
 def commit(path: Path | str | None, prepared: Prepared, *, by: str | None = None) -> int:
@@ -132,7 +142,9 @@ def commit(path: Path | str | None, prepared: Prepared, *, by: str | None = None
                          {"batch": batch})
             counts[table] = rows.num_rows
         conn.execute(
-            "INSERT INTO batches VALUES ($id, $at, $kind, $sha, $rows, $cases, $detentions, $raids, $reach, $events, $by)",
+            "INSERT INTO batches (id, imported_at, kind, file_sha256, rows, cases_rows, detentions_rows, raids_rows, "
+            "reach_rows, events_rows, estimates_rows, imported_by) VALUES ($id, $at, $kind, $sha, $rows, $cases, "
+            "$detentions, $raids, $reach, $events, $estimates, $by)",
             {"id": batch, "at": dt.datetime.now().replace(microsecond=0), "kind": prepared.kind,
              "sha": prepared.file_sha256, "rows": prepared.rows, "by": by or default_user(),
              **{t: counts.get(t, 0) for t in aggregate.TABLES}},

@@ -17,9 +17,11 @@ from rightsmap.vocab import N_, REGION_BY_CODE
 
 KIND_LABELS = {"cases": N_("Cases (one row per documented case)"), "raids": N_("Raids (one row per raid)"),
                "coverage": N_("Coverage (plan and reach per region and period)"),
-               "events": N_("Events (dated annotations)")}
+               "events": N_("Events (dated annotations)"),
+               "estimates": N_("Population size estimates (region, year, estimate and its source)")}
 TABLE_LABELS = {"cases": N_("Cases"), "raids": N_("Raids"), "detentions": N_("Documented detentions"),
-                "reach": N_("Service reach"), "events": N_("Events")}
+                "reach": N_("Service reach"), "events": N_("Events"),
+                "estimates": N_("Population size estimates")}
 
 
 @dataclass

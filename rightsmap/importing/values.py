@@ -136,6 +136,18 @@ def count(text: str, maximum: int) -> tuple[int | None, str | None]:
     return value, None
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def year(text: str) -> tuple[int | None, str | None]:
+    """A calendar year from 2000 to 2100; '2016' and '2016.0' are read as 2016."""
+    compact = re.sub(r"[\s\u00a0\u202f]", "", text)
+    match = re.fullmatch(r"(\d{4})(\.0+)?", compact)
+    if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        return None, N_("not a year; use four digits, from {first} to {last}").format(first=FIRST_YEAR, last=LAST_YEAR)
+    return int(match.group(1)), None
+
+
 def yes_no(text: str) -> tuple[bool | None, str | None]:
     key = text.strip().lower()
     if key in YES:
