@@ -60,14 +60,6 @@ MARKS = {  # status -> what its mark means, for the statuses that need explainin
 }
 
 
-def rate(published: Figure, estimate: float | None, *, per: int = 100) -> float | None:
-    """A rate of a published figure per `per` of a population size estimate: only when the figure is shown
-    exactly (a rate of "<5" or "≥ 120" would say more than its mark), and never without an estimate."""
-    from rightsmap.metrics import per_estimate  # metrics reads the database; public figures do not need it
-
-    return per_estimate(published.value, estimate, per=per) if published.exact else None
-
-
 def published_quarters(protected: pd.DataFrame) -> tuple[dt.date, ...]:
     """The quarters the protected table publishes, in order: what the public filters offer.
 

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 from import_helpers import CASES_HEADER, run, run_import, write
 
-from rightsmap import db, metrics, public, schema, store
+from rightsmap import db, metrics, schema, store
 from rightsmap.filters import Filters
 
 ESTIMATES_HEADER = "region;year;estimate;low;high;source;source_note"
@@ -110,14 +110,6 @@ def test_rate_helpers_never_divide_by_nothing():
     assert metrics.per_estimate(None, 200) is None
     assert metrics.rate_range(3, 150, 250) == (1.2, 2.0)
     assert metrics.rate_range(3, None, 250) == (None, None)
-
-
-def test_public_rate_only_for_an_exact_figure():
-    assert public.rate(public.Figure(public.EXACT, 30.0), 200) == 15.0
-    assert public.rate(public.Figure(public.EXACT, 30.0), None) is None
-    for status in (public.LESS_THAN, public.AT_LEAST):
-        assert public.rate(public.Figure(status, 5.0), 200) is None
-    assert public.rate(public.Figure(public.HIDDEN), 200) is None
 
 
 def test_estimates_import_as_one_row_per_region_and_year(tmp_path, rated_db):
