@@ -150,3 +150,22 @@ def test_the_brief_s_text_stays_on_the_page_and_in_its_cards_and_no_block_touche
     for i, (name_a, a) in enumerate(blocks):
         for name_b, b in blocks[i + 1:]:
             assert not _boxes_overlap(a, b), (lang, name_a, name_b)
+
+
+@pytest.mark.parametrize("lang", ["ru", "ky", "en"])
+@pytest.mark.parametrize("quarters", [8, 20])
+def test_the_slides_quarter_labels_never_touch(lang, quarters):
+    """The deck's timeline and reach pictures: every quarter's label clear of its neighbours."""
+    import datetime as dt
+
+    from rightsmap.exports import public_pictures
+
+    _ = translator(lang)
+    series = {dt.date(2016 + n // 4, n % 4 * 3 + 1, 1): public.Figure(public.EXACT, float(30 + n))
+              for n in range(quarters)}
+    for fig, ax in ((f := public_pictures.timeline(series, [], _, size=(8.5, 4.6)), f.axes[0]),
+                    (f := public_pictures.reach(series, series, _), f.axes[1])):
+        fig.draw_without_rendering()
+        boxes = sorted((t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()), key=lambda b: b.x0)
+        assert len(boxes) == quarters
+        assert all(left.x1 < right.x0 for left, right in zip(boxes, boxes[1:])), [t.get_text() for t in ax.get_xticklabels()]

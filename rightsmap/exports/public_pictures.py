@@ -66,6 +66,34 @@ def _quarter_axis(ax: Axes, quarters: Sequence[dt.date], _: Translator, font_siz
     ax.spines[["top", "right", "left"]].set_visible(False)
 
 
+def _two_lines(label: str) -> str:
+    """'2016-ж. 1-чейр.' -> '2016-ж.' over '1-чейр.': broken at the space nearest its middle."""
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    if not spaces:
+        return label
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return label[:cut] + "\n" + label[cut + 1:]
+
+
+def fit_quarter_labels(ax: Axes) -> None:
+    """Quarter labels that would touch their neighbours go on two lines, and if they still do, upright.
+
+    Measured with the figure's renderer, so long Kyrgyz and Russian quarters ("2016-ж. 1-чейр.") fit
+    whatever the picture's width.
+    """
+    def crowded() -> bool:
+        ax.figure.draw_without_rendering()
+        boxes = sorted((t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()), key=lambda b: b.x0)
+        return any(left.x1 + 2 > right.x0 for left, right in zip(boxes, boxes[1:]))
+
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    if not labels or not crowded():
+        return
+    ax.set_xticks(ax.get_xticks(), [_two_lines(label) for label in labels])
+    if crowded():
+        ax.tick_params(axis="x", labelrotation=90)
+
+
 def quarter_bars(ax: Axes, series: Mapping[dt.date, Figure], _: Translator, *, percent: bool = False,
                  font_size: float = 11, headroom: float = 1.3) -> float:
     """The figures quarter by quarter as labelled bars; returns the value axis' top."""
@@ -101,6 +129,7 @@ def timeline(series: Mapping[dt.date, Figure], events: Sequence[Event], _: Trans
         ax = fig.add_subplot()
         quarter_bars(ax, series, _, percent=percent, font_size=font_size, headroom=1.45)
         mark_events(ax, list(series), events, font_size=font_size)
+        fit_quarter_labels(ax)
     return fig
 
 
@@ -148,6 +177,7 @@ def reach(cases: Mapping[dt.date, Figure], reached: Mapping[dt.date, Figure], _:
             quarter_bars(ax, series, _, font_size=font_size, headroom=1.5)
             ax.set_title(heading, fontsize=font_size * 1.1, loc="left", fontweight="bold")
         upper.tick_params(labelbottom=False)
+        fit_quarter_labels(lower)
     return fig
 
 
