@@ -157,6 +157,7 @@ def test_the_brief_s_text_stays_on_the_page_and_in_its_cards_and_no_block_touche
 def test_the_slides_quarter_labels_never_touch(lang, quarters):
     """The deck's timeline and reach pictures: every quarter's label clear of its neighbours."""
     import datetime as dt
+    from itertools import pairwise
 
     from rightsmap.exports import public_pictures
 
@@ -168,4 +169,4 @@ def test_the_slides_quarter_labels_never_touch(lang, quarters):
         fig.draw_without_rendering()
         boxes = sorted((t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()), key=lambda b: b.x0)
         assert len(boxes) == quarters
-        assert all(left.x1 < right.x0 for left, right in zip(boxes, boxes[1:])), [t.get_text() for t in ax.get_xticklabels()]
+        assert all(left.x1 < right.x0 for left, right in pairwise(boxes)), [t.get_text() for t in ax.get_xticklabels()]

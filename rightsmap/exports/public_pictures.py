@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from itertools import pairwise
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
@@ -84,7 +85,7 @@ def fit_quarter_labels(ax: Axes) -> None:
     def crowded() -> bool:
         ax.figure.draw_without_rendering()
         boxes = sorted((t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()), key=lambda b: b.x0)
-        return any(left.x1 + 2 > right.x0 for left, right in zip(boxes, boxes[1:]))
+        return any(left.x1 + 2 > right.x0 for left, right in pairwise(boxes))
 
     labels = [t.get_text() for t in ax.get_xticklabels()]
     if not labels or not crowded():
