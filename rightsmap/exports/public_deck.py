@@ -23,7 +23,7 @@ from rightsmap.exports.public_files import PublicData, describe
 from rightsmap.exports.stamp import Stamp
 from rightsmap.i18n import Translator, translator
 
-CONTENT_TOP, CONTENT_BOTTOM = Inches(1.55), HEIGHT - Inches(1.05)
+CONTENT_TOP, CONTENT_BOTTOM = Inches(1.55), HEIGHT - Inches(1.2)
 MAX_EVENTS = 9  # beside the timeline; the public page lists them all
 
 
@@ -54,8 +54,10 @@ def _slide(deck: Presentation, title: str, data: PublicData, stamp: Stamp, _: Tr
           color=GREY)
     marks = public.mark_texts(list(figures), data.k, _)
     if marks:
-        _text(slide, "\n".join(marks), MARGIN, HEIGHT - Inches(1.0), WIDTH - 2 * MARGIN, Inches(0.5), size=11)
-    _text(slide, stamp.text(), MARGIN, HEIGHT - Inches(0.45), WIDTH - 2 * MARGIN, Inches(0.4), size=9, color=GREY)
+        # Up to three lines of 10 pt (the Kyrgyz and Russian notes run long), clear of the stamp below.
+        _text(slide, "\n".join(marks), MARGIN, HEIGHT - Inches(1.15), WIDTH - 2 * MARGIN, Inches(0.6), size=10)
+    # Three lines of 8 pt (the Kyrgyz stamp needs them) between the marks and the slide's foot.
+    _text(slide, stamp.text(), MARGIN, HEIGHT - Inches(0.5), WIDTH - 2 * MARGIN, Inches(0.45), size=8, color=GREY)
     slide.notes_slide.notes_text_frame.text = "\n".join([*notes, *marks, "", *stamp.lines()])
     return slide
 
