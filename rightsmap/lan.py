@@ -104,7 +104,10 @@ def caddy_config(address: str, http_port: int, served: list[Site], cert: Path, k
     """deploy/Caddyfile and a deploy/site.caddy block per site, filled in."""
     head = Template((DEPLOY_DIR / "Caddyfile").read_text(encoding="utf-8"))
     site = Template((DEPLOY_DIR / "site.caddy").read_text(encoding="utf-8"))
-    text = head.substitute(address=address, http_port=http_port, https_port=served[0].port, state_dir=state)
+    from rightsmap import streamlit_words  # imports Streamlit: only when a config is written
+
+    text = head.substitute(address=address, http_port=http_port, https_port=served[0].port, state_dir=state,
+                           page_scripts=" ".join(streamlit_words.csp_hashes()))
     for each in served:
         text += "\n" + site.substitute(address=address, port=each.port, upstream=each.upstream, cert=cert, key=key)
     return text

@@ -16,11 +16,13 @@ not here: the app's multiselects set select_all=False, a public option, since no
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 
 import streamlit as st
 
-from rightsmap.i18n import Translator
+from rightsmap.i18n import LANGUAGES, Translator, translator
 from rightsmap.vocab import N_
 
 READ_FROM = "1.67.0"  # the Streamlit version whose frontend these words were read from
@@ -120,6 +122,20 @@ def script(_: Translator) -> str:
         patterns = [[source, _(message)] for source, (message, _fragment) in PATTERNS.items()]
     wrapped = ", ".join(f"{selector}, {selector} *" for selector in WRAPPED)
     return _SCRIPT % {"key": KEY, "words": _json(words), "patterns": _json(patterns), "wrapped": wrapped}
+
+
+def csp_hashes() -> list[str]:
+    """The Content-Security-Policy sources that allow this page script, one per language (deploy/Caddyfile).
+
+    A strict policy blocks inline scripts; the proxy allows exactly these by their SHA-256, so a changed
+    script or catalog changes the hashes at the proxy's next start, and nothing else inline runs.
+    """
+    hashes = []
+    for lang in LANGUAGES:
+        body = script(translator(lang)).split("<script>", 1)[1].rsplit("</script>", 1)[0]
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
+        hashes.append(f"'sha256-{digest}'")
+    return hashes
 
 
 def _json(value: object) -> str:
