@@ -218,5 +218,5 @@ def test_the_public_only_process_has_no_staff_pages_not_even_a_login_form(page: 
     expect(page.get_by_text(PUBLIC_MARKER)).to_be_visible()
     wait_until_idle(page)
     expect(page.get_by_label("Password")).to_have_count(0)
-    expect(page.get_by_test_id("stSidebarNav")).not_to_contain_text("Staff view")
-    expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Overview")
+    expect(page.locator(".st-key-rightsmap-nav")).not_to_contain_text("Staff view")
+    expect(page.locator(".st-key-rightsmap-nav")).to_contain_text("Overview")
