@@ -58,12 +58,14 @@ OPENER_ENGLISH, OPENER_LABEL = "Expand sidebar", N_("Filters")
 # The sidebar's page links (dashboard.py draws them with st.page_link in a container keyed NAV_KEY):
 # the container becomes a navigation landmark and the current page's link says so (aria-current).
 NAV_KEY = "rightsmap-nav"
+FOLDED = '[data-testid="stSidebar"][data-collapsed="true"] [data-testid="stSidebarContent"]'
 PAGE_LINK = '[data-testid="stPageLink-NavLink"]'
 NAV_LABEL = N_("Pages")
 # What the two touches above rely on in the frontend's source (checked like WORDS).
 TOUCHES: dict[str, str] = {
     OPENER: '"data-testid":`stExpandSidebarButton`,"aria-label":`Expand sidebar`',
     PAGE_LINK: '"data-testid":`stPageLink-NavLink`',
+    FOLDED: '"data-testid":`stSidebar`,"aria-label":`Sidebar`,"data-collapsed":r?`true`:`false`',
     '[data-testid="stMarkdownContainer"] table': '"data-testid":`stMarkdownContainer`',  # tables on a phone
 }
 KEY = "rightsmap-streamlit-words"  # the hidden container's key (Streamlit adds the class st-key-<key>)
@@ -77,6 +79,9 @@ _SCRIPT = """
   [data-testid="stMarkdownContainer"] table { width: 100%%; }
   [data-testid="stMarkdownContainer"] :is(th, td) { overflow-wrap: anywhere; hyphens: auto; padding: .35rem .4rem; }
 }
+/* A folded sidebar is off the screen but Streamlit leaves it visible: keyboard focus went to links no one
+   sees, and axe found a scrollable region there (scrollable-region-focusable). Folded, it is hidden. */
+%(folded)s { visibility: hidden; }
 %(opener)s { width: auto !important; gap: .25rem; padding-right: .5rem; }
 %(opener)s::after { content: %(opener_label)s; font-size: 1rem; font-weight: 600; }
 </style>
@@ -142,12 +147,12 @@ _SCRIPT = """
   state.observer = new MutationObserver((changes) => {
     for (const change of changes) {
       if (change.type === "childList") change.addedNodes.forEach(walk);
-      else visit(change.target);
+      else if (change.type === "characterData" || change.attributeName === "aria-label") visit(change.target);  // "href": a link reused (markNav)
     }
     markNav();
   });
   state.observer.observe(document.body, {subtree: true, childList: true, characterData: true,
-                                         attributes: true, attributeFilter: ["aria-label"]});
+                                         attributes: true, attributeFilter: ["aria-label", "href"]});
 })();
 </script>
 """
@@ -163,7 +168,7 @@ def script(_: Translator) -> str:
     words[OPENER_ENGLISH] = _(OPENER_LABEL)  # in English too: the visible word is the button's name
     wrapped = ", ".join(f"{selector}, {selector} *" for selector in WRAPPED)
     return _SCRIPT % {"key": KEY, "words": _json(words), "patterns": _json(patterns), "wrapped": wrapped,
-                      "opener": OPENER, "opener_label": _json(_(OPENER_LABEL)), "nav_key": NAV_KEY,
+                      "opener": OPENER, "folded": FOLDED, "opener_label": _json(_(OPENER_LABEL)), "nav_key": NAV_KEY,
                       "nav_label": _json(_(NAV_LABEL)), "page_link": _json(PAGE_LINK), "lang": _json(_.lang)}
 
 

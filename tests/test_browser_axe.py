@@ -15,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from browser_support import AppServer, Visit, log_in
 from playwright.sync_api import Browser, Frame, Page, expect
 
-from rightsmap import auth, sample
+from rightsmap import auth, sample, streamlit_words
 from rightsmap.i18n import LANGUAGES
 
 pytestmark = pytest.mark.browser
@@ -63,6 +63,8 @@ def with_query(path: str, lang: str) -> str:
 def check(visit: Visit, page: Page, path: str) -> None:
     page.get_by_test_id("stMainBlockContainer").wait_for()
     visit.wait_until_idle()
+    # The page's own styles and scripts (streamlit_words: the folded sidebar hidden, the landmark) are in.
+    expect(page.locator(f".st-key-{streamlit_words.KEY} style")).to_be_attached()
     if path in MAP_PAGES:
         visit.map_shapes.nth(7).wait_for()
     found = serious(page)
