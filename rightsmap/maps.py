@@ -40,6 +40,8 @@ SMALL_DASH = "1 3"
 HIDDEN_COLOR = "#737373"
 HIDDEN_DASH = "8 3 1 3"
 AT_LEAST_DASH = "12 4"
+# Dark grey under a dark outline hid the pattern: "hidden" is drawn in white dash-dots, on the map and legend.
+OUTLINE_COLORS = {"hidden": "#ffffff"}
 OUTLINES = {"nodata": NO_DATA_DASH, "small": SMALL_DASH, "hidden": HIDDEN_DASH, "at_least": AT_LEAST_DASH}
 PATTERN_WEIGHT = 2  # a patterned outline's width, on the map and in the legend: thin dots do not read
 SELECTED_COLOR = "#000000"
@@ -281,7 +283,8 @@ class Legend(MacroElement):
 def swatch(c: ValueClass) -> str:
     """A legend entry's swatch: an SVG box in the class's colour, with the outline its regions have."""
     dash = OUTLINES.get(c.key)
-    stroke = (f'stroke="{OUTLINE_COLOR}" stroke-width="{PATTERN_WEIGHT}" stroke-dasharray="{dash}"' if dash
+    outline = OUTLINE_COLORS.get(c.key, OUTLINE_COLOR)
+    stroke = (f'stroke="{outline}" stroke-width="{PATTERN_WEIGHT}" stroke-dasharray="{dash}"' if dash
               else f'stroke="{OUTLINE_COLOR}" stroke-width="1"')
     return (f'<svg class="rightsmap-legend-swatch" data-class="{c.key}" viewBox="0 0 28 16" aria-hidden="true">'
             f'<rect x="1" y="1" width="26" height="14" fill="{c.color}" {stroke}/></svg>')
@@ -538,6 +541,7 @@ def region_layer(
             result["dashArray"] = outline
             if code != selected:
                 result["weight"] = PATTERN_WEIGHT
+                result["color"] = OUTLINE_COLORS.get(props["class_key"], OUTLINE_COLOR)
         return result
 
     look = {

@@ -15,7 +15,7 @@ from rightsmap.i18n import LANGUAGES, translator
 from rightsmap.vocab import REGION_CODES
 
 SWATCH = re.compile(r'<svg class="rightsmap-legend-swatch" data-class="([a-z_0-9]+)"[^>]*>'
-                    r'<rect [^>]*fill="([^"]+)" stroke="[^"]+" stroke-width="[^"]+"(?: stroke-dasharray="([^"]+)")?/>'
+                    r'<rect [^>]*fill="([^"]+)" stroke="([^"]+)" stroke-width="[^"]+"(?: stroke-dasharray="([^"]+)")?/>'
                     r"</svg>([^<]*)</div>")
 STATUS_CHOICES = (public.EXACT, public.AT_LEAST, public.HIDDEN, public.NO_DATA)
 
@@ -40,9 +40,9 @@ def _layer(figures: dict[str, public.Figure], lang: str):
 
 
 def _legend(layer) -> dict[str, tuple[str, str | None, str]]:
-    """The legend's entries: class key -> (fill, outline dash or None, label)."""
+    """The legend's entries: class key -> (fill, outline dash or None, outline colour)."""
     legend = next(c for c in layer._children.values() if isinstance(c, maps.Legend))
-    entries = {key: (fill, dash or None, label) for key, fill, dash, label in SWATCH.findall(legend.html)}
+    entries = {key: (fill, dash or None, stroke) for key, fill, stroke, dash, _label in SWATCH.findall(legend.html)}
     assert len(entries) == legend.html.count("rightsmap-legend-swatch"), legend.html
     return entries
 
@@ -75,8 +75,9 @@ def test_the_legend_names_a_mark_exactly_when_a_tooltip_says_it_and_they_look_al
                 continue
             said[mark].add(code)
             assert mark in legend, (mark, legend)
-            fill, dash, _label = legend[mark]
+            fill, dash, stroke = legend[mark]
             assert style["dashArray"] == dash is not None, (code, mark)
+            assert style["color"] == stroke, (code, mark)
             if mark != "at_least":  # "≥ N" keeps its value's colour; its outline is the mark
                 assert style["fillColor"] == fill
         for mark, codes in said.items():
