@@ -47,7 +47,15 @@ if user is None:
 else:
     staff_pages = [_page(*page) for page in STAFF_PAGES]
 sections = {_("Public view"): public} if public_only else {_("Public view"): public, _("Staff view (login)"): staff_pages}
-navigation = st.navigation(sections)
+# Our own links in the sidebar, not Streamlit's sectioned navigation: Streamlit draws its sections as
+# <div>s inside a <ul>, which screen readers cannot read as a list (axe: list/listitem, serious).
+navigation = st.navigation(sections, position="hidden")
+with st.sidebar.container(key=streamlit_words.NAV_KEY):  # a landmark with aria-current (streamlit_words)
+    for heading, pages in sections.items():
+        st.markdown(f"**{heading}**")  # bold text, not a heading: the page's <h1> comes first
+        for page in pages:
+            if page.visibility != "hidden":
+                st.page_link(page)
 on_staff_page = navigation.url_path in {path for *_rest, path in STAFF_PAGES}
 PRESENTATION_PATHS = ("show", "present")  # full-screen slides: the sample banner takes one line there
 

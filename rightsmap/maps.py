@@ -31,12 +31,19 @@ COVERAGE_PALETTE = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 NO_DATA_COLOR = "#bdbdbd"
 NO_DATA_DASH = "4 3"
 OUTLINE_COLOR = "#4d4d4d"
-# The public view's withheld values: "<5" is light grey with a dotted outline, "hidden"
-# dark grey; both differ from "no data" (mid grey, dashed) by colour and pattern.
+# The public view's withheld values are told apart by their outline, not by colour alone: "hidden" is
+# dark grey with a dash-dot outline, "at least" keeps its value's colour with a long-dashed one, a small
+# count is light grey and dotted, "no data" mid grey and dashed. The legend's swatches draw the same
+# outline (OUTLINES), so a region and its legend entry look alike.
 SMALL_COLOR = "#e0e0e0"
 SMALL_DASH = "1 3"
 HIDDEN_COLOR = "#737373"
-AT_LEAST_DASH = "6 2"
+HIDDEN_DASH = "8 3 1 3"
+AT_LEAST_DASH = "12 4"
+# Dark grey under a dark outline hid the pattern: "hidden" is drawn in white dash-dots, on the map and legend.
+OUTLINE_COLORS = {"hidden": "#ffffff"}
+OUTLINES = {"nodata": NO_DATA_DASH, "small": SMALL_DASH, "hidden": HIDDEN_DASH, "at_least": AT_LEAST_DASH}
+PATTERN_WEIGHT = 2  # a patterned outline's width, on the map and in the legend: thin dots do not read
 SELECTED_COLOR = "#000000"
 BACKGROUND_COLOR = "#ffffff"
 ATTRIBUTION = N_("Boundaries: Natural Earth (public domain)")
@@ -231,12 +238,13 @@ class MapStyle(MacroElement):
              back of the room. */
           @media (min-width: 1600px) {
             .rightsmap-legend { font-size: 20px; max-width: 30em; }
-            .rightsmap-legend-swatch { width: 22px; height: 16px; } }
+            .rightsmap-legend-swatch { width: 36px; height: 20px; } }
           /* Leaflet draws its controls above its tooltips: while a tooltip meets the legend (Restyle),
              the legend fades and lets the pointer through, so the tooltip can be read. */
           .rightsmap-legend.rightsmap-legend-behind { opacity: .15; pointer-events: none; }
-          .rightsmap-legend-swatch { display: inline-block; width: 14px; height: 11px;
-            margin-right: 4px; vertical-align: middle; border: 1px solid {{ this.outline }}; }
+          /* Wide enough for one repeat of the longest outline pattern (OUTLINES). */
+          .rightsmap-legend-swatch { display: inline-block; width: 28px; height: 16px;
+            margin-right: 4px; vertical-align: middle; }
           .rightsmap-tooltip { white-space: normal; overflow-wrap: anywhere; width: max-content;
             max-width: min(16em, 45vw); }
           .rightsmap-tooltip th, .rightsmap-tooltip td { display: block; text-align: left; padding: 0; }
@@ -253,7 +261,6 @@ class MapStyle(MacroElement):
         super().__init__()
         self._name = "MapStyle"
         self.background = BACKGROUND_COLOR
-        self.outline = OUTLINE_COLOR
 
 
 class Legend(MacroElement):
@@ -288,14 +295,19 @@ class Legend(MacroElement):
         self._name = "Legend"
         rows = []
         for c in classes:
-            dash = {"nodata": "border-style: dashed; ", "small": "border-style: dotted; ",
-                    "at_least": "border-style: dashed; "}.get(c.key, "")
-            rows.append(
-                f'<div><span class="rightsmap-legend-swatch" style="{dash}background: {c.color}">'
-                f"</span>{html.escape(c.label)}</div>"
-            )
+            rows.append(f"<div>{swatch(c)}{html.escape(c.label)}</div>")
         title_html = f'<div class="rightsmap-legend-title">{html.escape(title)}</div>'
         self.html = title_html + "".join(rows)
+
+
+def swatch(c: ValueClass) -> str:
+    """A legend entry's swatch: an SVG box in the class's colour, with the outline its regions have."""
+    dash = OUTLINES.get(c.key)
+    outline = OUTLINE_COLORS.get(c.key, OUTLINE_COLOR)
+    stroke = (f'stroke="{outline}" stroke-width="{PATTERN_WEIGHT}" stroke-dasharray="{dash}"' if dash
+              else f'stroke="{OUTLINE_COLOR}" stroke-width="1"')
+    return (f'<svg class="rightsmap-legend-swatch" data-class="{c.key}" viewBox="0 0 28 16" aria-hidden="true">'
+            f'<rect x="1" y="1" width="26" height="14" fill="{c.color}" {stroke}/></svg>')
 
 
 # Where the base map leaves its GeoJson of the regions' shapes for the layers that restyle them.
@@ -546,12 +558,12 @@ def region_layer(
             # Set on every shape, so a shape that had a dashed outline under the last layer loses it.
             "dashArray": None,
         }
-        if props["class_key"] == "nodata":
-            result["dashArray"] = NO_DATA_DASH
-        elif props["class_key"] == "small":
-            result["dashArray"] = SMALL_DASH
-        elif props["at_least"]:
-            result["dashArray"] = AT_LEAST_DASH
+        outline = OUTLINES.get("at_least" if props["at_least"] else props["class_key"])
+        if outline is not None:
+            result["dashArray"] = outline
+            if code != selected:
+                result["weight"] = PATTERN_WEIGHT
+                result["color"] = OUTLINE_COLORS.get(props["class_key"], OUTLINE_COLOR)
         return result
 
     look = {
@@ -565,7 +577,10 @@ def region_layer(
     }
     layer = folium.FeatureGroup(name="regions", control=False)
     Restyle(look).add_to(layer)
-    Legend(metric_label, classes).add_to(layer)
+    # The grey "no data" class is named only when a region has no data: the legend's grey classes are
+    # exactly the marks the tooltips say (tests/test_map_marks.py).
+    used = {props["class_key"] for props in properties.values()}
+    Legend(metric_label, [c for c in classes if c.key != "nodata" or "nodata" in used]).add_to(layer)
     layer._id = "regions"
     stable_ids(layer, "regions")
     return layer

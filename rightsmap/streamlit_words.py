@@ -1,6 +1,8 @@
 """Streamlit's own words in the chosen language: the one place where the app touches Streamlit's frontend.
 
-It also lets the few elements that Streamlit cuts short with "…" wrap instead (WRAPPED).
+It also lets the few elements that Streamlit cuts short with "…" wrap instead (WRAPPED), puts a visible
+"Filters" on the button that opens a folded sidebar, and makes our sidebar page links a navigation
+landmark that marks the current page (TOUCHES).
 
 Streamlit has no translations: its frontend writes a few words of its own in English ("Skip to main
 content", "Upload", "No results", "50MB per file", "Press Enter to apply"). install() puts a small
@@ -50,11 +52,40 @@ PATTERNS: dict[str, tuple[str, str]] = {
 WRAPPED: dict[str, str] = {
     '[data-testid="stMetricLabel"]': '"data-testid":`stMetricLabel`',
 }
+# The control that opens a folded sidebar (on a phone, and in presentation mode) is Streamlit's bare
+# chevron, labelled "Expand sidebar" for screen readers only: it gets a visible word and the same
+# accessible name, in every language (English too), so a phone user finds the filters.
+OPENER = '[data-testid="stExpandSidebarButton"]'
+OPENER_ENGLISH, OPENER_LABEL = "Expand sidebar", N_("Filters")
+# The sidebar's page links (dashboard.py draws them with st.page_link in a container keyed NAV_KEY):
+# the container becomes a navigation landmark and the current page's link says so (aria-current).
+NAV_KEY = "rightsmap-nav"
+FOLDED = '[data-testid="stSidebar"][data-collapsed="true"] [data-testid="stSidebarContent"]'
+PAGE_LINK = '[data-testid="stPageLink-NavLink"]'
+NAV_LABEL = N_("Pages")
+# What the two touches above rely on in the frontend's source (checked like WORDS).
+TOUCHES: dict[str, str] = {
+    OPENER: '"data-testid":`stExpandSidebarButton`,"aria-label":`Expand sidebar`',
+    PAGE_LINK: '"data-testid":`stPageLink-NavLink`',
+    FOLDED: '"data-testid":`stSidebar`,"aria-label":`Sidebar`,"data-collapsed":r?`true`:`false`',
+    '[data-testid="stMarkdownContainer"] table': '"data-testid":`stMarkdownContainer`',  # tables on a phone
+}
 KEY = "rightsmap-streamlit-words"  # the hidden container's key (Streamlit adds the class st-key-<key>)
 
 _SCRIPT = """
 <style>.st-key-%(key)s { display: none; }
 %(wrapped)s { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+/* A table of text (ui.text_table_markdown) fits a phone: a long word ("Вымогательство") breaks rather
+   than pushing the table past the screen's edge. */
+@media (max-width: 640px) {
+  [data-testid="stMarkdownContainer"] table { width: 100%%; }
+  [data-testid="stMarkdownContainer"] :is(th, td) { overflow-wrap: anywhere; hyphens: auto; padding: .35rem .4rem; }
+}
+/* A folded sidebar is off the screen but Streamlit leaves it visible: keyboard focus went to links no one
+   sees, and axe found a scrollable region there (scrollable-region-focusable). Folded, it is hidden. */
+%(folded)s { visibility: hidden; }
+%(opener)s { width: auto !important; gap: .25rem; padding-right: .5rem; }
+%(opener)s::after { content: %(opener_label)s; font-size: 1rem; font-weight: 600; }
 </style>
 <script>
 (() => {
@@ -98,16 +129,32 @@ _SCRIPT = """
     if (target.isConnected || target.ownerElement) visit(target);
     else { state.originals.delete(target); state.written.delete(target); }
   }
+  const markNav = () => {  // our page links: a landmark, and the current page's link marked
+    for (const nav of document.querySelectorAll(".st-key-%(nav_key)s")) {
+      if (nav.getAttribute("role") !== "navigation") nav.setAttribute("role", "navigation");
+      if (nav.getAttribute("aria-label") !== %(nav_label)s) nav.setAttribute("aria-label", %(nav_label)s);
+      for (const link of nav.querySelectorAll(%(page_link)s)) {
+        // The default page's link has an empty href: its address is the app's root, beside the pages.
+        const here = new URL(link.getAttribute("href") || ".", location.href).pathname === location.pathname;
+        if (here && link.getAttribute("aria-current") !== "page") link.setAttribute("aria-current", "page");
+        if (!here && link.hasAttribute("aria-current")) link.removeAttribute("aria-current");
+      }
+    }
+  };
+  // The page's language, for screen readers' voices and the browser's hyphenation.
+  if (document.documentElement.lang !== %(lang)s) document.documentElement.lang = %(lang)s;
   walk(document.body);
+  markNav();
   if (state.observer) state.observer.disconnect();
   state.observer = new MutationObserver((changes) => {
     for (const change of changes) {
       if (change.type === "childList") change.addedNodes.forEach(walk);
-      else visit(change.target);
+      else if (change.type === "characterData" || change.attributeName === "aria-label") visit(change.target);  // "href": a link reused (markNav)
     }
+    markNav();
   });
   state.observer.observe(document.body, {subtree: true, childList: true, characterData: true,
-                                         attributes: true, attributeFilter: ["aria-label"]});
+                                         attributes: true, attributeFilter: ["aria-label", "href"]});
 })();
 </script>
 """
@@ -120,8 +167,11 @@ def script(_: Translator) -> str:
     else:
         words = {english: _(message) for english, (message, _fragment) in WORDS.items()}
         patterns = [[source, _(message)] for source, (message, _fragment) in PATTERNS.items()]
+    words[OPENER_ENGLISH] = _(OPENER_LABEL)  # in English too: the visible word is the button's name
     wrapped = ", ".join(f"{selector}, {selector} *" for selector in WRAPPED)
-    return _SCRIPT % {"key": KEY, "words": _json(words), "patterns": _json(patterns), "wrapped": wrapped}
+    return _SCRIPT % {"key": KEY, "words": _json(words), "patterns": _json(patterns), "wrapped": wrapped,
+                      "opener": OPENER, "folded": FOLDED, "opener_label": _json(_(OPENER_LABEL)), "nav_key": NAV_KEY,
+                      "nav_label": _json(_(NAV_LABEL)), "page_link": _json(PAGE_LINK), "lang": _json(_.lang)}
 
 
 def csp_hashes() -> list[str]:

@@ -263,7 +263,7 @@ def _go(visit: Visit, title: str, path: str) -> Page:
     if sidebar.get_attribute("data-collapsed") == "true":  # the presentation pages fold it away
         page.get_by_test_id("stExpandSidebarButton").click()
         expect(sidebar).to_have_attribute("data-collapsed", "false")
-    sidebar.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+    sidebar.locator(".st-key-rightsmap-nav").get_by_role("link", name=title, exact=True).click()
     page.wait_for_url(re.compile(re.escape(visit.server.url + path) + r"(\?.*)?$"))
     return page
 

@@ -434,7 +434,7 @@ def test_a_wrong_password_is_refused_the_right_one_opens_the_page_and_log_out_lo
     page.get_by_test_id("stSidebar").get_by_role("button", name="Log out").click()
     _assert_locked(page)
     # Locked for the whole session, not only on this page.
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Exact counts", exact=True).click()
+    page.locator(".st-key-rightsmap-nav").get_by_role("link", name="Exact counts", exact=True).click()
     page.wait_for_url(re.compile(r"/overview(\?.*)?$"))
     expect(page.get_by_role("heading", name="Staff login", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Overview", level=1)).to_have_count(0)

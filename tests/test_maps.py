@@ -330,10 +330,10 @@ def test_legend_lists_every_class_with_title(frame, rendered):
     m, page = rendered
     legend = next(c for c in _walk(m) if isinstance(c, maps.Legend))
     assert '<div class="rightsmap-legend-title">Cases &lt;police&gt;</div>' in legend.html
-    assert "No data</div>" in legend.html and "</span>0</div>" in legend.html
+    assert "</svg>No data</div>" in legend.html and "</svg>0</div>" in legend.html
     for c in maps.classify(frame["value"].dropna()):
-        assert f"background: {c.color}" in legend.html
-        assert f"</span>{c.label}</div>" in legend.html
+        assert f'data-class="{c.key}"' in legend.html and f'fill="{c.color}"' in legend.html
+        assert f"</svg>{c.label}</div>" in legend.html
     assert 'L.control({position: "bottomright"})' in page
     assert "No data" in page  # the legend HTML is in the page, escaped as JSON
 

@@ -27,6 +27,7 @@ def test_every_word_is_still_in_streamlit_s_frontend():
     fragments = [fragment for _message, fragment in [*streamlit_words.WORDS.values(),
                                                      *streamlit_words.PATTERNS.values()]]
     fragments += list(streamlit_words.WRAPPED.values())
+    fragments += list(streamlit_words.TOUCHES.values())
     assert [f for f in fragments if f not in source] == [], "Streamlit's frontend changed these words"
 
 
@@ -35,11 +36,12 @@ def test_the_script_carries_every_word_translated(lang):
     _ = translator(lang)
     script = streamlit_words.script(_)
     words = json.loads(re.search(r"const words = (\{.*?\}), patterns", script).group(1))
-    assert set(words) == set(streamlit_words.WORDS)
+    assert set(words) == {*streamlit_words.WORDS, streamlit_words.OPENER_ENGLISH}
+    assert words[streamlit_words.OPENER_ENGLISH] == _("Filters")
     assert all(words[e] and words[e] != e for e in words), words
     assert _("{size} per file").replace("{size}", "50MB") in _("{size} per file").format(size="50MB")
 
 
-def test_english_changes_nothing():
+def test_english_changes_nothing_but_names_the_sidebar_button():
     script = streamlit_words.script(translator("en"))
-    assert "const words = {}, patterns = []" in script
+    assert 'const words = {"Expand sidebar": "Filters"}, patterns = []' in script
