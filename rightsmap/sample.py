@@ -347,8 +347,21 @@ def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> N
 
 
 def ensure(path: Path | str | None = None) -> Path:
-    """Build the sample at path when no database exists there; return the path."""
+    """Build the sample at path when no database exists there, or when the one there is a sample an older
+    rightsmap built (another schema or generator); return the path. Imported data is never replaced."""
     target = config.db_path(path)
-    if not target.exists():
+    if not target.exists() or is_outdated_sample(target):
         build(target)
     return target
+
+
+def is_outdated_sample(path: Path) -> bool:
+    """True only for a sample database of another schema version or generator: rebuilding it loses nothing."""
+    try:
+        with crypto.open_with(path, crypto.configured_key(), read_only=True) as conn:
+            version = schema.current_version(conn)
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    except (duckdb.Error, db.DatabaseError, OSError):
+        return False  # not readable as ours: the app says why, and nothing is overwritten
+    return meta.get("dataset") == "sample" and (
+        version != schema.SCHEMA_VERSION or meta.get("sample_generator") != GENERATOR_VERSION)
