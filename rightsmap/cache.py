@@ -187,9 +187,16 @@ def data_months() -> period.Span:
     return derived(("data_months", key), lambda: _months(key))
 
 
+_prepared: set = set()  # database paths whose one-time preparations db_key() has made in this process
+
+
 def _stamp() -> DbKey:
     """db_key() without its one-time preparations (the asset files, the sample) once they are made."""
     path = config.db_path()
+    if path not in _prepared:  # the first time: an outdated sample is rebuilt before anything reads it
+        key = db_key()
+        _prepared.add(path)
+        return key
     try:
         return str(path), path.stat().st_mtime_ns
     except FileNotFoundError:
