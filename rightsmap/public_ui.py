@@ -49,10 +49,10 @@ def sidebar_filters() -> PublicFilters:
                             format_func=lambda key: public_filters.CHOICE_BY_KEY[key].label(_))
         region = st.selectbox(_("Region"), (ALL, *REGION_CODES), key=_KEYS["region"],
                               format_func=lambda code: _("All regions") if code == ALL else _.region(code))
-        first, last = st.columns(2)
-        quarter_from = first.selectbox(_("From"), quarters, key=_KEYS["q_from"], format_func=_.quarter,
-                                       help=_("The public view counts whole quarters."))
-        quarter_to = last.selectbox(_("To"), quarters, key=_KEYS["q_to"], format_func=_.quarter)
+        # One above the other: a Kyrgyz quarter ("2015-ж. 1-чейр.") does not fit half the sidebar.
+        quarter_from = st.selectbox(_("From"), quarters, key=_KEYS["q_from"], format_func=_.quarter,
+                                    help=_("The public view counts whole quarters."))
+        quarter_to = st.selectbox(_("To"), quarters, key=_KEYS["q_to"], format_func=_.quarter)
         st.button(_("Reset filters"), width="stretch", on_click=_reset)
     if quarter_from > quarter_to:
         st.sidebar.caption(_("The period was given backwards, so its ends are swapped."))
