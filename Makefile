@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup setup-dev chromium lint clean messages
+.PHONY: run serve-lan test setup setup-dev debian-packages lint clean messages
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: apt-get install python3.11 python3.11-venv, or set PYTHON=..."; exit 1; }
@@ -20,19 +20,26 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 
 setup: $(VENV)/.installed
 
-setup-dev: $(VENV)/.installed-dev chromium
+setup-dev: $(VENV)/.installed-dev debian-packages
 
-# The browser tests drive Debian's Chromium; Playwright's own browser download does not work offline.
-chromium:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+# The browser tests drive Debian's Chromium (Playwright's own browser download does not work offline);
+# the proxy tests run Debian's Caddy and make their certificate with openssl.
+debian-packages:
+	@{ test -x /usr/bin/chromium && command -v caddy >/dev/null && command -v openssl >/dev/null; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium caddy openssl; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium caddy openssl; fi; }
 
 # Bytecode for rightsmap's own modules first: where PYTHONDONTWRITEBYTECODE is set, every start would
 # compile them again (about 0.1 s of the first page's wait). compileall skips what is up to date.
 run: setup
 	$(BIN)/python -m compileall -q rightsmap >/dev/null
 	$(BIN)/python -m rightsmap.serve
+
+# The app behind Caddy with TLS on this machine's LAN address (README: "Serving a meeting room or an
+# office"). Options go in LAN, e.g. `make serve-lan LAN="--view both"`.
+serve-lan: setup
+	$(BIN)/python -m compileall -q rightsmap >/dev/null
+	$(BIN)/python -m rightsmap.lan $(LAN)
 
 test: setup-dev
 	$(BIN)/python -m ruff check .

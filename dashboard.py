@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from rightsmap import cache, db, public_ui, staff, ui
+from rightsmap import cache, config, db, public_ui, staff, streamlit_words, ui
 from rightsmap.vocab import N_
 
 HERE = Path(__file__).resolve().parent
@@ -34,8 +34,11 @@ def _locked(title: str, path: str) -> st.Page:
 
 
 st.set_page_config(page_title="rightsmap", page_icon="🗺️", layout="wide")
+cache.follow_the_database()
 _ = ui.init_language()
-user = staff.current_user()
+# RIGHTSMAP_VIEW=public: this process has no staff pages at all, not even their login form.
+public_only = config.VIEW == "public"
+user = None if public_only else staff.current_user()
 public = [_page(*page) for page in PUBLIC_PAGES]
 # Streamlit serves the default page at / only; this hidden twin answers the documented /public too.
 public.append(st.Page(HERE / "pages" / "public.py", title=_("Overview"), url_path="public", visibility="hidden"))
@@ -43,8 +46,18 @@ if user is None:
     staff_pages = [_locked(title, path) for _file, title, _icon, path in STAFF_PAGES]
 else:
     staff_pages = [_page(*page) for page in STAFF_PAGES]
-navigation = st.navigation({_("Public view"): public, _("Staff view (login)"): staff_pages})
+sections = {_("Public view"): public} if public_only else {_("Public view"): public, _("Staff view (login)"): staff_pages}
+# Our own links in the sidebar, not Streamlit's sectioned navigation: Streamlit draws its sections as
+# <div>s inside a <ul>, which screen readers cannot read as a list (axe: list/listitem, serious).
+navigation = st.navigation(sections, position="hidden")
+with st.sidebar.container(key=streamlit_words.NAV_KEY):  # a landmark with aria-current (streamlit_words)
+    for heading, pages in sections.items():
+        st.markdown(f"**{heading}**")  # bold text, not a heading: the page's <h1> comes first
+        for page in pages:
+            if page.visibility != "hidden":
+                st.page_link(page)
 on_staff_page = navigation.url_path in {path for *_rest, path in STAFF_PAGES}
+PRESENTATION_PATHS = ("show", "present")  # full-screen slides: the sample banner takes one line there
 
 try:
     if user is not None and on_staff_page:
@@ -54,11 +67,12 @@ try:
     if user is not None:
         staff.logout_button()
     public_ui.view_marker(user if on_staff_page else None)
-    ui.sample_banner()
+    ui.sample_banner(short=navigation.url_path in PRESENTATION_PATHS)
     if cache.data_span() == (None, None):
         st.info(_("No data yet: this database is empty. Staff can add data on the Import data page."),
                 icon=":material/inbox:")
 except db.DatabaseError as exc:
-    ui.database_error(exc)
+    ui.database_error(exc, details=user is not None)  # paths only for staff; visitors see "unavailable"
 
+streamlit_words.install(_)  # Streamlit's own words ("Upload", "No results") in the language; last in the sidebar
 navigation.run()

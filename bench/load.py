@@ -44,10 +44,10 @@ def _change_a_filter(session: StreamlitSession, rng: random.Random) -> None:
 
 
 async def _session(url: str, index: int, result: LoadResult, started: asyncio.Event, ready: list,
-                   clock: dict, interval: float, max_changes: int) -> None:
+                   clock: dict, interval: float, max_changes: int, ssl_context=None) -> None:
     rng = random.Random(1000 + index)
     try:
-        async with StreamlitSession(url, page_name=ROOM_PAGE, query_string=QUERY) as session:
+        async with StreamlitSession(url, page_name=ROOM_PAGE, query_string=QUERY, ssl_context=ssl_context) as session:
             first = await session.run()
             if first.exceptions or not first.finished:
                 result.errors.append(f"session {index} first run: {first.exceptions or 'timeout'}")
@@ -79,12 +79,14 @@ async def _sample_memory(server, result: LoadResult, stop_at: float, every: floa
 
 
 async def _run(server, sessions: int, seconds: float, interval: float) -> LoadResult:
+    """server: .url, .rss_bytes(), and optionally .ssl_context (an https:// url through a proxy)."""
     result = LoadResult()
     started = asyncio.Event()
     ready: list[int] = []
     max_changes = int(seconds / interval) + 1
     clock = {"stop_at": float("inf")}
-    tasks = [asyncio.create_task(_session(server.url, i, result, started, ready, clock, interval, max_changes))
+    tls = getattr(server, "ssl_context", None)
+    tasks = [asyncio.create_task(_session(server.url, i, result, started, ready, clock, interval, max_changes, tls))
              for i in range(sessions)]
     # Everyone opens the link at once; the clock starts when every page has been drawn once.
     deadline = time.perf_counter() + 120
@@ -104,11 +106,11 @@ def run_load(server, *, sessions: int = 20, seconds: float = 120.0, interval: fl
     return asyncio.run(_run(server, sessions, seconds, interval))
 
 
-async def _open_all(url: str, sessions: int) -> list[str]:
+async def _open_all(url: str, sessions: int, ssl_context=None) -> list[str]:
     async def one(index: int) -> list[str]:
         try:
             async with StreamlitSession(url, page_name=COLD_PAGES[index % len(COLD_PAGES)],
-                                        query_string=QUERY) as session:
+                                        query_string=QUERY, ssl_context=ssl_context) as session:
                 run = await session.run()
                 return (run.exceptions + ([] if run.finished else ["no script_finished"])
                         + (["page not found"] if run.page_not_found else []))
@@ -120,4 +122,4 @@ async def _open_all(url: str, sessions: int) -> list[str]:
 
 def open_all_at_once(server, sessions: int = 20) -> list[str]:
     """Open the app in `sessions` sessions at the same moment (deep links, COLD_PAGES); their errors."""
-    return asyncio.run(_open_all(server.url, sessions))
+    return asyncio.run(_open_all(server.url, sessions, getattr(server, "ssl_context", None)))

@@ -33,10 +33,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import browser, load, naive, scale, sequence  # noqa: E402
+from bench import browser, load, naive, proxy, scale, sequence  # noqa: E402
 from bench.server import Server  # noqa: E402
 from bench.stclient import StreamlitSession  # noqa: E402
-from rightsmap import auth, config, db, disclosure, maps, metrics, public, public_filters, sample  # noqa: E402
+from rightsmap import auth, config, db, disclosure, maps, metrics, period, public, public_filters, sample  # noqa: E402
 from rightsmap.filters import Filters  # noqa: E402
 from rightsmap.vocab import VIOLATION_TYPES  # noqa: E402
 
@@ -448,11 +448,36 @@ def markdown(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def measure_proxy(seconds: float) -> int:
+    """20 sessions direct and through Caddy (make serve-lan's config), in turns; bench/proxy_results.json."""
+    if shutil.which("caddy") is None:
+        print("bench --proxy needs Caddy: apt-get install -y caddy", file=sys.stderr)
+        return 2
+    results: dict = {"when": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
+                     "load_average_start": os.getloadavg()}
+    with tempfile.TemporaryDirectory(prefix="rightsmap-bench-") as tmp:
+        work = Path(tmp)
+        db_path = sample.build(work / "sample.duckdb")
+        log(f"public view: 20 sessions for {seconds:.0f} s, direct and through Caddy over HTTPS, in turns")
+        results["load"] = proxy.measure(work, db_path, app_server, seconds)
+    results["load_average_end"] = os.getloadavg()
+    (HERE / "proxy_results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    for way in ("direct", "proxy"):
+        row = results["load"][way]
+        print(f"{way:>6}: p95 {row['p95_s']} s, median {row['median_s']} s, {row['changes']} changes, "
+              f"{row['error_count']} errors")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="20 s of load and fewer repeats (not for the README)")
+    parser.add_argument("--proxy", action="store_true",
+                        help="only the 20 sessions, direct and through Caddy over HTTPS (bench/proxy.py)")
     args = parser.parse_args(argv)
     load_seconds, repeats, changes = (20.0, 1, 10) if args.quick else (120.0, 3, 20)
+    if args.proxy:
+        return measure_proxy(load_seconds if args.quick else 60.0)
 
     started = time.perf_counter()
     results: dict = {"when": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
@@ -462,6 +487,7 @@ def main(argv: list[str] | None = None) -> int:
         geo_cache = Path(tempfile.gettempdir()) / "rightsmap-bench-geodata"
         log("building the sample database and the full-resolution boundaries")
         db_path = sample.build(work / "sample.duckdb")
+        period.follow_database(db_path)  # the filters offer the data's period
         full_geojson = naive.full_resolution_geojson(geo_cache)
         results["payload"] = payload(db_path, full_geojson)
         results["startup"] = measure_startup(work, db_path, full_geojson, repeats)

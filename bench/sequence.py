@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from rightsmap import config, db, disclosure, maps, metrics, public
+from rightsmap import config, db, disclosure, maps, metrics, period, public
 from rightsmap.filters import Filters, month_text
 from rightsmap.public_filters import PublicFilters, all_quarters, quarter_text
 from rightsmap.sample import months
@@ -39,6 +39,7 @@ def _changing_order(signatures: dict, first, count: int) -> list:
 
 def recolouring_months(db_path: Path, count: int) -> list[str]:
     """Up to count distinct "From" months (To = the last month) in an order where each step changes the map."""
+    period.follow_database(db_path)
     conn = db.connect(db_path)
     try:
         candidates = [m for m in months() if m <= Filters().month_to]
@@ -62,6 +63,7 @@ def _public_signature(cells, quarter_from) -> tuple:
 
 def recolouring_quarters(db_path: Path, count: int) -> list[str]:
     """Up to count distinct public "From" quarters (To = the last quarter), each step recolouring the public map."""
+    period.follow_database(db_path)
     conn = db.connect(db_path, read_only=True)
     try:
         cells = public.index(disclosure.stored_or_computed(conn, config.MIN_COUNT))
@@ -73,4 +75,5 @@ def recolouring_quarters(db_path: Path, count: int) -> list[str]:
 
 
 def last_quarter() -> str:
+    """The last public quarter of the database recolouring_quarters last read."""
     return quarter_text(all_quarters()[-1])

@@ -44,10 +44,15 @@ class RunResult:
 
 
 class StreamlitSession:
-    """One websocket session against a running app at http://127.0.0.1:PORT."""
+    """One websocket session against a running app at http://127.0.0.1:PORT, or https:// through a proxy.
 
-    def __init__(self, base_url: str, *, page_name: str = "", query_string: str = ""):
-        self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+    ssl_context: for https:// addresses, the context that trusts the proxy's certificate.
+    """
+
+    def __init__(self, base_url: str, *, page_name: str = "", query_string: str = "", ssl_context=None):
+        scheme = "wss://" if base_url.startswith("https://") else "ws://"
+        self.ws_url = scheme + base_url.split("://", 1)[1].rstrip("/") + "/_stcore/stream"
+        self.ssl_context = ssl_context
         self.origin = base_url.rstrip("/")
         self.page_name = page_name
         self.query_string = query_string
@@ -62,6 +67,7 @@ class StreamlitSession:
         self._ws = await websockets.connect(
             self.ws_url, subprotocols=["streamlit"], origin=self.origin, max_size=64 * 2**20,
             open_timeout=RUN_TIMEOUT_S, ping_interval=None,
+            **({"ssl": self.ssl_context} if self.ssl_context is not None else {}),
         )
         return self
 

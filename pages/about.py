@@ -1,10 +1,11 @@
 """About the data: metric definitions, sources, boundaries and their licence, privacy."""
 
+import pandas as pd
 import streamlit as st
 
-from rightsmap import cache, config, metrics, public, ui
+from rightsmap import cache, config, metrics, public, staff, ui
 from rightsmap.public_filters import quarter_text
-from rightsmap.sample import SAMPLE_CALIBRATION
+from rightsmap.sample import SAMPLE_CALIBRATION, is_sample_text
 from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 ui.ensure_entry_script_ran()
@@ -33,6 +34,27 @@ st.markdown(_(
 st.header(_("Metrics"))
 for metric in metrics.METRICS.values():
     st.markdown(f"**{_(metric.label)}** (`{metric.key}`) — {_(metric.definition)}")
+
+st.header(_("Population size estimates"))
+estimates = cache.estimates()
+if estimates.empty:
+    st.markdown(_("No population size estimates are loaded, so the dashboard shows no rates."))
+else:
+    st.markdown(_("Rates divide by these estimates of the number of sex workers, each with its source. A region "
+                  "and year without one has no rate."))
+    # Imported text reaches the public view only once screened: without a login, an imported source and
+    # note are withheld; the sample's own (fixed messages, "invented") are shown to everyone.
+    shown = is_sample_text if staff.current_user() is None else (lambda text: True)
+    st.markdown(ui.text_table_markdown(
+        [_("Region"), _("Year"), _("Estimate"), _("Range"), _("Source"), _("Source note")],
+        [(_.region(e.region), str(e.year), _.number(e.estimate),
+          _("{low} to {high}", low=_.number(e.low), high=_.number(e.high))
+          if pd.notna(e.low) and pd.notna(e.high) else _("not given"),
+          *(_.text(t) if shown(t) else _("shown to staff") for t in (e.source, e.source_note)))
+         for e in estimates.itertuples()]))
+    if not all(shown(t) for t in [*estimates["source"], *estimates["source_note"]]):
+        st.caption(_("Imported sources and notes are shown to logged-in staff: imported text reaches the public "
+                     "view only once it has been checked."))
 
 st.header(_("Codes"))
 left, middle, right = st.columns(3)

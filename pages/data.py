@@ -1,9 +1,11 @@
 """Import data (staff): upload a spreadsheet, preview what it adds and what is wrong, confirm; undo a batch."""
 
+import pandas as pd
 import streamlit as st
 
 from rightsmap import cache, ui
 from rightsmap.importing import staff
+from rightsmap.staff import acting_user
 from rightsmap.staff import require as require_staff
 from rightsmap.vocab import N_
 
@@ -18,6 +20,8 @@ COLUMNS = {
     "planned": N_("Planned"), "reached": N_("Reached"), "hiv_tests": N_("HIV tests"), "condoms": N_("Condoms"),
     "consultations": N_("Consultations"), "event_date": N_("Date"), "id": N_("Batch"),
     "imported_at": N_("Imported at"), "kind": N_("Kind"), "rows": N_("Rows"), "imported_by": N_("Imported by"),
+    "year": N_("Year"), "estimate": N_("Estimate"), "low": N_("Low"), "high": N_("High"), "source": N_("Source"),
+    "source_note": N_("Source note"),
 }
 
 
@@ -27,6 +31,8 @@ def _named(frame):
 
 def _commit(result: staff.Preview) -> None:
     # A callback runs before the page does, so a rerun cannot lose the click.
+    if acting_user() is None:
+        return  # the session ended since the page was drawn; the page shows the login form instead
     try:
         batch = staff.commit(result, st.session_state.get("import_by", ""))
     except (staff.StoreError, staff.Refused) as exc:
@@ -37,6 +43,8 @@ def _commit(result: staff.Preview) -> None:
 
 
 def _undo(batch: int) -> None:
+    if acting_user() is None:
+        return
     try:
         removed = staff.undo(batch)
     except staff.StoreError as exc:
@@ -59,14 +67,34 @@ if problem := st.session_state.pop("import_problem", None):
 
 kind = st.selectbox(_("What the file holds"), list(staff.KIND_LABELS), format_func=lambda k: _(staff.KIND_LABELS[k]),
                     key="import_kind")
+left, right = st.columns(2)
+left.download_button(_("Empty template (CSV)"), staff.template(kind, "csv"), file_name=f"{kind}-template.csv",
+                     mime="text/csv", key="template_csv", icon=":material/download:", width="stretch")
+right.download_button(_("Empty template (XLSX)"), staff.template(kind, "xlsx"), file_name=f"{kind}-template.xlsx",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_xlsx",
+                      icon=":material/download:", width="stretch")
 # A new key after each import empties the uploader.
+count = st.session_state.get("import_count", 0)
 upload = st.file_uploader(_("CSV (UTF-8 or Windows-1251) or XLSX file"), type=["csv", "xlsx"],
-                          key=f"import_file_{st.session_state.get('import_count', 0)}",
-                          help=_("Headers in English, Russian or Kyrgyz; `python -m rightsmap template KIND` "
-                                 "writes a template."))
-if upload is not None:
-    result = staff.preview(kind, upload.getvalue(), cache.connection())
+                          key=f"import_file_{count}",
+                          help=_("Headers in English, Russian or Kyrgyz, as in the templates above."))
+mapping_upload = st.file_uploader(
+    _("Column mapping (optional)"), type=["toml", "json"], key=f"import_mapping_{count}",
+    help=_("For another system's export: a TOML or JSON file that names its headers, values and date formats. "
+           "Check one with `python -m rightsmap mapping check FILE --sample DATA`."))
+mapping, mapping_ok = None, True
+if mapping_upload is not None:
+    try:
+        mapping = staff.read_mapping(mapping_upload.getvalue(), mapping_upload.name, kind)
+    except staff.MappingError as exc:
+        mapping_ok = False
+        st.error(_.text(str(exc)), icon=":material/error:")
+if upload is not None and mapping_ok:
+    result = staff.preview(kind, upload.getvalue(), cache.connection(), mapping)
     prepared = result.prepared
+    for problem in result.problems:  # why the database will not take it comes first, in plain words
+        st.error(_("This database will not take the file: {reason}", reason=_.text(problem)),
+                 icon=":material/block:")
     st.markdown(_("**{rows}** rows read.", rows=_.number(prepared.rows)))
     if prepared.dropped_columns:
         st.caption(_("Dropped columns (never stored): {columns}",
@@ -74,11 +102,15 @@ if upload is not None:
     for warning in prepared.warnings:
         st.warning(_.text(warning))
     if not result.can_import:
-        st.error(_("Nothing can be imported from this file: {count} problem(s). Fix them and upload the file again.",
-                   count=prepared.errors_total + len(result.problems)), icon=":material/error:")
-        errors = staff.errors_frame(result)
-        errors["reason"] = [_.text(r) for r in errors["reason"]]
-        st.dataframe(_named(errors), hide_index=True)
+        if prepared.errors_total:
+            st.error(_("Nothing can be imported from this file: {count} problem(s). Fix them and upload the file "
+                       "again.", count=prepared.errors_total), icon=":material/error:")
+            errors = staff.errors_frame(result)
+            errors["reason"] = [_.text(r) for r in errors["reason"]]
+            # A problem of the whole file has no row or column: say so instead of "None".
+            errors["row"] = [_("whole file") if pd.isna(r) else str(int(r)) for r in errors["row"]]
+            errors["column"] = ["—" if pd.isna(c) or c is None else str(c) for c in errors["column"]]
+            st.dataframe(_named(errors), hide_index=True)
     else:
         st.subheader(_("What the import will add"))
         for table, frame in staff.aggregate_frames(result, region_name=_.region).items():

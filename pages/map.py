@@ -4,16 +4,29 @@ from dataclasses import replace
 
 import streamlit as st
 
-from rightsmap import cache, charts, downloads, maps, mapview, metrics, ui
+from rightsmap import cache, charts, downloads, links, maps, mapview, metrics, ui
 from rightsmap.staff import require as require_staff
-from rightsmap.vocab import REGION_CODES, VIOLATION_TYPES
+from rightsmap.vocab import N_, REGION_CODES, VIOLATION_TYPES
 
 require_staff()  # exact counts: staff only, whatever the address
 
+LINK = (  # what the link holds beside the filters: metric, type, clicked region
+    links.Choice("metric", "map_metric", metrics.MAP_METRICS, metrics.MAP_METRICS[0],
+                 metrics.METRICS[metrics.MAP_METRICS[0]].label),
+    links.Choice("vtype", "map_type", tuple(VIOLATION_TYPES), next(iter(VIOLATION_TYPES)),
+                 next(iter(VIOLATION_TYPES.values()))),
+    links.Choice("detail", "map_region_pick", REGION_CODES, None, N_("no region")),
+)
+
 filters = ui.current_filters()
 _ = ui.translator()
+notices = links.seed("map", LINK)
+# The region shown in detail follows the picker, which the link (or an earlier click) set.
+st.session_state["map_selected"] = st.session_state.setdefault("map_region_pick",
+                                                               st.session_state.get("map_selected"))
 st.title(_("Map"))
 st.caption(ui.describe(filters) + " · " + _("the map shows every region; the region filter applies to the detail"))
+links.show_notices(notices, _)
 
 left, right = st.columns([3, 2], gap="large")
 with left:
@@ -30,14 +43,17 @@ with left:
     label = (_(definition.label) if violation_type is None
              else _("Cases: {type}", type=_.violation_type(violation_type)))
     selected = st.session_state.get("map_selected")
+    rated = metric in metrics.RATE_METRICS
+    tooltips = maps.rate_labels(values, percent=definition.percent, translate=_) if rated else None
 
     def regions():
         return maps.region_layer(values, metric_label=label, selected=selected, percent=definition.percent,
-                                 translate=_)
+                                 translate=_, labels=tooltips)
 
     # The base map never changes, so a new metric, period or selection swaps the regions layer
     # in place instead of remounting the map; only clicks come back, so panning does not rerun.
-    content = ("staff", _.lang, metric, label, selected, mapview.values_key(values))
+    content = ("staff", _.lang, metric, label, selected, mapview.values_key(values),
+               tuple(sorted((tooltips or {}).items())))
     clicked = mapview.clicked_code(mapview.show(content, regions, key="map", height=520))
     if clicked in REGION_CODES and clicked != selected:
         # The selection lives in session state: restyling remounts the map and resets what it returns.
@@ -46,6 +62,8 @@ with left:
         st.rerun()
     st.caption(_(definition.definition) + " "
                + _("Osh City and Bishkek are also drawn as circles so they stay visible."))
+    if rated:
+        ui.rate_notes(values, values.loc[values["estimate"].isna(), "code"].tolist())
 
 with right:
     st.selectbox(_("Region detail"), REGION_CODES, key="map_region_pick", index=None, format_func=_.region,
@@ -65,7 +83,7 @@ with right:
         timeline = cache.cases_series(region_filters, by="type", grain="quarter", by_region=False)
         ui.chart("stacked_cases", timeline, height=220, labels={k: _.violation_type(k) for k in filters.types},
                  grain="quarter", legend_title=_("Violation type"),
-                 domain=charts.time_domain(filters.month_from, filters.month_to), legend_columns=2,
+                 domain=charts.time_domain(filters.month_from, filters.month_to), legend_columns=1,
                  source=("map region timeline", region_filters))
         ui.chart("breakdown", counts=detail["cases_by_type"],
                  labels={k: _.violation_type(k) for k in VIOLATION_TYPES}, title=_("By violation type"))
@@ -76,6 +94,8 @@ if numbers := ui.lazy_expander(_("The numbers behind the map"), key="map-table")
     with numbers:
         st.dataframe(cache.derived(("map table", cache.db_key(), everywhere, metric, violation_type, _.lang),
                                    lambda: cache.arrow_table(ui.table_frame(
-                                       values.assign(region=values["code"])[["code", "region", "value"]]))),
+                                       values.assign(region=values["code"])[
+                                           ["code", "region", *values.columns.drop("code")]]))),
                      hide_index=True)
+links.mirror(LINK, {"metric": metric, "vtype": violation_type, "detail": st.session_state.get("map_selected")})
 downloads.panel(filters, metric=metric, violation_type=violation_type, charts=("by_type", "by_perpetrator"))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from rightsmap import cache, charts, downloads, metrics, ui
+from rightsmap.exports.slides import comparison_text
 from rightsmap.staff import require as require_staff
 from rightsmap.vocab import N_
 
@@ -39,8 +40,7 @@ for column, (key, metric, label) in zip(st.columns(4), HEADLINES, strict=True):
         delta = "+" + delta
     column.metric(_(label), shown, delta=delta, delta_color=colour, border=True,
                   help=_(metrics.METRICS[metric].definition))
-st.caption(_("Change against the previous {months} months.", months=filters.months) if before
-           else _("No earlier data to compare with: the period starts at the beginning of the data."))
+st.caption(comparison_text(filters, before is not None, _))
 
 st.subheader(_("Cases by perpetrator, with raids, month by month"))
 cases = cache.cases_series(filters, by="perpetrator", grain="month", by_region=False)

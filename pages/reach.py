@@ -30,6 +30,7 @@ def reach_view(filters: Filters) -> dict:
     quarter_label = {q: _.quarter(q) for q in by_region["quarter"].unique()}
     # Pivot on the dates, so the columns stay in time order, then name them.
     coverage = by_region.pivot(index="region", columns="quarter", values="coverage_pct")
+    coverage = coverage.map(lambda v: _.percent(None if pd.isna(v) else float(v)))  # 78,9 %, as elsewhere
     coverage = coverage.rename(index=names, columns=quarter_label).rename_axis(index=_("Region"), columns=None)
     counts = ui.table_frame(by_region[["quarter", "region", "planned", "reached", "coverage_pct"]])
     return {"empty": False, "total": total, "by_region": by_region, "pressure": pressure, "names": names,

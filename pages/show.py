@@ -18,11 +18,11 @@ st.caption(page.describe())
 if slide == "headline":
     page.headlines()
 elif slide == "map":
-    page.map(height=620, key="show_map")
+    page.map(height=540, key="show_map")
 elif slide == "timeline":
-    page.timeline(height=460, width=1100)
+    page.timeline(height=300, width=1100)
 else:
-    page.breakdown()
+    page.breakdown(split=True)
 page.marks()
 back, where, forward = st.columns([1, 3, 1], vertical_alignment="center")
 back.button(_("Previous"), icon=":material/arrow_back:", disabled=number == 0, width="stretch",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rightsmap import cache, charts, downloads, ui
+from rightsmap import cache, charts, downloads, links, metrics, ui
 from rightsmap.staff import require as require_staff
 from rightsmap.vocab import N_
 
@@ -14,20 +14,33 @@ SERIES = {
     "raids": N_("Raids and people detained in them"),
     "detentions": N_("Documented detentions"),
     "reach": N_("Reach: planned against reached"),
+    "cases_per_100": N_("Cases per 100 estimated sex workers"),
+    "coverage_of_estimate": N_("Coverage, % of estimated sex workers"),
 }
 GRAINS = {"month": N_("Month"), "quarter": N_("Quarter")}
+LINK = (  # what the link holds beside the filters
+    links.Choice("series", "timeline_series", tuple(SERIES), "type", SERIES["type"]),
+    links.Choice("grain", "timeline_grain", tuple(GRAINS), "month", GRAINS["month"]),
+    links.Choice("compare", "timeline_compare", (), None, N_("one line for all chosen regions"), switch=True),
+)
 
 filters = ui.current_filters()
 _ = ui.translator()
+notices = links.seed("timelines", LINK)
 st.title(_("Timelines"))
 st.caption(ui.describe(filters))
+links.show_notices(notices, _)
 
 left, middle, right = st.columns([2, 1, 1])
 series = left.selectbox(_("Series"), list(SERIES), format_func=lambda key: _(SERIES[key]), key="timeline_series")
-grain = middle.segmented_control(_("Step"), list(GRAINS), default="month", key="timeline_grain",
-                                 format_func=lambda key: _(GRAINS[key]), disabled=series == "reach") or "month"
+st.session_state.setdefault("timeline_grain", "month")  # the default, unless the link chose
+grain = middle.segmented_control(_("Step"), list(GRAINS), key="timeline_grain",
+                                 format_func=lambda key: _(GRAINS[key]),
+                                 disabled=series in ("reach", "coverage_of_estimate")) or "month"
 compare = right.toggle(_("Compare regions"), key="timeline_compare",
-                       help=_("One line per chosen region instead of their total."))
+                       help=_("One line per chosen region instead of their total."),
+                       disabled=series in metrics.RATE_METRICS)  # a rate is always drawn per region
+links.mirror(LINK, {"series": series, "grain": grain, "compare": compare})
 names = {code: _.region(code) for code in filters.regions}
 events = ui.events(filters)
 domain = charts.time_domain(filters.month_from, filters.month_to)
@@ -59,6 +72,19 @@ elif series in ("raids", "detentions"):
                                                     "detention_days": _("Days in detention")}))
     st.caption(_("Raids and detentions are recorded by region and month; the type and perpetrator filters do not "
                  "apply to them."))
+elif series in metrics.RATE_METRICS:
+    frame = cache.rate_series(filters, metric=series, grain="quarter" if series == "coverage_of_estimate" else grain)
+    rated = frame.dropna(subset=["rate"])
+    if rated.empty:
+        st.info(_("No rate to show: no chosen region has both a population size estimate and data in the period."))
+        st.stop()
+    chart = ("lines", rated, dict(value="rate", value_title=_(SERIES[series]), series_labels=names,
+                                  grain="quarter" if series == "coverage_of_estimate" else grain))
+    st.caption(_("One line per chosen region that has a population size estimate; the table gives each rate's "
+                 "range from the estimate's bounds.") + " " + _(metrics.METRICS[series].definition))
+    every = cache.estimates()
+    ui.rate_notes(rated, [code for code in filters.regions
+                          if metrics.estimate_in(every, code, filters.month_to.year) is None])
 else:
     frame = cache.reach_series(filters, by_region=compare)
     if frame.empty:

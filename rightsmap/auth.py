@@ -278,21 +278,39 @@ class Throttle:
             now = self._clock()
             return max(0.0, self._name_wait(self._key(name), now), self._global_wait(now))
 
-    def record_failure(self, name: str) -> None:
+    def admit(self, name: str) -> float:
+        """Count an attempt for this name before its password is checked; 0 if it may go ahead, else the wait.
+
+        The check and the count happen under one lock, so however many sessions race on one name, at
+        most `free_failures` of them reach the password check before the waits begin. An admitted
+        attempt counts as a failure until record_success says otherwise.
+        """
         with self._lock:
             now = self._clock()
             key = self._key(name)
-            failures, last = self._by_name.get(key, (0, now))
-            if now - last > self.forget_after:
-                failures = 0
-            self._by_name[key] = (failures + 1, now)
-            self._recent.append(now)
-            if len(self._by_name) > 1000:  # many names guessed: drop the ones long quiet
-                self._by_name = {k: v for k, v in self._by_name.items() if now - v[1] <= self.forget_after}
+            wait = max(0.0, self._name_wait(key, now), self._global_wait(now))
+            if wait <= 0:
+                self._count_failure(key, now)
+            return wait
+
+    def record_failure(self, name: str) -> None:
+        with self._lock:
+            self._count_failure(self._key(name), self._clock())
+
+    def _count_failure(self, key: str, now: float) -> None:
+        failures, last = self._by_name.get(key, (0, now))
+        if now - last > self.forget_after:
+            failures = 0
+        self._by_name[key] = (failures + 1, now)
+        self._recent.append(now)
+        if len(self._by_name) > 1000:  # many names guessed: drop the ones long quiet
+            self._by_name = {k: v for k, v in self._by_name.items() if now - v[1] <= self.forget_after}
 
     def record_success(self, name: str) -> None:
+        """Forget the name's failures, the admitted attempt that succeeded among them."""
         with self._lock:
-            self._by_name.pop(self._key(name), None)
+            if self._by_name.pop(self._key(name), None) is not None and self._recent:
+                self._recent.pop()
 
 
 THROTTLE = Throttle()

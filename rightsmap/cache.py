@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from rightsmap import assets, config, db, metrics, sample
+from rightsmap import assets, config, db, metrics, period, sample
 from rightsmap.filters import Filters
 
 DbKey = tuple[str, int]
@@ -118,6 +118,25 @@ def reach_series(filters: Filters, *, by_region: bool) -> pd.DataFrame:
     return _reach_series(db_key(), filters, by_region)
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
+def _rate_series(key: DbKey, filters: Filters, metric: str, grain: str) -> pd.DataFrame:
+    return metrics.rate_series(_connection(*key), filters, metric=metric, grain=grain)
+
+
+def rate_series(filters: Filters, *, metric: str, grain: str) -> pd.DataFrame:
+    return _rate_series(db_key(), filters, metric, grain)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _estimates(key: DbKey) -> pd.DataFrame:
+    return metrics.estimates(_connection(*key))
+
+
+def estimates() -> pd.DataFrame:
+    """Every population size estimate with its source (the About page)."""
+    return _estimates(db_key())
+
+
 # A resource, read-only: every event, read once per database file; events() filters it (a few
 # dozen rows), so a new period or region costs no query.
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -150,6 +169,51 @@ def _data_span(key: DbKey) -> tuple[Any, Any]:
 
 def data_span() -> tuple[Any, Any]:
     return _data_span(db_key())
+
+
+def _months(key: DbKey) -> period.Span:
+    first, last = metrics.data_span(_connection(*key))
+    return period.as_month(first), period.as_month(last)
+
+
+def data_months() -> period.Span:
+    """The first and last month of the current database's data (None, None when it is empty).
+
+    Kept per database file by `derived`, not st.cache_resource: every Filters() asks, and Streamlit's
+    hashing of the key cost more than the rest of a Filters() together. A new file, as an import
+    writes, is a new key, so its months show on the next rerun.
+    """
+    key = _stamp()
+    return derived(("data_months", key), lambda: _months(key))
+
+
+_prepared: set = set()  # database paths whose one-time preparations db_key() has made in this process
+
+
+def _stamp() -> DbKey:
+    """db_key() without its one-time preparations (the asset files, the sample) once they are made."""
+    path = config.db_path()
+    if path not in _prepared:  # the first time: an outdated sample is rebuilt before anything reads it
+        key = db_key()
+        _prepared.add(path)
+        return key
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return db_key()  # builds the sample, or says what is missing
+
+
+def published_quarters() -> tuple:
+    """The quarters the current protected table publishes (kept like data_months)."""
+    from rightsmap import public
+
+    key, k = _stamp(), config.MIN_COUNT
+    return derived(("published_quarters", key, k), lambda: public.published_quarters(_protected(key, k)[0]))
+
+
+def follow_the_database() -> None:
+    """Make the filters offer the current database's period (rightsmap.period); the app calls this each run."""
+    period.follow(data_months, published_quarters)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -41,15 +41,18 @@ def _time_format(grain: str, translate: Translator) -> str:
 def _x(grain: str, domain: Domain | None, translate: Translator) -> alt.X:
     scale = alt.Scale(domain=[d.isoformat() for d in domain]) if domain else alt.Undefined
     return alt.X(f"{_time_unit(grain)}(period):T", title=None, scale=scale,
-                 axis=alt.Axis(format=_time_format(grain, translate), labelOverlap=True))
+                 axis=alt.Axis(format=_time_format(grain, translate), labelOverlap=True, labelFlush=True))
 
 
-def _y(field: str, title: str) -> alt.Y:
-    return alt.Y(field, title=title, axis=alt.Axis(minExtent=Y_AXIS_WIDTH, maxExtent=Y_AXIS_WIDTH))
+def _y(field: str, title: str, *, whole: bool = True) -> alt.Y:
+    """A value axis; whole (a count) has ticks on whole numbers only, never 2,5."""
+    ticks = {"tickMinStep": 1, "format": ",d"} if whole else {}
+    return alt.Y(field, title=title, axis=alt.Axis(minExtent=Y_AXIS_WIDTH, maxExtent=Y_AXIS_WIDTH, **ticks))
 
 
 def _legend(title: str | None, columns: int = 5) -> alt.Legend:
-    return alt.Legend(title=title, orient="bottom", columns=columns, labelLimit=200)
+    # One column (a narrow chart's legend) has room for whole labels; several share the width.
+    return alt.Legend(title=title, orient="bottom", columns=columns, labelLimit=0 if columns == 1 else 200)
 
 
 def _period_tooltip(grain: str, translate: Translator) -> alt.Tooltip:
@@ -90,7 +93,7 @@ def lines(frame: pd.DataFrame, *, value: str, value_title: str, grain: str, seri
         .mark_line(point=True)
         .encode(
             x=_x(grain, domain, translate),
-            y=_y(f"{value}:Q", value_title),
+            y=_y(f"{value}:Q", value_title, whole=not value.endswith("_pct")),
             color=alt.Color("series_label:N", legend=_legend(None), scale=alt.Scale(range=list(PALETTE))),
             tooltip=[_period_tooltip(grain, translate), alt.Tooltip("series_label:N", title=""),
                      alt.Tooltip(f"{value}:Q", title=value_title, format=",")],
@@ -150,8 +153,9 @@ def breakdown(*, counts: Mapping[str, int], labels: Mapping[str, str], title: st
         alt.Chart(data, title=title)
         .mark_bar(color=PALETTE[0])
         .encode(
-            x=alt.X("cases:Q", title=translate("Cases")),
-            y=alt.Y("category:N", title=None, sort="-x"),
+            x=alt.X("cases:Q", title=translate("Cases"), axis=alt.Axis(tickMinStep=1, format=",d")),
+            # Every category labelled: no label is dropped for overlap, none is cut short.
+            y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelOverlap=False, labelLimit=0)),
             tooltip=[alt.Tooltip("category:N", title=""), alt.Tooltip("cases:Q", title=translate("Cases"))],
         )
         .properties(height=alt.Step(18))
@@ -201,6 +205,9 @@ def spec(kind: str, lang: str, options: tuple[tuple[str, object], ...], frame: p
         figure = figure.properties(height=height)
     if events is not None:
         figure = with_events(figure, events, translate=translate)
+    # The height is the plot's, and the legend and axes add to it ("fit-x"). With Streamlit's default
+    # ("fit") they are taken out of it: a nine-row legend left a region's timeline 30 px high.
+    figure = figure.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     # Built by these tested builders, so Altair's schema validation is skipped: profiling
     # showed it was over half of a warm rerun of a page with charts.
     return localized(figure, translate).to_dict(validate=False)

@@ -13,6 +13,8 @@ from rightsmap import (
     cli_data,
     cli_export,
     cli_keys,
+    cli_mapping,
+    cli_ops,
     cli_public,
     cli_users,
     config,
@@ -20,6 +22,7 @@ from rightsmap import (
     db,
     i18n,
     metrics,
+    period,
     sample,
     schema,
 )
@@ -83,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_users.add_commands(commands)
     cli_keys.add_commands(commands)
     cli_public.add_commands(commands)
+    cli_mapping.add_commands(commands)
+    cli_ops.add_commands(commands)
     return parser
 
 
@@ -227,8 +232,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     for problem in config.SETTING_PROBLEMS:
         print(f"rightsmap: warning: {problem}", file=sys.stderr)
+    earlier = period.sources()
     try:
         args = build_parser().parse_args(argv)
+        if hasattr(args, "db"):
+            period.follow(_months_of(args.db))
         return args.handler(args, out)
     except (UsageError, db.DatabaseError, RuntimeError) as exc:
         print(_say(N_("rightsmap: error: {message}").format(message=exc)), file=sys.stderr)
@@ -236,3 +244,25 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         print(_say(N_("rightsmap: interrupted")), file=sys.stderr)
         return 130
+    finally:
+        period.follow(*earlier)
+
+
+def _months_of(path: str | None) -> period.MonthsSource:
+    """The data's months in the command's database, read once when a filter first needs them."""
+    span: list[period.Span] = []
+
+    def months() -> period.Span:
+        if not span:
+            try:
+                conn = db.connect(path)
+            except db.DatabaseError:
+                span.append((None, None))  # the command itself says what is wrong with the file
+            else:
+                try:
+                    span.append(metrics.data_span(conn))
+                finally:
+                    conn.close()
+        return span[0]
+
+    return months

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import sys
 from pathlib import Path
@@ -12,7 +11,8 @@ from typing import Any, TextIO
 
 from rightsmap import config, store
 from rightsmap.i18n import say
-from rightsmap.importing import gazetteer, pipeline
+from rightsmap.importing import gazetteer, pipeline, scratch
+from rightsmap.importing import mapping as columnmap
 from rightsmap.importing.columns import KINDS, template_headers
 from rightsmap.importing.report import list_batches, report, undo
 from rightsmap.vocab import N_
@@ -36,6 +36,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("--db")
     imp.add_argument("--dry-run", action="store_true", help="print the report and the aggregates; write nothing")
     imp.add_argument("--by", metavar="NAME", help="who imports (default: the user name of this account)")
+    imp.add_argument("--mapping", metavar="FILE", help="a TOML or JSON column mapping for another system's export "
+                                                       "(see `python -m rightsmap mapping check`)")
     imp.set_defaults(handler=_import)
 
     template = commands.add_parser("template", help="write an empty template with English and Russian headers")
@@ -75,7 +77,12 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     if not args.dry_run and not config.db_path(args.db).is_file():
         raise DataCommandError(N_("no database at {path}; create one with `python -m rightsmap init`").format(
             path=config.db_path(args.db)))
-    prepared = pipeline.prepare(args.kind, source)
+    try:
+        mapping = columnmap.load(args.mapping, args.kind) if args.mapping else None
+    except columnmap.MappingError as exc:
+        raise DataCommandError(str(exc)) from None
+    scratch.remove_stale()
+    prepared = pipeline.prepare(args.kind, source, mapping)
     if not prepared.ok:
         _emit(report(prepared, imported=False, dry_run=args.dry_run), out)
         print(say(N_("rightsmap: error: {count} problem(s) in the file; nothing was imported (the report lists "
@@ -109,18 +116,9 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
     target = Path(args.out or f"{args.kind}-template.csv")
     if target.exists():
         raise DataCommandError(N_("{path} already exists; choose another --out").format(path=target))
-    if target.suffix.lower() == ".xlsx":
-        import openpyxl
+    from rightsmap.importing import staff  # the Import page offers the same templates
 
-        book = openpyxl.Workbook()
-        book.active.title = args.kind
-        book.active.append(headers)
-        book.save(target)
-    else:
-        text = io.StringIO()
-        csv.writer(text).writerow(headers)
-        # With a BOM, Excel opens the Cyrillic headers correctly.
-        target.write_text(text.getvalue(), encoding="utf-8-sig")
+    target.write_bytes(staff.template(args.kind, "xlsx" if target.suffix.lower() == ".xlsx" else "csv"))
     print(say(N_("Wrote an empty {kind} template to {path}").format(kind=args.kind, path=target)), file=out)
     return 0
 
@@ -131,6 +129,8 @@ def _place(args: argparse.Namespace, out: TextIO) -> int:
         code = gazetteer.resolve(name)
         status = status if code else EXIT_ERROR
         print(f"{name}\t{code or '?'}", file=out)
+        if code is None and gazetteer.is_moved(name):
+            print(f"{name}: {say(gazetteer.MOVED)}", file=sys.stderr)
     return status
 
 

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from rightsmap import cli_public, db, i18n
+from rightsmap import cli_public, db, i18n, metrics
 from rightsmap.exports import data as export_data
 from rightsmap.exports import public_files
 from rightsmap.exports.chartset import CHARTS
@@ -77,7 +77,8 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _export_public(args: argparse.Namespace, out: TextIO) -> int:
-    """The public view's exports: only what it publishes (map and figures), from the protected table."""
+    """The public view's exports (map, figures, brief and deck): only what it publishes, from the protected
+    table."""
     if args.kind not in public_files.KINDS:
         raise ExportError(f"the public view exports {', '.join(public_files.KINDS)}; {args.kind} shows exact counts "
                           "and is for the staff view")
@@ -94,9 +95,11 @@ def _export_public(args: argparse.Namespace, out: TextIO) -> int:
     try:
         cells, k = cli_public.protected_cells(conn)
         sample = export_data.source(conn).sample
+        events = public_files.public_events(metrics.all_events(conn), filters, args.lang)
     finally:
         conn.close()
-    content = public_files.export(args.kind, public_files.gather(cells, k, filters, sample=sample), args.lang)
+    content = public_files.export(args.kind, public_files.gather(cells, k, filters, sample=sample, events=events),
+                                  args.lang)
     _write(target, content)
     print(f"Wrote the public {args.kind} ({len(content):,} bytes) to {target}", file=out)
     return 0

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from rightsmap import attack, audit, config, db, disclosure, public
 from rightsmap.public_filters import PublicFilters, all_quarters, parse_quarter, quarter_text
-from rightsmap.vocab import N_
+from rightsmap.vocab import N_, PERPETRATORS, VIOLATION_TYPES
 
 
 class PublicUsageError(ValueError):
@@ -117,14 +117,26 @@ def public_summary(conn, filters: PublicFilters, cells: tuple[dict, int] | None 
     for key in ("cases", "raid_events", "people_detained_in_raids", "detentions", "reached", public.COVERAGE):
         choice = public.CHOICE_BY_KEY[key]
         headlines[key] = _figure_json(public.figure(cells, k, filters.quarters, choice.measure, filters.region))
-    choice = filters.choice
+    choice, quarters, region = filters.choice, filters.quarters, filters.region
+
+    def by_quarter(c: public.Choice) -> dict[str, Any]:
+        return {quarter_text(q): _figure_json(f) for q, f in public.quarter_figures(cells, k, quarters, c,
+                                                                                    region).items()}
+
     return {
         "view": "public", "k": k, "from": quarter_text(filters.quarter_from), "to": quarter_text(filters.quarter_to),
-        "region": filters.region, "show": filters.show, "headlines": headlines,
-        "by_region": {code: _figure_json(f) for code, f in public.region_figures(cells, k, filters.quarters,
+        "region": region, "show": filters.show, "headlines": headlines,
+        "chosen": _figure_json(public.figure(cells, k, quarters, choice.measure, region, choice.category)),
+        "by_region": {code: _figure_json(f) for code, f in public.region_figures(cells, k, quarters,
                                                                                  choice).items()},
-        "by_quarter": {quarter_text(q): _figure_json(f) for q, f in public.quarter_figures(
-            cells, k, filters.quarters, choice, filters.region).items()},
+        "by_quarter": by_quarter(choice),
+        # What the public brief and deck add: the breakdown, and reach against cases quarter by quarter.
+        "by_perpetrator": {p: _figure_json(public.figure(cells, k, quarters, "cases", region, p))
+                           for p in PERPETRATORS},
+        "by_type": {t: _figure_json(public.figure(cells, k, quarters, "cases_of_type", region, t))
+                    for t in VIOLATION_TYPES},
+        "cases_by_quarter": by_quarter(public.CHOICE_BY_KEY["cases"]),
+        "reached_by_quarter": by_quarter(public.CHOICE_BY_KEY["reached"]),
     }
 
 

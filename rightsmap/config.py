@@ -16,31 +16,29 @@ STATIC_DIR = ROOT / "static"
 STATIC_URL = "/app/static"
 DEFAULT_DB = ROOT / "data" / "rightsmap.duckdb"
 
-# The months the filters offer (inclusive). The sample covers 2015-01 to 2019-12;
-# with imported data, set RIGHTSMAP_FIRST_MONTH / RIGHTSMAP_LAST_MONTH to its span.
-DEFAULT_FIRST_MONTH = "2015-01"
-DEFAULT_LAST_MONTH = "2019-12"
+# The months the filters offer come from the data (rightsmap.period). These settings, when set,
+# override either end: RIGHTSMAP_FIRST_MONTH / RIGHTSMAP_LAST_MONTH, months such as 2017-05.
 # Settings that were set but could not be used, as messages for the app and the command line.
 SETTING_PROBLEMS: list[str] = []
 
 
-def _month_setting(name: str, default: str) -> str:
+def _month_setting(name: str) -> str | None:
     value = os.environ.get(name, "").strip()
     if not value:
-        return default
+        return None
     year, _, month = value.partition("-")
     if len(year) == 4 and year.isdigit() and month.isdigit() and len(month) == 2 and 1 <= int(month) <= 12:
         return value
-    SETTING_PROBLEMS.append(f"{name}={value[:20]!r} is not a month such as 2017-05; using {default}")
-    return default
+    SETTING_PROBLEMS.append(f"{name}={value[:20]!r} is not a month such as 2017-05; using the data's period")
+    return None
 
 
-FIRST_MONTH = _month_setting("RIGHTSMAP_FIRST_MONTH", DEFAULT_FIRST_MONTH)
-LAST_MONTH = _month_setting("RIGHTSMAP_LAST_MONTH", DEFAULT_LAST_MONTH)
-if FIRST_MONTH > LAST_MONTH:
+FIRST_MONTH = _month_setting("RIGHTSMAP_FIRST_MONTH")
+LAST_MONTH = _month_setting("RIGHTSMAP_LAST_MONTH")
+if FIRST_MONTH and LAST_MONTH and FIRST_MONTH > LAST_MONTH:
     SETTING_PROBLEMS.append(f"RIGHTSMAP_FIRST_MONTH ({FIRST_MONTH}) is after RIGHTSMAP_LAST_MONTH ({LAST_MONTH}); "
-                            f"using {DEFAULT_FIRST_MONTH} to {DEFAULT_LAST_MONTH}")
-    FIRST_MONTH, LAST_MONTH = DEFAULT_FIRST_MONTH, DEFAULT_LAST_MONTH
+                            "using the data's period")
+    FIRST_MONTH = LAST_MONTH = None
 
 
 def _count_setting(name: str, default: int, lowest: int) -> int:
@@ -73,6 +71,24 @@ def _resolved(path: str, cwd: str) -> Path:
     # Every cached query asks for the database's path, a dozen times a page run: resolving it (a
     # system call per part of the path) was 4% of a filter change on the server.
     return Path(path).expanduser().resolve()
+
+
+# Which pages this process serves: "all" (the public view, and the staff view behind its login) or
+# "public" (the public view only: the staff pages and their login do not exist in this process, for a
+# projector laptop or a public address; run a second process with "all" for staff).
+VIEWS = ("all", "public")
+
+
+def _view_setting(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip().lower()
+    if not value or value in VIEWS:
+        return value or default
+    # Unknown: the safer of the two, so that a typo never opens the staff pages on a public address.
+    SETTING_PROBLEMS.append(f"{name}={value[:20]!r} is not one of {', '.join(VIEWS)}; serving the public view only")
+    return "public"
+
+
+VIEW = _view_setting("RIGHTSMAP_VIEW", "all")
 
 
 # Staff accounts: how long a staff login lasts without activity, and where the accounts are kept.

@@ -180,12 +180,35 @@ def unsafe_crypto_for_tests() -> bool:
     override must never be reachable in a deployment. It takes two things:
     RIGHTSMAP_TEST_UNSAFE_CRYPTO=1, and pytest running a test at this moment
     (pytest sets PYTEST_CURRENT_TEST during each test, and its subprocesses
-    inherit it; no deployment, service file or .env sets it). A variable copied
+    inherit it), in this process or in a parent of it: setting both variables by
+    hand does nothing unless pytest is really running above. A variable copied
     from a test configuration into production therefore does nothing, and
     there is deliberately no command-line flag or app setting for it. Each use
     prints a warning.
     """
-    return os.environ.get(TEST_SWITCH) == "1" and bool(os.environ.get("PYTEST_CURRENT_TEST"))
+    return (os.environ.get(TEST_SWITCH) == "1" and bool(os.environ.get("PYTEST_CURRENT_TEST"))
+            and _inside_pytest())
+
+
+def _inside_pytest() -> bool:
+    """Whether pytest runs in this process or in one of its parents (a test's subprocess): variables can be
+    set by hand, a running pytest above the process cannot be, short of running the test suite."""
+    if "_pytest" in sys.modules:
+        return True
+    pid = os.getppid()
+    for _ in range(16):
+        if pid <= 1:
+            return False
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            stat = Path(f"/proc/{pid}/stat").read_bytes()
+        except OSError:
+            return False
+        if any(Path(part.decode(errors="replace")).name in ("pytest", "py.test") for part in command) or (
+                b"-m" in command and b"pytest" in command):
+            return True
+        pid = int(stat.rsplit(b")", 1)[1].split()[1])  # the parent's id, after the command's name
+    return False
 
 
 def httpfs_file(conn: duckdb.DuckDBPyConnection) -> Path:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from rightsmap import cache, ui
+from rightsmap import cache, staff, ui
 from rightsmap.exports import data as export_data
 from rightsmap.exports import render
 from rightsmap.exports.chartset import CHART_TABLES, CHARTS
@@ -52,39 +52,47 @@ def panel(filters: Filters, *, metric: str = "cases", violation_type: str | None
 
         def button(column, label: str, kind: str, make_bytes: Callable[[], bytes], name: str,
                    section: str = "") -> None:
-            column.download_button(label, data=make_bytes, file_name=name, mime=render.KINDS[kind],
+            column.download_button(label, data=staff.guarded(make_bytes), file_name=name, mime=render.KINDS[kind],
                                    key=f"{key}-{section}{name}", on_click="ignore", icon=":material/download:",
                                    width="stretch")
 
         def export(kind: str, **options: str) -> Callable[[], bytes]:
             return lambda: render.export(kind, data, lang, **options)
 
-        columns = st.columns(5)
-        for column, (label, kind) in zip(columns, (
-            (_("Map (PNG)"), "map.png"), (_("Map (SVG)"), "map.svg"), (_("Brief (PDF, A4)"), "brief.pdf"),
-            (_("Slides (PPTX)"), "deck.pptx"), (_("All tables (CSV)"), "data.csv"),
-        ), strict=True):
-            button(column, label, kind, export(kind), render.file_name(kind, data))
-        if story_slides:
-            st.download_button(_("The whole story as slides (PPTX)"), key=f"{key}-story-deck", on_click="ignore",
-                               data=lambda: render.story_deck(story_name, story_slides, lang),
-                               file_name="rightsmap-story.pptx", mime=render.KINDS["deck.pptx"],
-                               icon=":material/download:")
-
-        st.markdown("**" + _("Charts") + "**")
-        for name in charts or CHARTS:
-            label, png, svg, csv = st.columns([3, 1, 1, 1], vertical_alignment="center")
-            label.write(_(CHARTS[name][0]))
-            button(png, "PNG", "chart.png", export("chart.png", chart=name),
-                   render.file_name("chart.png", data, chart=name))
-            button(svg, "SVG", "chart.svg", export("chart.svg", chart=name),
-                   render.file_name("chart.svg", data, chart=name))
-            table = CHART_TABLES[name]
-            button(csv, "CSV", "data.csv", export("data.csv", table=table),
-                   render.file_name("data.csv", data, table=table), section="chart-")
-
-        st.markdown("**" + _("Tables") + "**")
-        columns = st.columns(4)
-        for index, name in enumerate(TABLES):
-            button(columns[index % 4], _(TABLES[name][0]) + " (CSV)", "data.csv", export("data.csv", table=name),
-                   render.file_name("data.csv", data, table=name))
+        # Grouped, so a person finds the file they came for instead of reading every button.
+        on_map, on_charts, on_tables, documents = st.tabs([_("Map"), _("Charts"), _("Tables"), _("Documents")])
+        with on_map:
+            png, svg, numbers = st.columns(3)
+            button(png, _("Map (PNG)"), "map.png", export("map.png"), render.file_name("map.png", data))
+            button(svg, _("Map (SVG)"), "map.svg", export("map.svg"), render.file_name("map.svg", data))
+            button(numbers, _("The numbers (CSV)"), "data.csv", export("data.csv", table="map"),
+                   render.file_name("data.csv", data, table="map"))
+        with on_charts:
+            for name in charts or CHARTS:
+                label, png, svg, csv = st.columns([3, 1, 1, 1], vertical_alignment="center")
+                label.write(_(CHARTS[name][0]))
+                button(png, "PNG", "chart.png", export("chart.png", chart=name),
+                       render.file_name("chart.png", data, chart=name))
+                button(svg, "SVG", "chart.svg", export("chart.svg", chart=name),
+                       render.file_name("chart.svg", data, chart=name))
+                table = CHART_TABLES[name]
+                button(csv, "CSV", "data.csv", export("data.csv", table=table),
+                       render.file_name("data.csv", data, table=table), section="chart-")
+        with on_tables:
+            st.caption(_("CSV in UTF-8: in Russian and Kyrgyz with ; between cells and a decimal comma, "
+                         "in English with , and a decimal point. Lines starting with # are the stamp."))
+            button(st, _("All tables (CSV)"), "data.csv", export("data.csv"), render.file_name("data.csv", data))
+            columns = st.columns(2)
+            for index, name in enumerate(n for n in TABLES if n != "map"):
+                button(columns[index % 2], _(TABLES[name][0]), "data.csv", export("data.csv", table=name),
+                       render.file_name("data.csv", data, table=name))
+        with documents:
+            brief, slides = st.columns(2)
+            button(brief, _("Brief (PDF, A4)"), "brief.pdf", export("brief.pdf"), render.file_name("brief.pdf", data))
+            button(slides, _("Slides (PPTX)"), "deck.pptx", export("deck.pptx"), render.file_name("deck.pptx", data))
+            if story_slides:
+                st.download_button(_("The whole story as slides (PPTX)"), key=f"{key}-story-deck",
+                                   on_click="ignore",
+                                   data=staff.guarded(lambda: render.story_deck(story_name, story_slides, lang)),
+                                   file_name="rightsmap-story.pptx", mime=render.KINDS["deck.pptx"],
+                                   icon=":material/download:")

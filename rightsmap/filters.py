@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from rightsmap import config
+from rightsmap import period
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -46,12 +46,17 @@ class Filters:
     """Which regions, months, violation types and perpetrators to count."""
 
     regions: tuple[str, ...] = REGION_CODES
-    month_from: dt.date = field(default_factory=lambda: parse_month(config.FIRST_MONTH))
-    month_to: dt.date = field(default_factory=lambda: parse_month(config.LAST_MONTH))
+    # None: the data's first or last month (rightsmap.period), filled in once below.
+    month_from: dt.date = None  # type: ignore[assignment]
+    month_to: dt.date = None  # type: ignore[assignment]
     types: tuple[str, ...] = tuple(VIOLATION_TYPES)
     perpetrators: tuple[str, ...] = tuple(PERPETRATORS)
 
     def __post_init__(self) -> None:
+        if self.month_from is None or self.month_to is None:
+            first, last = period.months()
+            object.__setattr__(self, "month_from", self.month_from or first)
+            object.__setattr__(self, "month_to", self.month_to or last)
         _check_codes(self.regions, REGION_CODES, N_("choose at least one region"),
                      N_("unknown region {codes}; known: {known}"))
         _check_codes(self.types, tuple(VIOLATION_TYPES), N_("choose at least one violation type"),
@@ -124,9 +129,11 @@ class Notice:
 
     message: str
     values: tuple[tuple[str, str], ...] = ()
+    translated: tuple[str, ...] = ()  # names of values that are messages too (a default's label)
 
     def text(self, translate: Callable[[str], str] = str) -> str:
-        return translate(self.message).format(**dict(self.values))
+        values = {k: translate(v) if k in self.translated else v for k, v in self.values}
+        return translate(self.message).format(**values)
 
     def __str__(self) -> str:
         return self.text()

@@ -17,20 +17,33 @@ from rightsmap.vocab import N_, REGION_BY_CODE, REGION_CODES, REGIONS
 
 ENGLISH = translator("en")
 
-# ColorBrewer YlOrRd, 6 classes: the lightest is "0", the other five the ramp.
-# Sequential, colour-blind safe, and its steps survive a washed-out projector.
+# Colour schemes from ColorBrewer 2.0 (Cynthia A. Brewer, colorbrewer2.org; the colour specifications
+# are under the Apache License 2.0), both sequential and marked colour-blind safe there.
+# Counts of abuse: YlOrRd, 6 classes: the lightest is "0", the other five the ramp; its steps survive a
+# washed-out projector.
 ZERO_COLOR = "#ffffb2"
 PALETTE = ("#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
+# Coverage of the outreach plan: Blues, 6 classes, so that high coverage (good news) never reads as the
+# alarm red of the counts.
+COVERAGE_ZERO_COLOR = "#eff3ff"
+COVERAGE_PALETTE = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 # Grey plus a dashed outline: "no data" differs from every colour by pattern too.
 NO_DATA_COLOR = "#bdbdbd"
 NO_DATA_DASH = "4 3"
 OUTLINE_COLOR = "#4d4d4d"
-# The public view's withheld values: "<5" is light grey with a dotted outline, "hidden"
-# dark grey; both differ from "no data" (mid grey, dashed) by colour and pattern.
+# The public view's withheld values are told apart by their outline, not by colour alone: "hidden" is
+# dark grey with a dash-dot outline, "at least" keeps its value's colour with a long-dashed one, a small
+# count is light grey and dotted, "no data" mid grey and dashed. The legend's swatches draw the same
+# outline (OUTLINES), so a region and its legend entry look alike.
 SMALL_COLOR = "#e0e0e0"
 SMALL_DASH = "1 3"
 HIDDEN_COLOR = "#737373"
-AT_LEAST_DASH = "6 2"
+HIDDEN_DASH = "8 3 1 3"
+AT_LEAST_DASH = "12 4"
+# Dark grey under a dark outline hid the pattern: "hidden" is drawn in white dash-dots, on the map and legend.
+OUTLINE_COLORS = {"hidden": "#ffffff"}
+OUTLINES = {"nodata": NO_DATA_DASH, "small": SMALL_DASH, "hidden": HIDDEN_DASH, "at_least": AT_LEAST_DASH}
+PATTERN_WEIGHT = 2  # a patterned outline's width, on the map and in the legend: thin dots do not read
 SELECTED_COLOR = "#000000"
 BACKGROUND_COLOR = "#ffffff"
 ATTRIBUTION = N_("Boundaries: Natural Earth (public domain)")
@@ -84,7 +97,32 @@ def nice_step(target: float, integer: bool) -> float:
     return step
 
 
-def _positive_classes(lowers: list[float], integer: bool, unit: str, translate: Translator) -> list[ValueClass]:
+def readable_floor(x: float) -> float:
+    """The largest number at or below x with two significant digits, the second 0 or 5: 87 -> 85,
+    1234 -> 1000, 7 -> 7, 0.37 -> 0.35."""
+    if x <= 0:
+        return 0.0
+    unit = 5 * 10.0 ** (math.floor(math.log10(x)) - 1)
+    return round(math.floor(x / unit + 1e-9) * unit, 10)
+
+
+def _quantile_lowers(positive: list[float], first: float, integer: bool) -> list[float]:
+    """Class lower bounds from the data: up to five classes with about as many regions in each, each
+    break the readable number at or below its quantile, so that a region on a break keeps its class."""
+    ordered = sorted(positive)
+    count = min(len(PALETTE), len(set(ordered)))
+    lowers = [first]
+    for i in range(1, count):
+        lower = readable_floor(ordered[i * len(ordered) // count])
+        if integer:
+            lower = float(max(1, math.floor(lower)))
+        if lower > lowers[-1]:
+            lowers.append(lower)
+    return lowers
+
+
+def _positive_classes(lowers: list[float], integer: bool, unit: str, translate: Translator,
+                      palette: tuple[str, ...] = PALETTE) -> list[ValueClass]:
     def num(x: float) -> str:
         return _num(x, translate)
 
@@ -100,34 +138,35 @@ def _positive_classes(lowers: list[float], integer: bool, unit: str, translate: 
             label = translate("under {value}", value=f"{num(upper)}{unit}")
         else:
             label = f"{num(lower)}{EN_DASH}{num(upper)}{unit}"
-        classes.append(ValueClass(f"c{i + 1}", label, PALETTE[i], lower, upper))
+        classes.append(ValueClass(f"c{i + 1}", label, palette[i], lower, upper))
     return classes
 
 
 def classify(values: Iterable[float], *, percent: bool = False,
              translate: Translator = ENGLISH) -> list[ValueClass]:
-    """No data, zero, then up to five classes with rounded breaks over the positive values."""
+    """No data, zero, then up to five classes over the positive values, their breaks from the data's
+    quantiles rounded to readable numbers (coverage: fixed breaks around the target, in blues)."""
     numbers = [float(v) for v in values]
     if any(v < 0 for v in numbers):
         raise ValueError("classify expects values >= 0")
     positive = [v for v in numbers if v > 0]
     classes = [
         ValueClass("nodata", translate("No data"), NO_DATA_COLOR, None, None),
-        ValueClass("zero", "0", ZERO_COLOR, 0.0, 0.0),
+        ValueClass("zero", "0", COVERAGE_ZERO_COLOR if percent else ZERO_COLOR, 0.0, 0.0),
     ]
     if percent:
-        # Fixed breaks keep colours comparable between filters and periods.
-        return classes + _positive_classes([0.0, *PERCENT_BREAKS], False, "%", translate)
+        # Fixed breaks keep colours comparable between filters and periods, and 100 % is the target.
+        return classes + _positive_classes([0.0, *PERCENT_BREAKS], False, "%", translate, COVERAGE_PALETTE)
     if not positive:
         return classes
     integer = all(v.is_integer() for v in positive)
-    top = max(positive)
-    # Whole numbers (counts) start at 1, so classes read 1-10, 11-20, ...
-    first = 1.0 if integer else 0.0
-    # Equal steps that cover the data in at most five classes; the top class is open.
-    step = nice_step((top - first) / len(PALETTE), integer)
-    count = min(len(PALETTE), math.floor((top - first) / step) + 1)
-    lowers = [round(first + i * step, 10) for i in range(count)]
+    # Whole numbers (counts) read 1-9, 10-44, ...; the top class is open.
+    # Breaks from quantiles, not equal widths: with one large city, equal widths left every other
+    # region in the first class, and a five-year map in one colour.
+    # The first class starts at the smallest value's readable floor: a class no region is in (such as
+    # "1-4" on a public map, whose figures are 0 or at least 5) only adds a colour to tell apart.
+    first = float(max(1, math.floor(readable_floor(min(positive))))) if integer else 0.0
+    lowers = _quantile_lowers(positive, first, integer)
     return classes + _positive_classes(lowers, integer, "", translate)
 
 
@@ -159,6 +198,26 @@ def format_value(value: float | None, *, percent: bool = False, translate: Trans
     return translate.number(value, decimals=0 if float(value).is_integer() else 1)
 
 
+def rate_labels(values, *, percent: bool = False, translate: Translator = ENGLISH) -> dict[str, str]:
+    """Tooltip text per region for a rate (metrics.region_rates): the rate, its range from the estimate's
+    bounds, and the estimate's year; "no size estimate" where a region has none."""
+    def missing(value) -> bool:
+        return value is None or math.isnan(value)
+
+    labels = {}
+    for row in values.itertuples():
+        if missing(row.estimate):
+            labels[row.code] = translate("no size estimate")
+            continue
+        text = format_value(row.value, percent=percent, translate=translate)
+        if not (missing(row.value_low) or missing(row.value_high)):
+            text = translate("{rate} (range {low} to {high})", rate=text,
+                             low=format_value(row.value_low, percent=percent, translate=translate),
+                             high=format_value(row.value_high, percent=percent, translate=translate))
+        labels[row.code] = translate("{rate}; estimate of {year}", rate=text, year=int(row.estimate_year))
+    return labels
+
+
 class MapStyle(MacroElement):
     """What the base map carries for the layers that come and go: legend CSS, white ground, plain credits."""
 
@@ -175,11 +234,17 @@ class MapStyle(MacroElement):
             box-shadow: 0 1px 4px rgba(0,0,0,.35); font: 13px/1.4 sans-serif; color: #222;
             display: flex; flex-wrap: wrap; column-gap: 12px; max-width: min(calc(100vw - 32px), 34em); }
           .rightsmap-legend-title { font-weight: bold; flex-basis: 100%; }
+          /* A frame this wide is a slide on a projector: legend text of 18 px or more reads from the
+             back of the room. */
+          @media (min-width: 1600px) {
+            .rightsmap-legend { font-size: 20px; max-width: 30em; }
+            .rightsmap-legend-swatch { width: 36px; height: 20px; } }
           /* Leaflet draws its controls above its tooltips: while a tooltip meets the legend (Restyle),
              the legend fades and lets the pointer through, so the tooltip can be read. */
           .rightsmap-legend.rightsmap-legend-behind { opacity: .15; pointer-events: none; }
-          .rightsmap-legend-swatch { display: inline-block; width: 14px; height: 11px;
-            margin-right: 4px; vertical-align: middle; border: 1px solid {{ this.outline }}; }
+          /* Wide enough for one repeat of the longest outline pattern (OUTLINES). */
+          .rightsmap-legend-swatch { display: inline-block; width: 28px; height: 16px;
+            margin-right: 4px; vertical-align: middle; }
           .rightsmap-tooltip { white-space: normal; overflow-wrap: anywhere; width: max-content;
             max-width: min(16em, 45vw); }
           .rightsmap-tooltip th, .rightsmap-tooltip td { display: block; text-align: left; padding: 0; }
@@ -196,7 +261,6 @@ class MapStyle(MacroElement):
         super().__init__()
         self._name = "MapStyle"
         self.background = BACKGROUND_COLOR
-        self.outline = OUTLINE_COLOR
 
 
 class Legend(MacroElement):
@@ -231,14 +295,19 @@ class Legend(MacroElement):
         self._name = "Legend"
         rows = []
         for c in classes:
-            dash = {"nodata": "border-style: dashed; ", "small": "border-style: dotted; ",
-                    "at_least": "border-style: dashed; "}.get(c.key, "")
-            rows.append(
-                f'<div><span class="rightsmap-legend-swatch" style="{dash}background: {c.color}">'
-                f"</span>{html.escape(c.label)}</div>"
-            )
+            rows.append(f"<div>{swatch(c)}{html.escape(c.label)}</div>")
         title_html = f'<div class="rightsmap-legend-title">{html.escape(title)}</div>'
         self.html = title_html + "".join(rows)
+
+
+def swatch(c: ValueClass) -> str:
+    """A legend entry's swatch: an SVG box in the class's colour, with the outline its regions have."""
+    dash = OUTLINES.get(c.key)
+    outline = OUTLINE_COLORS.get(c.key, OUTLINE_COLOR)
+    stroke = (f'stroke="{outline}" stroke-width="{PATTERN_WEIGHT}" stroke-dasharray="{dash}"' if dash
+              else f'stroke="{OUTLINE_COLOR}" stroke-width="1"')
+    return (f'<svg class="rightsmap-legend-swatch" data-class="{c.key}" viewBox="0 0 28 16" aria-hidden="true">'
+            f'<rect x="1" y="1" width="26" height="14" fill="{c.color}" {stroke}/></svg>')
 
 
 # Where the base map leaves its GeoJson of the regions' shapes for the layers that restyle them.
@@ -444,6 +513,7 @@ def region_layer(
     translate: Translator = ENGLISH,
     withheld: Mapping[str, tuple[str, str]] | None = None,
     small_label: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> folium.FeatureGroup:
     """The regions coloured by value class, with their tooltips and legend; a click reports properties.code.
 
@@ -451,7 +521,8 @@ def region_layer(
     no data. Percent values are on a 0-100 scale; value_format defaults to format_value. In the public
     view, withheld maps a region code to (status, label): "small" and "hidden" get their own classes,
     and "at_least" is coloured by its lower bound (the value) with a dashed outline; label is the
-    tooltip text. The layer restyles base_map()'s shapes (Restyle).
+    tooltip text. labels, if given, is each region's tooltip text instead of its formatted value (a
+    rate with its range, see rate_labels). The layer restyles base_map()'s shapes (Restyle).
     """
     fmt = value_format or (lambda v: format_value(v, percent=percent, translate=translate))
     by_code = geo.values_by_code(values)
@@ -472,7 +543,7 @@ def region_layer(
         properties[code] = {
             "name": translate.region(code),
             "value": None if math.isnan(value) else value,
-            "value_label": label if label is not None else fmt(value),
+            "value_label": label if label is not None else (labels or {}).get(code) or fmt(value),
             "class_key": status if status in ("small", "hidden") else class_for(value, classes).key,
             "at_least": status == "at_least",
         }
@@ -487,12 +558,12 @@ def region_layer(
             # Set on every shape, so a shape that had a dashed outline under the last layer loses it.
             "dashArray": None,
         }
-        if props["class_key"] == "nodata":
-            result["dashArray"] = NO_DATA_DASH
-        elif props["class_key"] == "small":
-            result["dashArray"] = SMALL_DASH
-        elif props["at_least"]:
-            result["dashArray"] = AT_LEAST_DASH
+        outline = OUTLINES.get("at_least" if props["at_least"] else props["class_key"])
+        if outline is not None:
+            result["dashArray"] = outline
+            if code != selected:
+                result["weight"] = PATTERN_WEIGHT
+                result["color"] = OUTLINE_COLORS.get(props["class_key"], OUTLINE_COLOR)
         return result
 
     look = {
@@ -506,7 +577,10 @@ def region_layer(
     }
     layer = folium.FeatureGroup(name="regions", control=False)
     Restyle(look).add_to(layer)
-    Legend(metric_label, classes).add_to(layer)
+    # The grey "no data" class is named only when a region has no data: the legend's grey classes are
+    # exactly the marks the tooltips say (tests/test_map_marks.py).
+    used = {props["class_key"] for props in properties.values()}
+    Legend(metric_label, [c for c in classes if c.key != "nodata" or "nodata" in used]).add_to(layer)
     layer._id = "regions"
     stable_ids(layer, "regions")
     return layer

@@ -47,9 +47,21 @@ METRICS: dict[str, Metric] = {
                "the period.")),
         Metric("planned", N_("People planned"),
                N_("The planned number of people to reach with HIV prevention, per quarter, summed over the period.")),
+        Metric("cases_per_100", N_("Cases per 100 estimated sex workers"),
+               N_("Documented cases in the period divided by the region's population size estimate, times 100. "
+               "The estimate is the region's latest one from the period's last year or before; the range uses its "
+               "low and high bounds. A region without an estimate has no rate: nothing is divided by a guess.")),
+        Metric("coverage_of_estimate", N_("Coverage, % of estimated sex workers"),
+               N_("People reached by HIV prevention per quarter, averaged over the quarters wholly inside the period, "
+               "as a percentage of the region's population size estimate. Like UNAIDS's coverage indicator it "
+               "divides people reached by the estimated population, but reach here is counted per quarter, not as "
+               "distinct people in a year. The estimate and its range are chosen as for cases per 100; no "
+               "estimate, no rate."), percent=True),
     )
 }
-MAP_METRICS = ("cases", "cases_of_type", "raid_events", "people_detained_in_raids", "coverage_pct", "reached")
+MAP_METRICS = ("cases", "cases_of_type", "raid_events", "people_detained_in_raids", "coverage_pct", "reached",
+               "cases_per_100", "coverage_of_estimate")
+RATE_METRICS = ("cases_per_100", "coverage_of_estimate")
 
 
 def coverage_pct(planned: int | float | None, reached: int | float | None) -> float | None:
@@ -57,6 +69,89 @@ def coverage_pct(planned: int | float | None, reached: int | float | None) -> fl
     if planned is None or reached is None or pd.isna(planned) or pd.isna(reached) or planned <= 0:
         return None
     return round(100.0 * float(reached) / float(planned), 1)
+
+
+def per_estimate(count: float | None, estimate: float | None, *, per: int = 100) -> float | None:
+    """count per `per` people of an estimated population, rounded to 0.1; None without a count or an estimate."""
+    if count is None or estimate is None or pd.isna(count) or pd.isna(estimate) or estimate <= 0:
+        return None
+    return round(per * float(count) / float(estimate), 1)
+
+
+def rate_range(count: float | None, low: float | None, high: float | None, *,
+               per: int = 100) -> tuple[float | None, float | None]:
+    """The rate's range from the estimate's bounds: a high estimate gives the low rate; None where a bound is missing."""
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return None, None
+    return per_estimate(count, high, per=per), per_estimate(count, low, per=per)
+
+
+def estimates(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every population size estimate with its source (for the About page and for rates)."""
+    return db.run(conn, "estimates")
+
+
+def estimate_in(every: pd.DataFrame, region: str, year: int) -> pd.Series | None:
+    """The estimate that applies to a region in a year: its latest from that year or before; None when there is none."""
+    rows = every[(every["region"] == region) & (every["year"] <= year)]
+    return None if rows.empty else rows.sort_values("year").iloc[-1]
+
+
+def _with_rate(counts: pd.DataFrame, count: str, every: pd.DataFrame, years: pd.Series) -> pd.DataFrame:
+    """counts with the applying estimate (estimate_year, estimate, low, high, source) and rate, rate_low, rate_high.
+
+    Each row's estimate is found as estimate_in finds it (the region's latest from that year or before),
+    for all rows at once: an as-of join on the year, by region.
+    """
+    found = every.rename(columns={"year": "estimate_year"}).astype(
+        {"region": "string", "estimate_year": "int64", "estimate": "float64", "low": "float64", "high": "float64"})
+    rows = pd.DataFrame({"region": counts["region"].to_numpy(), "year": years.astype("int64").to_numpy(),
+                         "order": range(len(counts))}).astype({"region": "string"})
+    joined = pd.merge_asof(rows.sort_values("year"), found.sort_values("estimate_year"), left_on="year",
+                           right_on="estimate_year", by="region", direction="backward").sort_values("order")
+    values = counts[count].tolist()
+    bounds = [rate_range(v, lo, hi) for v, lo, hi in zip(values, joined["low"], joined["high"], strict=True)]
+    rates = {
+        "estimate_year": joined["estimate_year"].to_numpy(dtype=float), "estimate": joined["estimate"].to_numpy(),
+        "low": joined["low"].to_numpy(), "high": joined["high"].to_numpy(),
+        "rate": [per_estimate(v, e) for v, e in zip(values, joined["estimate"], strict=True)],
+        "rate_low": [low for low, _high in bounds], "rate_high": [high for _low, high in bounds],
+    }
+    return counts.assign(**{name: pd.Series(column, index=counts.index, dtype=float) for name, column in rates.items()},
+                         source=pd.Series(joined["source"].to_numpy(), index=counts.index, dtype=object))
+
+
+def region_rates(conn: duckdb.DuckDBPyConnection, filters: Filters, metric: str) -> pd.DataFrame:
+    """Per selected region, a rate metric with its range: code, count, estimate_year, estimate, low, high, value,
+    value_low, value_high (NaN where the region has no estimate, or no reach for coverage)."""
+    frame = db.run(conn, "region_summary", **filters.sql_params())
+    if metric == "cases_per_100":
+        count = frame["cases"].astype(float)
+    elif metric == "coverage_of_estimate":
+        count = frame["reached"].astype(float) / frame["reach_quarters"].where(frame["reach_quarters"] > 0)
+    else:
+        raise ValueError(f"not a rate metric: {metric!r}; known: {', '.join(RATE_METRICS)}")
+    counts = pd.DataFrame({"region": frame["code"], "count": count})
+    year = pd.Series(pd.Timestamp(filters.month_to).year, index=counts.index)
+    rated = _with_rate(counts, "count", estimates(conn), year)
+    return rated.rename(columns={"region": "code", "rate": "value", "rate_low": "value_low",
+                                 "rate_high": "value_high"})
+
+
+def rate_series(conn: duckdb.DuckDBPyConnection, filters: Filters, *, metric: str, grain: str) -> pd.DataFrame:
+    """A rate per period and chosen region: period, region, count, estimate_year, estimate, low, high, rate,
+    rate_low, rate_high. Each period's estimate is the region's latest from its year or before."""
+    if metric == "cases_per_100":
+        frame = db.run(conn, "cases_by_period_and_perpetrator", grain=grain, by_region=True, **filters.sql_params())
+        # Perpetrators partition cases, so their sum counts each case once.
+        counts = frame.groupby(["period", "region"], as_index=False)["cases"].sum().rename(columns={"cases": "count"})
+    elif metric == "coverage_of_estimate":
+        frame = db.run(conn, "reach_by_quarter", by_region=True, **filters.sql_params())
+        counts = frame[["quarter", "region", "reached"]].rename(columns={"quarter": "period", "reached": "count"})
+    else:
+        raise ValueError(f"not a rate metric: {metric!r}; known: {', '.join(RATE_METRICS)}")
+    counts = counts.sort_values(["period", "region"]).reset_index(drop=True)
+    return _with_rate(counts, "count", estimates(conn), pd.to_datetime(counts["period"]).dt.year)
 
 
 def summary(conn: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
@@ -100,6 +195,8 @@ def region_values(conn: duckdb.DuckDBPyConnection, filters: Filters, metric: str
         if violation_type is None:
             raise ValueError("the metric cases_of_type needs a violation type")
         filters = replace(filters, types=(violation_type,))
+    if metric in RATE_METRICS:
+        return region_rates(conn, filters, metric)
     frame = db.run(conn, "region_summary", **filters.sql_params())
     if metric in ("cases", "cases_of_type"):
         values = frame["cases"].astype(float)

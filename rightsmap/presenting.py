@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from rightsmap import charts, maps, mapview, metrics, story, ui
+from rightsmap import charts, maps, mapview, metrics, staff, story, ui
 from rightsmap.exports import chartset
 from rightsmap.exports.data import ExportData
 from rightsmap.exports.slides import SLIDES, comparison_note, headline, metric_label
@@ -19,12 +19,14 @@ from rightsmap.i18n import Translator
 from rightsmap.vocab import VIOLATION_TYPES
 
 SLIDE, METRIC, TYPE, STORY, STEP = "slide", "metric", "vtype", "story", "step"
-BUILDING = "present_story_views"  # the story being put together in this session: a list of story.View
+BUILDING = "present_story_views"
+STORIES_OPEN = "present_stories_open"  # whether the Stories panel is open  # the story being put together in this session: a list of story.View
 
 # Large type and plain black on white: readable from the back of a room on a washed-out projector.
+# The top padding clears Streamlit's header (3.75rem), which would otherwise cover the view bar.
 CSS = """<style>
 .stApp, .stMain { background: #ffffff; color: #000000; }
-.stMain .block-container { max-width: 100%; padding: 1rem 2.5rem 2rem; }
+.stMain .block-container { max-width: 100%; padding: 4.25rem 2.5rem 2rem; }
 .stMain p, .stMain li, .stMain label, .stMain [data-testid="stCaptionContainer"],
 .stMain [data-testid="stCaptionContainer"] * { font-size: 1.35rem; color: #000000 !important; opacity: 1 !important; }
 .stMain h1 { font-size: 3rem; color: #000000; }
@@ -34,6 +36,7 @@ CSS = """<style>
   font-size: 4.5rem !important; font-weight: 700; color: #000000 !important; line-height: 1.1; }
 .stMain [data-testid="stMetricDelta"], .stMain [data-testid="stMetricDelta"] * { font-size: 1.5rem !important; }
 .stMain button p { font-size: 1.35rem; }
+.stMain table th, .stMain table td, .stMain table th *, .stMain table td * { font-size: 1.35rem; }
 </style>"""
 
 
@@ -140,14 +143,14 @@ def draw(slide: str, data: ExportData, _: Translator) -> None:
                                      percent=metrics.METRICS[data.metric].percent)
 
         content = ("present", _.lang, data.metric, label, mapview.values_key(values))
-        mapview.show(content, layer, key="present_map", height=640, returned_objects=())
+        mapview.show(content, layer, key="present_map", height=430, returned_objects=())
         st.caption(_(metrics.METRICS[data.metric].definition))
     elif slide == "timeline":
-        _chart(chartset.timeline(data, _).properties(height=440), _)
+        _chart(chartset.timeline(data, _).properties(height=300), _)
         ui.event_list(data.events)
     else:
-        _chart(chartset.reach_planned(data, _).properties(height=260), _)
-        _chart(chartset.reach_pressure(data, _).properties(height=240), _)
+        _chart(chartset.reach_planned(data, _).properties(height=170), _)
+        _chart(chartset.reach_pressure(data, _).properties(height=150), _)
         ui.event_list(data.events)
 
 
@@ -188,7 +191,7 @@ def _share(played: story.Story, _: Translator) -> None:
     from urllib.parse import urlencode
 
     left, right = st.columns([1, 2], vertical_alignment="bottom")
-    left.download_button(_("Save the story (JSON)"), data=played.to_json(), file_name="rightsmap-story.json",
+    left.download_button(_("Save the story (JSON)"), data=staff.guarded(played.to_json), file_name="rightsmap-story.json",
                          mime="application/json", on_click="ignore", icon=":material/save:", key="present_story_save")
     right.caption(_("Link that plays this story (it holds the story itself, no data):"))
     url = (getattr(st.context, "url", None) or "") + "?" + urlencode({STORY: played.to_param(), STEP: "1",
@@ -198,8 +201,12 @@ def _share(played: story.Story, _: Translator) -> None:
 
 def story_panel(now: Current, _: Translator) -> None:
     """Put a story together from the slides shown, save it, open one from a file, play it, share its link."""
+    # Keyed, with its state kept: it stays open while slides are added one after another, though each
+    # slide draws different elements above it (an unkeyed expander is then a new one, closed).
+    if now.story is not None:
+        st.session_state[STORIES_OPEN] = True
     with st.expander(_("Stories: a named sequence of saved views"), icon=":material/slideshow:",
-                     expanded=now.story is not None):
+                     key=STORIES_OPEN, on_change="rerun"):
         if now.story is not None:
             st.markdown(_("Playing **{story}**.", story=ui.escape_markdown(now.story.name)))
             for number, view in enumerate(now.story.views, start=1):

@@ -61,6 +61,43 @@ MARKS = {  # status -> what its mark means, for the statuses that need explainin
 }
 
 
+def published_quarters(protected: pd.DataFrame) -> tuple[dt.date, ...]:
+    """The quarters the protected table publishes, in order: what the public filters offer.
+
+    Read defensively: the period is the `quarter` column (or `period`), and rows of another grain
+    (a `grain` column other than "quarter", a year, anything that is not a quarter's first day) are not
+    quarters to offer.
+    """
+    column = next((name for name in ("quarter", "period") if name in protected.columns), None)
+    if column is None or protected.empty:
+        return ()
+    rows = protected
+    if "grain" in rows.columns:
+        rows = rows[rows["grain"].astype(str) == "quarter"]
+    found = set()
+    for value in pd.unique(rows[column]):
+        when = _quarter_of(value)
+        if when is not None:
+            found.add(when)
+    return tuple(sorted(found))
+
+
+def _quarter_of(value: object) -> dt.date | None:
+    if isinstance(value, str):
+        text = value.strip().upper().replace(" ", "-")
+        if len(text) == 7 and text[4:6] == "-Q" and text[:4].isdigit() and text[6] in "1234":
+            return dt.date(int(text[:4]), (int(text[6]) - 1) * 3 + 1, 1)
+        if len(text) < 10:  # a year ("2021") or another label: not a quarter
+            return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return None
+    if pd.isna(stamp) or stamp.day != 1 or stamp.month not in (1, 4, 7, 10):
+        return None
+    return stamp.date()
+
+
 def index(protected: pd.DataFrame) -> dict[tuple[dt.date, str, str, str], tuple[float, str]]:
     """The protected table as a lookup: (quarter, measure, region, category) -> (value, status)."""
     # Columns as lists, and the quarters converted once: a Timestamp per row took most of a first page's
@@ -223,3 +260,16 @@ def breakdown(cells: Cells, k: int, quarters: Sequence[dt.date], region: str,
             figures.append(f)
             rows.append((group, name(code), f.text(translate)))
     return rows, figures
+
+
+HEADLINES = ("cases", "raid_events", "people_detained_in_raids", COVERAGE)
+
+
+def headline_keys(choice: Choice) -> tuple[str, ...]:
+    """The headline figures for a choice: the chosen figure stands in for the cases it narrows
+    (show=cases:police heads with police cases), and a figure of its own kind comes first."""
+    if choice.key in HEADLINES:
+        return HEADLINES
+    if choice.measure in ("cases", "cases_of_type"):
+        return (choice.key, *HEADLINES[1:])
+    return (choice.key, *HEADLINES)

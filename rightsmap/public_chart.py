@@ -36,11 +36,11 @@ def bar_height(figure: Figure) -> float | None:
     return figure.value if figure.status in (EXACT, AT_LEAST) else None
 
 
-def y_ticks(top: float) -> list[float]:
-    """Evenly spaced round values from 0 to at least top, about four steps."""
+def y_ticks(top: float, *, whole: bool = False) -> list[float]:
+    """Evenly spaced round values from 0 to at least top, about four steps; whole numbers only for counts."""
     if top <= 0:
         return [0.0]
-    step = maps.nice_step(top / 4, integer=False)
+    step = maps.nice_step(top / 4, integer=whole)
     return [round(i * step, 10) for i in range(math.ceil(top / step - 1e-9) + 1)]
 
 
@@ -62,7 +62,7 @@ def svg(figures: Mapping[dt.date, Figure], *, value_title: str, translate: Trans
     quarters = list(figures)
     plot_left, plot_right, plot_top, plot_bottom = LEFT, width - RIGHT, TOP, height - BOTTOM
     bars = {q: bar_height(f) for q, f in figures.items()}
-    ticks = y_ticks(max((b for b in bars.values() if b is not None), default=0.0))
+    ticks = y_ticks(max((b for b in bars.values() if b is not None), default=0.0), whole=not percent)
     scale_top = ticks[-1] or 1.0
 
     def y(value: float) -> float:

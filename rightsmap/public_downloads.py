@@ -1,4 +1,5 @@
-"""Download buttons for the public view: its figures as CSV and its map as PNG and SVG, all stamped."""
+"""Download buttons for the public view: its brief (PDF), slides (PPTX), map (PNG, SVG) and figures (CSV), all
+stamped."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def panel(filters: PublicFilters) -> None:
     filter change instead of ten.
     """
     _ = ui.translator()
-    expander = ui.lazy_expander(_("Download the map and the figures"), icon=":material/download:", key=PANEL_KEY)
+    expander = ui.lazy_expander(_("Download the brief, slides, map and figures"), icon=":material/download:", key=PANEL_KEY)
     if expander is None:
         return
     with expander:
@@ -32,9 +33,12 @@ def panel(filters: PublicFilters) -> None:
         st.caption(_("Every file is stamped:") + " " + public_files.filters_stamp(filters, k, sample, lang).text())
 
         def make(kind: str) -> bytes:
-            return public_files.export(kind, public_files.gather(cells, k, filters, sample=sample), lang)
+            events = public_files.public_events(cache.all_events(), filters, lang)
+            return public_files.export(kind, public_files.gather(cells, k, filters, sample=sample, events=events),
+                                       lang)
 
-        for column, (label, kind) in zip(st.columns(3), (
+        for column, (label, kind) in zip(st.columns(5), (
+            (_("Brief (PDF)"), "brief.pdf"), (_("Slides (PPTX)"), "deck.pptx"),
             (_("Map (PNG)"), "map.png"), (_("Map (SVG)"), "map.svg"), (_("Figures (CSV)"), "data.csv"),
         ), strict=True):
             column.download_button(label, data=functools.partial(make, kind),

@@ -13,18 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rightsmap import config
-from rightsmap.disclosure import ALL
-from rightsmap.filters import Filters, Notice, add_months, parse_month
+from rightsmap import period
+from rightsmap.disclosure import ALL, MEASURE_BY_KEY
+from rightsmap.filters import Filters, Notice, add_months
 from rightsmap.public import CHOICE_BY_KEY, Choice
 from rightsmap.vocab import N_, REGION_CODES
 
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 URL_KEYS = ("q_from", "q_to", "region", "show")
-
-
-def quarter_start(month: dt.date) -> dt.date:
-    return dt.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
 
 
 def quarter_text(quarter: dt.date) -> str:
@@ -40,13 +36,8 @@ def parse_quarter(text: str) -> dt.date:
 
 
 def all_quarters() -> tuple[dt.date, ...]:
-    """Every quarter the period setting touches, in order."""
-    first = quarter_start(parse_month(config.FIRST_MONTH))
-    last = quarter_start(parse_month(config.LAST_MONTH))
-    quarters = [first]
-    while quarters[-1] < last:
-        quarters.append(add_months(quarters[-1], 3))
-    return tuple(quarters)
+    """Every quarter the public filters offer: the protected table's (rightsmap.period.quarters)."""
+    return period.quarters()
 
 
 @dataclass(frozen=True)
@@ -137,7 +128,9 @@ def from_query_params(params: Mapping[str, Any]) -> tuple[PublicFilters, list[No
             values["show"] = str(raw)
         else:
             notices.append(Notice(N_("Ignored {key}={value} in the link: not a known code. Showing {default}."),
-                                  (("key", "show"), ("value", str(raw)[:30]), ("default", default.show))))
+                                  (("key", "show"), ("value", str(raw)[:30]),
+                                   ("default", MEASURE_BY_KEY[CHOICE_BY_KEY[default.show].measure].label)),
+                                  translated=("default",)))
     try:
         return PublicFilters(**values), notices
     except ValueError:

@@ -9,10 +9,10 @@ import streamlit as st
 
 from rightsmap import cache, config, maps, mapview, public, public_chart, public_ui, ui
 from rightsmap.disclosure import ALL
-from rightsmap.public_filters import PublicFilters, quarter_text
+from rightsmap.public_filters import PublicFilters
 from rightsmap.vocab import REGION_CODES
 
-HEADLINES = ("cases", "raid_events", "people_detained_in_raids", public.COVERAGE)
+HEADLINES = public.HEADLINES
 # A public figure's status -> the map's class for it (maps.region_layer's withheld classes).
 MAP_CLASS = {status: status for status in public.WITHHELD}
 
@@ -45,11 +45,13 @@ class Sections:
     def describe(self) -> str:
         _, f = self._, self.filters
         region = _("All regions") if f.region == ALL else _.region(f.region)
-        period = _("{first} to {last}", first=quarter_text(f.quarter_from), last=quarter_text(f.quarter_to))
+        period = _("{first} to {last}", first=_.quarter(f.quarter_from), last=_.quarter(f.quarter_to))
         return " · ".join((period, region, f.choice.label(_)))
 
     def headlines(self) -> None:
-        for column, key in zip(st.columns(len(HEADLINES)), HEADLINES, strict=True):
+        """The headline figures; the chosen figure leads them (show=cases:police heads with police cases)."""
+        keys = public.headline_keys(self.filters.choice)
+        for column, key in zip(st.columns(len(keys)), keys, strict=True):
             choice = public.CHOICE_BY_KEY[key]
             figure = public.figure(self.cells, self.k, self.filters.quarters, choice.measure, self.filters.region,
                                    choice.category)
@@ -83,21 +85,33 @@ class Sections:
         _, f = self._, self.filters
         series = public.quarter_figures(self.cells, self.k, f.quarters, f.choice, f.region)
         self.shown += series.values()
+        if all(public_chart.bar_height(figure) is None for figure in series.values()):
+            # Not an empty chart with a row of tiny marks: say why there is nothing to draw.
+            st.info(_("Every quarter of this choice is withheld, so there is no chart: small counts are hidden "
+                      "to protect the people in them. Choose all regions or a broader measure to see the trend."),
+                    icon=":material/visibility_off:")
+            return
         # Drawn on every run: 1.6 ms, less than keeping every period's drawing would cost in memory.
         st.markdown(public_chart.svg(series, value_title=f.choice.label(_), translate=_, percent=f.choice.percent,
                                      width=width, height=height), unsafe_allow_html=True)
 
-    def breakdown(self) -> None:
+    def breakdown(self, *, split: bool = False) -> None:
+        """Cases by perpetrator and by type: one table, or (split, for a slide) a table for each side by side."""
         f = self.filters
 
-        def build() -> tuple[str, tuple[public.Figure, ...]]:
+        def build() -> tuple[tuple[str, ...], tuple[public.Figure, ...]]:
             rows, figures = public.breakdown(self.cells, self.k, f.quarters, f.region, self._)
-            return ui.text_table_markdown(public.BREAKDOWN_COLUMNS, rows), tuple(figures)
+            if not split:
+                return (ui.text_table_markdown(public.BREAKDOWN_COLUMNS, rows),), tuple(figures)
+            groups = dict.fromkeys(group for group, _name, _shown in rows)
+            return tuple(ui.text_table_markdown((group, "shown"), [(n, s) for g, n, s in rows if g == group])
+                         for group in groups), tuple(figures)
 
-        text, figures = cache.derived(("breakdown", cache.db_key(), self.k, self._.lang, tuple(f.quarters), f.region),
-                                      build)
+        texts, figures = cache.derived(("breakdown", split, cache.db_key(), self.k, self._.lang, tuple(f.quarters),
+                                        f.region), build)
         self.shown += figures
-        st.markdown(text)
+        for column, text in zip(st.columns(len(texts)) if split else [st], texts, strict=True):
+            column.markdown(text)
 
     def region_table(self, by_region: dict[str, public.Figure]) -> None:
         """The figures behind the map, as a table of text."""

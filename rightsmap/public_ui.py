@@ -7,7 +7,7 @@ import streamlit as st
 from rightsmap import config, public_filters, ui
 from rightsmap.disclosure import ALL
 from rightsmap.public import CHOICES
-from rightsmap.public_filters import PublicFilters, quarter_text
+from rightsmap.public_filters import PublicFilters
 from rightsmap.vocab import REGION_CODES
 
 _KEYS = {"q_from": "p_from", "q_to": "p_to", "region": "p_region", "show": "p_show"}
@@ -40,6 +40,7 @@ def sidebar_filters() -> PublicFilters:
     if _PENDING_REGION in st.session_state:  # a click on the map, applied before the widget is drawn
         st.session_state[_KEYS["region"]] = st.session_state.pop(_PENDING_REGION)
     quarters = public_filters.all_quarters()
+    ui.follow_the_span(_KEYS["q_from"], _KEYS["q_to"], quarters, "p_span")
     with st.sidebar:
         _ = ui.translator()
         ui.language_switcher()
@@ -48,10 +49,10 @@ def sidebar_filters() -> PublicFilters:
                             format_func=lambda key: public_filters.CHOICE_BY_KEY[key].label(_))
         region = st.selectbox(_("Region"), (ALL, *REGION_CODES), key=_KEYS["region"],
                               format_func=lambda code: _("All regions") if code == ALL else _.region(code))
-        first, last = st.columns(2)
-        quarter_from = first.selectbox(_("From"), quarters, key=_KEYS["q_from"], format_func=quarter_text,
-                                       help=_("The public view counts whole quarters."))
-        quarter_to = last.selectbox(_("To"), quarters, key=_KEYS["q_to"], format_func=quarter_text)
+        # One above the other: a Kyrgyz quarter ("2015-ж. 1-чейр.") does not fit half the sidebar.
+        quarter_from = st.selectbox(_("From"), quarters, key=_KEYS["q_from"], format_func=_.quarter,
+                                    help=_("The public view counts whole quarters."))
+        quarter_to = st.selectbox(_("To"), quarters, key=_KEYS["q_to"], format_func=_.quarter)
         st.button(_("Reset filters"), width="stretch", on_click=_reset)
     if quarter_from > quarter_to:
         st.sidebar.caption(_("The period was given backwards, so its ends are swapped."))

@@ -18,11 +18,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rightsmap import config, crypto, db, disclosure, schema
+from rightsmap import config, crypto, db, disclosure, schema, store
 from rightsmap.vocab import N_, REGION_CODES, REGIONS
 
 SEED = 42
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 SAMPLE_CALIBRATION = N_(
     "475 cases of violations by law enforcement in 2016 and 459 in 2017; in 2017, 81% of all "
@@ -61,6 +61,22 @@ BISHKEK_REACH = {
     (2018, 4): (900, 1300),
 }
 
+# Population size estimates for the sample's rates. INVENTED, like the sample's regional split: no
+# study's figure is used, and the source and note say so (the About page shows them translated).
+# Naryn and Talas have none, so the dashboard shows what a region without an estimate looks like.
+INVENTED_SOURCE = N_("Invented for the synthetic sample")
+INVENTED_NOTE = N_("Invented numbers to show how rates work; not an estimate of any real population")
+def is_sample_text(text: str) -> bool:
+    """Whether an estimate's source or note is the sample's own fixed text (safe to show to anyone)."""
+    return text in (INVENTED_SOURCE, INVENTED_NOTE)
+
+
+ESTIMATES = (  # region, year, estimate, low, high
+    ("KG-GB", 2015, 2600, 2000, 3300), ("KG-GB", 2018, 2900, 2300, 3600), ("KG-C", 2015, 900, 650, 1200),
+    ("KG-GO", 2015, 1100, 800, 1450), ("KG-O", 2015, 600, 400, 850), ("KG-J", 2015, 700, 500, 950),
+    ("KG-Y", 2015, 500, None, None), ("KG-B", 2015, 300, 200, 420),
+)
+
 EVENTS = (
     (dt.date(2016, 6, 1), "KG-GB",
      "Bishkek city police announce a campaign to 'clean the city' of sex work; mass raids begin",
@@ -97,10 +113,15 @@ class _Case:
     detention_days: int
 
 
+# The months the sample covers. Only the sample knows them: the dashboard reads its period from the data.
+FIRST_MONTH = "2015-01"
+LAST_MONTH = "2019-12"
+
+
 def months() -> list[dt.date]:
     """Every month the sample covers, as first days."""
-    first = dt.date.fromisoformat(config.DEFAULT_FIRST_MONTH + "-01")
-    last = dt.date.fromisoformat(config.DEFAULT_LAST_MONTH + "-01")
+    first = dt.date.fromisoformat(FIRST_MONTH + "-01")
+    last = dt.date.fromisoformat(LAST_MONTH + "-01")
     out, m = [], first
     while m <= last:
         out.append(m)
@@ -270,6 +291,7 @@ def build(path: Path | str | None = None, *, seed: int = SEED) -> Path:
             _write(conn, cases, raids, reach, seed)
             disclosure.store(conn, config.MIN_COUNT)
             conn.execute("CHECKPOINT")
+        store.keep_private(tmp_name, target)
         os.replace(tmp_name, target)
     finally:
         for leftover in (tmp_name, tmp_name + ".wal"):
@@ -298,6 +320,8 @@ def _write(conn: duckdb.DuckDBPyConnection, cases, raids, reach, seed: int) -> N
     _insert(conn, "detentions", [(r, m, detained[(r, m)], days[(r, m)]) for r in REGION_CODES for m in months()])
     _insert(conn, "raids", raids)
     _insert(conn, "reach", reach)
+    conn.executemany("INSERT INTO estimates (region, year, estimate, low, high, source, source_note) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", [(*row, INVENTED_SOURCE, INVENTED_NOTE) for row in ESTIMATES])
     # The sample's events are invented public news (a campaign, a law), so they are marked public.
     conn.executemany("INSERT INTO events (event_date, region, title_en, title_ru, title_ky, public) "
                      "VALUES (?, ?, ?, ?, ?, true)", list(EVENTS))
@@ -323,8 +347,21 @@ def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> N
 
 
 def ensure(path: Path | str | None = None) -> Path:
-    """Build the sample at path when no database exists there; return the path."""
+    """Build the sample at path when no database exists there, or when the one there is a sample an older
+    rightsmap built (another schema or generator); return the path. Imported data is never replaced."""
     target = config.db_path(path)
-    if not target.exists():
+    if not target.exists() or is_outdated_sample(target):
         build(target)
     return target
+
+
+def is_outdated_sample(path: Path) -> bool:
+    """True only for a sample database of another schema version or generator: rebuilding it loses nothing."""
+    try:
+        with crypto.open_with(path, crypto.configured_key(), read_only=True) as conn:
+            version = schema.current_version(conn)
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    except (duckdb.Error, db.DatabaseError, OSError):
+        return False  # not readable as ours: the app says why, and nothing is overwritten
+    return meta.get("dataset") == "sample" and (
+        version != schema.SCHEMA_VERSION or meta.get("sample_generator") != GENERATOR_VERSION)

@@ -273,6 +273,14 @@ def preload_element_code() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    from rightsmap.importing import scratch
+
+    scratch.remove_stale()  # raw copies an older version's killed import left under a name
+    # Streamlit looks for static/ as it starts ("no static folder found" otherwise); the app's first
+    # run would fill it a moment too late.
+    from rightsmap import assets, config
+
+    assets.ensure_leaflet(config.STATIC_DIR)
     bind_tcp_sockets()
     preload_element_code()
     threading.Thread(target=_when_serving, args=(warm,), name=WARM_UP_THREAD, daemon=True).start()

@@ -11,6 +11,8 @@ import dataclasses
 import logging
 import math
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
@@ -23,6 +25,8 @@ _NOTICE_KEY = "staff_notice"  # set when a session expired; shown once on the lo
 _RESULT_KEY = "staff_login_result"  # the last attempt's outcome, set by the form's callback
 _NAME_KEY = "staff_login_name"
 _PASSWORD_KEY = "staff_login_password"
+_SEAT_KEY = "staff_seat"
+T = TypeVar("T")
 
 BROKEN = N_("The staff accounts file cannot be read. Ask the administrator to check the server's log.")
 
@@ -30,7 +34,35 @@ _now = time.monotonic  # the clock for sessions; tests replace it
 _log = logging.getLogger(__name__)
 
 
+class SessionEnded(Exception):
+    """A staff action found the session over: expired, logged out, or the account removed."""
+
+
+@dataclasses.dataclass
+class Seat:
+    """One login as an object that outlives the script's run: an action run later (a deferred download)
+    asks it whether the session still holds at that moment, not when the page was drawn."""
+
+    name: str
+    last_seen: float
+    ended: bool = False
+
+    def check(self) -> None:
+        """Raise SessionEnded unless the session is live and the account still exists."""
+        if self.ended or auth.expired(auth.StaffSession(self.name, self.last_seen), _now(), config.SESSION_MINUTES):
+            raise SessionEnded(N_("your staff session has ended; log in again"))
+        try:
+            exists = auth.user_exists(self.name)
+        except auth.AuthError:
+            exists = False
+        if not exists:
+            raise SessionEnded(N_("your staff session has ended; log in again"))
+
+
 def _clear_staff_state() -> None:
+    seat = st.session_state.get(_SEAT_KEY)
+    if isinstance(seat, Seat):
+        seat.ended = True  # actions drawn for this session stop working, whoever still holds them
     for key in [k for k in st.session_state if str(k).startswith(STAFF_PREFIX)]:
         del st.session_state[key]
 
@@ -53,7 +85,34 @@ def current_user() -> str | None:
         _clear_staff_state()
         return None
     st.session_state[SESSION_KEY] = dataclasses.replace(session, last_seen=now)
+    seat = st.session_state.get(_SEAT_KEY)
+    if not isinstance(seat, Seat) or seat.ended or seat.name != session.name:
+        seat = st.session_state[_SEAT_KEY] = Seat(session.name, now)
+    seat.last_seen = now
     return session.name
+
+
+def acting_user() -> str | None:
+    """The first line of a staff action's callback: the live name, or None and the action is not done.
+
+    Callbacks run before the page, so the page's own check has not run yet for this click: a button
+    drawn before the session expired or the account was removed must not act after it.
+    """
+    return current_user()
+
+
+def guarded(make: Callable[[], T]) -> Callable[[], T]:
+    """make, run only while this page's staff session still holds: for deferred downloads, which run
+    when clicked, outside any script run."""
+    seat = st.session_state.get(_SEAT_KEY)
+
+    def run() -> T:
+        if not isinstance(seat, Seat):
+            raise SessionEnded(N_("your staff session has ended; log in again"))
+        seat.check()
+        return make()
+
+    return run
 
 
 def _attempt() -> None:
@@ -64,7 +123,7 @@ def _attempt() -> None:
     if not name or not password:
         st.session_state[_RESULT_KEY] = ("empty", 0)
         return
-    wait = auth.THROTTLE.wait_seconds(name)
+    wait = auth.THROTTLE.admit(name)  # counted before the hash, so parallel attempts cannot all get through
     if wait > 0:
         st.session_state[_RESULT_KEY] = ("throttled", max(1, math.ceil(wait)))
         return
@@ -75,7 +134,6 @@ def _attempt() -> None:
         st.session_state[_RESULT_KEY] = ("broken", 0)
         return
     if stored_name is None:
-        auth.THROTTLE.record_failure(name)
         st.session_state[_RESULT_KEY] = ("wrong", 0)
         return
     auth.THROTTLE.record_success(name)

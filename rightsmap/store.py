@@ -94,8 +94,17 @@ def replacement(target: Path) -> Iterator[Path]:
             _remove(copy)
 
 
+def keep_private(copy: Path | str, target: Path) -> None:
+    """Give a new database file the mode of the one it replaces, or 0600 (owner only) when it is the first.
+
+    DuckDB creates files with the process's umask (usually 0644: readable by every local account).
+    """
+    os.chmod(copy, (target.stat().st_mode & 0o777) if target.exists() else 0o600)
+
+
 def swap_in(copy: Path, target: Path, before_ns: int) -> None:
     """Make a finished, closed copy the live file in one os.replace, moving the modification time past before_ns."""
+    keep_private(copy, target)
     _fsync(copy)
     # The app keys its connection on the modification time: make sure it moves.
     if os.stat(copy).st_mtime_ns <= before_ns:
@@ -121,7 +130,7 @@ def writable(path: Path | str | None = None, *, create: bool = False) -> Iterato
                          .format(path=target))
     if create and target.exists():
         raise StoreError(N_("{path} already exists").format(path=target))
-    with replacement(target) as copy:
+    with _disk_full_is_a_store_error(target), replacement(target) as copy:
         if not create:
             shutil.copyfile(target, copy)
             shutil.copymode(target, copy)
@@ -141,6 +150,36 @@ def writable(path: Path | str | None = None, *, create: bool = False) -> Iterato
             conn.execute("CHECKPOINT")
         finally:
             conn.close()
+
+
+@contextlib.contextmanager
+def _disk_full_is_a_store_error(target: Path) -> Iterator[None]:
+    """A full disk while the copy is written becomes one StoreError naming the space needed.
+
+    The live file is only replaced by a finished copy, so it is intact whenever this is raised.
+    """
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        raise _no_space(target) from None
+    except duckdb.Error as exc:
+        if "No space left on device" not in str(exc):
+            raise
+        raise _no_space(target) from None
+
+
+def _no_space(target: Path) -> StoreError:
+    size = target.stat().st_size if target.is_file() else 0
+    needed = max(2 * size, 64 << 20)  # the copy, the batch and DuckDB's own write-ahead log beside it
+    try:
+        free = shutil.disk_usage(target.parent).free
+    except OSError:
+        free = 0
+    return StoreError(N_("the disk holding {folder} is full: writing needs about {needed} MB free there ({free} MB "
+                         "are); free some space and try again. The database was not changed").format(
+        folder=target.parent, needed=-(-needed // (1 << 20)), free=free // (1 << 20)))
 
 
 def create_empty(path: Path | str | None = None) -> Path:

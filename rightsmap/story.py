@@ -39,6 +39,7 @@ class View:
     slide: str = "headline"
 
     def __post_init__(self) -> None:
+        _check_types(self)
         if self.slide not in SLIDES:
             raise StoryError(f"unknown slide {self.slide!r}; use one of {', '.join(SLIDES)}")
         if self.metric not in MAP_METRICS:
@@ -70,6 +71,17 @@ class View:
         if self.violation_type is not None:
             result["violation_type"] = self.violation_type
         return result
+
+
+def _check_types(view: View) -> None:
+    """Text where text belongs: a list or an object from a file or link must not reach a lookup."""
+    for name in ("slide", "metric"):
+        if not isinstance(getattr(view, name), str):
+            raise StoryError(f"{name} must be text, such as \"{'map' if name == 'slide' else 'cases'}\"")
+    if view.violation_type is not None and not isinstance(view.violation_type, str):
+        raise StoryError("violation_type must be text, such as \"extortion\"")
+    if not isinstance(view.filters, dict):
+        raise StoryError("filters must be a JSON object")
 
 
 @dataclass(frozen=True)

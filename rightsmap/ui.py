@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from rightsmap import cache, config, db, i18n
+from rightsmap import cache, config, db, i18n, plaintext
 from rightsmap.filters import URL_KEYS, Filters, Notice, add_months, from_query_params, month_text, months_between
 from rightsmap.sample import SAMPLE_CALIBRATION
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
@@ -43,9 +44,18 @@ def init_language() -> i18n.Translator:
     return translator()
 
 
+# Choices whose options are shown in words. Streamlit keeps a choice's shown label from the language it
+# was made in, so on a change of language each is set again (to itself) and shown in the new one.
+RELABELLED = ("f_regions", "f_types", "f_perpetrators", "p_region", "p_show", "p_from", "p_to", "map_metric",
+              "map_type", "map_region_pick", "timeline_series", "timeline_grain", "present_metric", "present_type")
+
+
 def _language_changed() -> None:
     # A callback runs before the script, so the page titles are already in the new language.
     st.session_state[CHOSEN_LANG] = st.session_state[LANG_KEY]
+    for key in RELABELLED:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def _initial_language(raw: str | None) -> tuple[str, list[Notice]]:
@@ -110,12 +120,13 @@ def sidebar_filters() -> Filters:
 
     span = Filters()
     all_months = [add_months(span.month_from, n) for n in range(months_between(span.month_from, span.month_to))]
+    follow_the_span(_KEYS["from"], _KEYS["to"], all_months, "f_span")
     with st.sidebar:
         _ = translator()
         language_switcher()
         st.header(_("Filters"))
         regions = st.multiselect(_("Regions"), REGION_CODES, key=_KEYS["regions"], format_func=_.region,
-                                 placeholder=_("All regions"))
+                                 placeholder=_("All regions"), select_all=False)
         # Two month pickers rather than a range slider: exact to the month with
         # the keyboard, and readable on a projector.
         first, last = st.columns(2)
@@ -125,9 +136,11 @@ def sidebar_filters() -> Filters:
             _("To"), all_months, key=_KEYS["to"], format_func=month_text,
             help=_("Reach is counted per quarter, for quarters wholly inside the period."))
         types = st.multiselect(_("Violation types"), list(VIOLATION_TYPES), key=_KEYS["types"],
-                               format_func=_.violation_type, placeholder=_("All violation types"))
+                               format_func=_.violation_type, placeholder=_("All violation types"),
+                               select_all=False)  # none chosen already means all
         perpetrators = st.multiselect(_("Perpetrators"), list(PERPETRATORS), key=_KEYS["perpetrators"],
-                                      format_func=_.perpetrator, placeholder=_("All perpetrators"))
+                                      format_func=_.perpetrator, placeholder=_("All perpetrators"),
+                                      select_all=False)
         st.button(_("Reset filters"), width="stretch", on_click=_reset)
 
     if month_from > month_to:
@@ -147,6 +160,25 @@ def sidebar_filters() -> Filters:
     for problem in config.SETTING_PROBLEMS:
         st.warning(problem, icon=":material/settings:")
     return filters
+
+
+def follow_the_span(key_from: str, key_to: str, offered: Sequence[dt.date], last_offered: str) -> None:
+    """Keep two period pickers inside what they offer when the data's period changes (an import).
+
+    An end that stood at the old period's end moves to the new one, so the whole period stays chosen;
+    an end the new period no longer holds moves to its nearest end.
+    """
+    first, last = offered[0], offered[-1]
+    before = st.session_state.get(last_offered)
+    st.session_state[last_offered] = (first, last)
+    for key, old_end, new_end in ((key_from, before and before[0], first), (key_to, before and before[1], last)):
+        value = st.session_state.get(key)
+        if value is None:
+            continue
+        if before is not None and before != (first, last) and value == old_end:
+            st.session_state[key] = new_end
+        elif value not in offered:
+            st.session_state[key] = min(max(value, first), last)
 
 
 def _mirror_in_url(filters: Filters) -> None:
@@ -182,10 +214,14 @@ def describe(filters: Filters) -> str:
     return " · ".join(parts)
 
 
-def sample_banner() -> None:
-    """While the synthetic sample is loaded, say so on every page, with what it is calibrated to."""
+def sample_banner(*, short: bool = False) -> None:
+    """While the synthetic sample is loaded, say so on every page, with what it is calibrated to (short: in
+    one line, for presentation mode, where the slide needs the room)."""
     if cache.dataset_meta().get("dataset") == "sample":
         _ = translator()
+        if short:
+            st.info(_("**Illustrative sample data, not real case records.**"), icon=":material/science:")
+            return
         st.info(
             _("**Illustrative sample data, not real case records.** The breakdown by region and month is "
               "invented. Only its national totals are calibrated to published figures: {calibration}.",
@@ -205,9 +241,14 @@ def lazy_expander(label: str, *, key: str, icon: str | None = None) -> DeltaGene
     return expander if expander.open else None
 
 
-def database_error(exc: db.DatabaseError) -> None:
+def database_error(exc: db.DatabaseError, *, details: bool = False) -> None:
+    """Stop the page: the reason only for a logged-in staff member, since it names server paths; always in the log."""
     _ = translator()
-    st.error(_("The dashboard cannot open its data.") + f" {exc}", icon=":material/error:")
+    logging.getLogger("rightsmap").error("the dashboard cannot open its data: %s", exc)
+    if details:
+        st.error(_("The dashboard cannot open its data.") + f" {exc}", icon=":material/error:")
+    else:
+        st.error(_("The data is unavailable at the moment. Please try again later."), icon=":material/error:")
     st.stop()
 
 
@@ -313,6 +354,7 @@ def _public_titles() -> tuple[tuple[dt.date, str | None, str], ...]:
 
 def escape_markdown(text: str) -> str:
     """Text that Streamlit's Markdown shows as written: no links, no HTML, no emphasis."""
+    text = plaintext.no_autolinks(text)  # escapes do not stop Markdown's own links (www., https://)
     return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~:$" else ch for ch in text)
 
 
@@ -349,6 +391,10 @@ COLUMN_LABELS = {
     "detentions": N_("Documented detentions"), "detention_days": N_("Days in detention"),
     "planned": N_("Planned"), "reached": N_("Reached"), "coverage_pct": N_("Coverage, % of plan"),
     "code": N_("Code"), "value": N_("Value"), "name": N_("Name"), "shown": N_("Figure"), "group": N_("Group"),
+    "count": N_("Count"), "estimate_year": N_("Estimate's year"), "estimate": N_("Estimate"),
+    "low": N_("Estimate, low"), "high": N_("Estimate, high"), "value_low": N_("Rate, low"),
+    "value_high": N_("Rate, high"), "rate": N_("Rate"), "rate_low": N_("Rate, low"), "rate_high": N_("Rate, high"),
+    "source": N_("Source"),
 }
 
 
@@ -361,6 +407,16 @@ def text_table_markdown(columns: Sequence[str], rows: Iterable[Sequence[object]]
     lines = ["| " + " | ".join(escape_markdown(h) for h in headers) + " |", "|" + " --- |" * len(headers)]
     lines += ["| " + " | ".join(escape_markdown(str(value)) for value in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def rate_notes(rates: pd.DataFrame, without: Sequence[str]) -> None:
+    """Under a rate: the regions without an estimate (never divided by a guess), and the estimates' sources."""
+    _ = translator()
+    if without:
+        st.caption(_("No population size estimate for {regions}, so no rate there.",
+                     regions=", ".join(_.region(code) for code in without)))
+    if sources := sorted(set(rates["source"].dropna())):
+        st.caption(_("Population size estimates from: {sources}.", sources="; ".join(_.text(s) for s in sources)))
 
 
 def table(frame: pd.DataFrame) -> None:
@@ -377,7 +433,12 @@ def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
     if "category" in shown:
         shown["category"] = [_.violation_type(c) if c in VIOLATION_TYPES else _.perpetrator(c)
                              for c in shown["category"]]
-    for column in ("period", "quarter"):
-        if column in shown:
-            shown[column] = [month_text(p) for p in pd.to_datetime(shown[column]).dt.date]
+    if "period" in shown:
+        shown["period"] = [month_text(p) for p in pd.to_datetime(shown["period"]).dt.date]
+    if "quarter" in shown:  # one way to write a quarter in each language, as on the charts' axes
+        shown["quarter"] = [_.quarter(q) for q in pd.to_datetime(shown["quarter"]).dt.date]
+    if "coverage_pct" in shown:  # 78,9 % as everywhere else, not 78.9
+        shown["coverage_pct"] = [_.percent(None if pd.isna(v) else float(v)) for v in shown["coverage_pct"]]
+    if "source" in shown:  # an estimate's source: the sample's is a message, an imported one is shown as written
+        shown["source"] = [_.text(s) if isinstance(s, str) else s for s in shown["source"]]
     return shown.rename(columns={k: _(v) for k, v in COLUMN_LABELS.items()})

@@ -46,7 +46,8 @@ VIOLATION_TYPES: dict[str, str] = {
     "degrading_treatment": N_("Degrading treatment"),
     "physical_violence": N_("Physical violence"),
     "sexual_violence": N_("Sexual violence"),
-    "other": N_("Other"),
+    # Not "Other": "Cases: Other" must not read the same for a type and for a perpetrator.
+    "other": N_("Other violation"),
 }
 
 PERPETRATORS: dict[str, str] = {
@@ -54,7 +55,7 @@ PERPETRATORS: dict[str, str] = {
     "pimp": N_("Pimp"),
     "client": N_("Client"),
     "vigilante": N_("Vigilante"),
-    "other": N_("Other"),
+    "other": N_("Other perpetrator"),
 }
 
 # Russian labels staff write in their spreadsheets, for the importer (lower case).

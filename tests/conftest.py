@@ -8,13 +8,27 @@ from pathlib import Path
 
 import pytest
 
-from rightsmap import auth, cli, db, sample
+from rightsmap import auth, cli, db, period, sample
 
 
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The calibrated sample, built once; tests must not write to it."""
     return sample.build(tmp_path_factory.mktemp("db") / "rightsmap.duckdb")
+
+
+# Filters() offers the data's period (rightsmap.period). Outside the app and the command line, tests
+# see the sample's, from collection on (some test modules build filters at import);
+# test_sample.py checks that the sample database holds exactly this span.
+SAMPLE_MONTHS = (sample.months()[0], sample.months()[-1])
+period.follow(lambda: SAMPLE_MONTHS)
+
+
+@pytest.fixture(autouse=True)
+def _period_of_the_sample():
+    # An AppTest run points the period at its own database (dashboard.py); put the sample's back.
+    yield
+    period.follow(lambda: SAMPLE_MONTHS)
 
 
 @pytest.fixture(scope="session")

@@ -130,14 +130,14 @@ def test_the_public_downloads_appear_when_opened_and_deliver_stamped_files(sessi
     """The public overview draws its download panel only while it is open: closed, no button is on the page."""
     visit = session()
     page = visit.open("/?lang=en&q_from=2017-Q1&q_to=2017-Q4")
-    expect(page.get_by_test_id("stExpander").filter(has_text="Download the map and the figures")).to_be_visible()
+    expect(page.get_by_test_id("stExpander").filter(has_text="Download the brief, slides, map and figures")).to_be_visible()
     visit.idle()
     buttons = page.get_by_test_id("stDownloadButton").locator("button")
     expect(buttons).to_have_count(0)
-    open_expander(page, "Download the map and the figures")
-    expect(buttons).to_have_count(3)
+    open_expander(page, "Download the brief, slides, map and figures")
+    expect(buttons).to_have_count(5)
     names = []
-    for index in range(3):
+    for index in range(5):
         with page.expect_download() as arrival:
             buttons.nth(index).click()
         download = arrival.value
@@ -146,7 +146,7 @@ def test_the_public_downloads_appear_when_opened_and_deliver_stamped_files(sessi
         download.save_as(target)
         check_file(download.suggested_filename, target.read_bytes(), PUBLIC_VIEW)
         names.append(download.suggested_filename)
-    assert sorted(Path(name).suffix for name in names) == [".csv", ".png", ".svg"]
+    assert sorted(Path(name).suffix for name in names) == [".csv", ".pdf", ".png", ".pptx", ".svg"]
     visit.assert_clean()
 
 
@@ -171,20 +171,30 @@ def test_every_download_button_delivers_a_valid_stamped_file(session, tmp_path: 
     expected = 5 + 3 * len(CHARTS) + len(TABLES) + 2
     expect(buttons).to_have_count(expected)
     names = []
-    for index in range(expected):
-        button = buttons.nth(index)
+
+    def download(button) -> None:
         button.scroll_into_view_if_needed()
         with page.expect_download() as arrival:
             button.click()
         download = arrival.value
         assert download.failure() is None, download.suggested_filename
-        target = tmp_path / f"{index:02d}-{download.suggested_filename}"
+        target = tmp_path / f"{len(names):02d}-{download.suggested_filename}"
         download.save_as(target)
         check_file(download.suggested_filename, target.read_bytes())
         names.append(download.suggested_filename)
+
+    download(buttons.filter(has_text="Save the story (JSON)"))
+    # The panel groups its files in tabs: map, charts, tables, documents.
+    for tab in ("Map", "Charts", "Tables", "Documents"):
+        panel.get_by_role("tab", name=tab).click()
+        shown = panel.get_by_role("tabpanel").get_by_test_id("stDownloadButton").locator("button")
+        expect(shown.first).to_be_visible()
+        for index in range(shown.count()):
+            download(shown.nth(index))
+    assert len(names) == expected
     assert len(set(names)) >= expected - 2 * len(CHARTS)  # chart tables share names with the table list
-    assert {"rightsmap-map-2016-01_2017-12.png", "rightsmap-brief-2016-01_2017-12.pdf",
-            "rightsmap-deck-2016-01_2017-12.pptx", "rightsmap-story.pptx", "rightsmap-story.json"} <= set(names)
+    assert {"rightsmap-staff-map-cases-2016-01_2017-12.png", "rightsmap-staff-brief-cases-2016-01_2017-12.pdf",
+            "rightsmap-staff-deck-cases-2016-01_2017-12.pptx", "rightsmap-story.pptx", "rightsmap-story.json"} <= set(names)
     visit.assert_clean()
 
 

@@ -243,7 +243,7 @@ def test_the_command_line_exports_the_public_view_from_the_protected_table(run_e
 
 
 def test_the_command_line_refuses_exact_exports_in_the_public_view(run_export, capsys):
-    code, out = run_export("brief.pdf", *PUBLIC_FLAGS)
+    code, out = run_export("chart.png", *PUBLIC_FLAGS)
     assert code == 2
     assert "is for the staff view" in capsys.readouterr().err
     assert not out.exists()

@@ -70,7 +70,7 @@ def test_the_staff_page_shows_errors_and_offers_no_import(real_db):
     assert not at.exception
     assert at.error and "Nothing can be imported" in at.error[0].value
     errors = at.dataframe[0].value
-    assert list(errors["Row"]) == [2] and list(errors["Column"]) == ["place"]
+    assert list(errors["Row"]) == ["2"] and list(errors["Column"]) == ["place"]
     assert "Atlantis" not in errors.to_string()
     assert not [b for b in at.button if b.key == "import_confirm"]
 
@@ -79,4 +79,43 @@ def test_the_staff_page_refuses_to_add_real_data_to_the_sample(sample_db, monkey
     monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
     at = open_app("pages/data.py")
     at.file_uploader[0].set_value(("cases.csv", FOUR_CASES.encode(), "text/csv")).run()
-    assert "synthetic sample" in at.dataframe[0].value.to_string()
+    assert len(at.error) == 1 and "will not take the file" in at.error[0].value
+    assert "synthetic sample" in at.error[0].value
+    assert not [b for b in at.button if b.key == "import_confirm"]
+    # A file with errors too: the refusal is said first, then the file's own errors and their table.
+    bad = CASES_HEADER + "\n05.01.2017;Atlantis;extortion;police;;;;\n"
+    at.file_uploader[0].set_value(("bad.csv", bad.encode(), "text/csv")).run()
+    assert [e.value.split(":")[0] for e in at.error] == ["This database will not take the file",
+                                                         "Nothing can be imported from this file"]
+    assert list(at.dataframe[0].value["Row"]) == ["2"]  # only the file's own rows
+
+
+def test_the_page_offers_the_templates_and_reads_through_a_mapping(real_db):
+    from rightsmap.importing import staff
+
+    at = open_app("pages/data.py")
+    at.selectbox(key="import_kind").set_value("raids").run()
+    assert staff.template("raids", "csv").decode("utf-8-sig").startswith("date / дата,place / место")
+    labels = [b.label for b in at.get("download_button")]
+    assert "Empty template (CSV)" in labels and "Empty template (XLSX)" in labels
+    at.selectbox(key="import_kind").set_value("cases").run()
+    mapping = ('kind = "cases"\n[columns]\ndate = "When"\nplace = "Where"\nviolation_types = "What"\n'
+               'perpetrator = "Who"\n[values.perpetrator]\n"Cop" = "police"\n')
+    data = "When;Where;What;Who\n05.01.2021;Первомайский р-н;extortion;Cop\n"
+    at.file_uploader[1].set_value(("react.toml", mapping.encode(), "application/toml")).run()
+    at.file_uploader[0].set_value(("export.csv", data.encode(), "text/csv")).run()
+    assert not at.exception and not at.error
+    assert "**1** rows read." in [m.value for m in at.markdown]
+    assert list(at.dataframe[0].value["Code"]) == ["KG-GB"]
+    at.file_uploader[1].set_value(("react.toml", b'kind = "cases"\n[columns]\nvictim = "Name"\n', "application/toml")).run()
+    assert len(at.error) == 1 and "victim is not a column of a cases file" in at.error[0].value
+    assert "rows read" not in " ".join(m.value for m in at.markdown)
+
+
+def test_a_problem_of_the_whole_file_names_no_row_and_never_none(real_db):
+    at = open_app("pages/data.py")
+    at.file_uploader[0].set_value(("cases.csv", b"foo;bar\n1;2\n", "text/csv")).run()
+    errors = at.dataframe[0].value
+    assert "no column of a cases file was recognised" in errors.to_string()
+    assert list(errors["Row"]) == ["whole file"] and list(errors["Column"]) == ["—"]
+    assert "None" not in errors.to_string()

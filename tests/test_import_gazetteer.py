@@ -65,3 +65,44 @@ def test_place_command_prints_codes_and_exits_2_when_any_name_is_unknown():
     assert code == 0 and out.splitlines() == ["г. Бишкек\tKG-GB", "Ошская обл.\tKG-O"]
     code, out = run("place", "Бишкек", "Atlantis")
     assert code == 2 and out.splitlines() == ["Бишкек\tKG-GB", "Atlantis\t?"]
+
+
+@pytest.mark.parametrize("name", [
+    "Свердловский район", "Свердловский р-н", "Свердловский р-на", "Свердлов району", "Sverdlovsky District",
+    "г. Бишкек, Свердловский район", "Свердловский р-н г. Бишкек", "Бишкек шаары, Свердлов району",
+    "Октябрьский р-н, г.Бишкек", "Бишкек, Октябрь району", "Ленинский район г. Бишкек", "г Бишкек Ленинский р-н",
+    "Первомайский р-н", "Биринчи май району", "Бишкек ш., Биринчи Май району", "Pervomaisky District, Bishkek",
+    "Свeрдловский р-н",  # a Latin e
+    "ж/м Ак-Бата", "г. Бишкек, ж/м Ак-Тилек", "жилмассив Келечек", "Эне-Сай конушу", "ж/м Бакай-Ата",
+    "мкр Тунгуч", "Бишкек, мкр. Тунгуч", "Бишкек г.", "Бищкек", "Бишкеке",
+])
+def test_bishkeks_districts_and_parts_resolve_to_bishkek(name):
+    assert gazetteer.resolve(name) == "KG-GB"
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Сокулукский р-на", "KG-C"), ("с. Кара-Балта", "KG-C"), ("Аламудунский район", "KG-C"),
+    ("Бакай-Ата", "KG-T"),  # the Talas village: the Bishkek massif needs its "ж/м"
+])
+def test_the_new_forms_leave_other_places_where_they_are(name, code):
+    assert gazetteer.resolve(name) == code
+
+
+@pytest.mark.parametrize("name", [
+    "Тунгуч",  # a part of a city only with its marker
+    "Бишкек, Сокулукский район", "Ош, Свердловский район",  # a district of another region: never a guess
+    "Первомайский", "Свердловский",  # an adjective alone
+])
+def test_unclear_combinations_never_resolve(name):
+    assert gazetteer.resolve(name) is None
+
+
+@pytest.mark.parametrize("name", ["Лебединовка", "с. Лебединовка", "Кок-Жар", "ж/м Көк-Жар", "Маевка", "Орок",
+                                  "Новопавловка", "Аламудун", "ж/м Ак-Жар"])
+def test_places_moved_to_bishkek_in_2024_never_resolve_and_say_why(name, capsys):
+    assert gazetteer.resolve(name) is None and gazetteer.is_moved(name)
+    from rightsmap.importing import values
+
+    assert values.place(name) == (None, gazetteer.MOVED)
+    assert run("place", name)[0] != 0
+    assert "moved from Chuy to Bishkek" in capsys.readouterr().err

@@ -94,13 +94,34 @@ def test_classes_cover_positive_values_in_order(seed):
             assert chosen.upper is None or value < chosen.upper
 
 
-def test_count_classes_have_round_breaks_and_readable_labels():
+def test_count_classes_have_breaks_from_the_data_rounded_to_readable_numbers():
     classes = maps.classify([1, 12, 47])
-    assert [c.label for c in classes] == _dashed(
-        ["No data", "0", "1-10", "11-20", "21-30", "31-40", "41+"]
-    )
-    assert [maps.class_for(v, classes).label for v in (10, 11)] == _dashed(["1-10", "11-20"])
-    assert maps.class_for(470, classes).label == "41+"
+    assert [c.label for c in classes] == _dashed(["No data", "0", "1-9", "10-44", "45+"])
+    assert [maps.class_for(v, classes).label for v in (9, 10, 12)] == _dashed(["1-9", "10-44", "10-44"])
+    assert maps.class_for(470, classes).label == "45+"
+
+
+@pytest.mark.parametrize(("x", "readable"), [(87, 85), (1234, 1000), (1574, 1500), (7, 7), (12, 10), (0.37, 0.35)])
+def test_a_break_is_the_readable_number_at_or_below_its_quantile(x, readable):
+    assert maps.readable_floor(x) == readable
+
+
+def test_one_large_city_does_not_leave_the_other_regions_in_one_colour():
+    """Equal widths put eight regions of this five-year map in the first class; quantiles spread them."""
+    values = [35.0, 48.0, 60.0, 75.0, 120.0, 180.0, 240.0, 310.0, 1900.0]
+    classes = maps.classify(values)
+    used = {maps.class_for(v, classes).key for v in values}
+    assert len(used) == 5
+    assert all(float(c.lower).is_integer() and maps.readable_floor(c.lower) == c.lower for c in classes[3:])
+    assert classes[2].lower == 35  # the first class starts at the smallest value, not at an empty "1-34"
+
+
+def test_coverage_has_its_own_blue_scale_not_the_alarm_reds():
+    classes = maps.classify([30.0, 80.0, 120.0], percent=True)
+    colours = {c.color for c in classes[1:]}
+    assert colours == {maps.COVERAGE_ZERO_COLOR, *maps.COVERAGE_PALETTE}
+    assert not colours & {maps.ZERO_COLOR, *maps.PALETTE}
+    assert maps.class_for(120.0, classes).color == maps.COVERAGE_PALETTE[-1]  # the target met: darkest blue
 
 
 def test_percent_classes_are_fixed_and_100_means_target_met():
@@ -309,10 +330,10 @@ def test_legend_lists_every_class_with_title(frame, rendered):
     m, page = rendered
     legend = next(c for c in _walk(m) if isinstance(c, maps.Legend))
     assert '<div class="rightsmap-legend-title">Cases &lt;police&gt;</div>' in legend.html
-    assert "No data</div>" in legend.html and "</span>0</div>" in legend.html
+    assert "</svg>No data</div>" in legend.html and "</svg>0</div>" in legend.html
     for c in maps.classify(frame["value"].dropna()):
-        assert f"background: {c.color}" in legend.html
-        assert f"</span>{c.label}</div>" in legend.html
+        assert f'data-class="{c.key}"' in legend.html and f'fill="{c.color}"' in legend.html
+        assert f"</svg>{c.label}</div>" in legend.html
     assert 'L.control({position: "bottomright"})' in page
     assert "No data" in page  # the legend HTML is in the page, escaped as JSON
 

@@ -114,7 +114,7 @@ def test_the_table_and_the_downloads_are_drawn_only_while_their_sections_are_ope
     """Closed, each section is one element in every filter change; opened, it holds what it always held."""
     at = visitor(q_from="2017-Q1", q_to="2017-Q4")
     labels = [e.label for e in at.expander]
-    assert "The numbers behind the map" in labels and "Download the map and the figures" in labels
+    assert "The numbers behind the map" in labels and "Download the brief, slides, map and figures" in labels
     assert not at.get("download_button") and not at.get("button_group")
     assert not [m for m in at.markdown if m.value.startswith("| Name |")]
 
@@ -125,11 +125,12 @@ def test_the_table_and_the_downloads_are_drawn_only_while_their_sections_are_ope
     table = next(m.value for m in at.markdown if m.value.startswith("| Name |"))
     assert len(table.splitlines()) == 2 + len(REGION_CODES)  # header, rule, a row per region
     assert all(escape_markdown(EN.region(code)) in table for code in REGION_CODES)
-    assert sorted(b.proto.label for b in at.get("download_button")) == ["Figures (CSV)", "Map (PNG)", "Map (SVG)"]
-    assert any(c.value.startswith("Every file is stamped:") and "2017-Q1 to 2017-Q4" in c.value for c in at.caption)
+    assert sorted(b.proto.label for b in at.get("download_button")) == [
+        "Brief (PDF)", "Figures (CSV)", "Map (PNG)", "Map (SVG)", "Slides (PPTX)"]
+    assert any(c.value.startswith("Every file is stamped:") and "2017 Q1 to 2017 Q4" in c.value for c in at.caption)
 
     at.selectbox(key="p_region").set_value("KG-GB").run()  # open sections stay open through a filter change
-    assert len(at.get("download_button")) == 3 and [m for m in at.markdown if m.value.startswith("| Name |")]
+    assert len(at.get("download_button")) == 5 and [m for m in at.markdown if m.value.startswith("| Name |")]
 
     at.session_state["public-downloads"] = False
     at.run()
@@ -191,8 +192,10 @@ def test_the_public_slides_step_through_and_keep_the_slide_in_the_url(visitor):
         seen.append(at.query_params["slide"])
     assert seen == ["map", "timeline", "breakdown"]
     assert at.button(key="show_next").disabled
-    # The breakdown slide is a table of public figures.
-    assert not at.metric and any(m.value.startswith("| Group | Name | Figure |") for m in at.markdown)
+    # The breakdown slide is two tables of public figures side by side: by perpetrator, by violation type.
+    assert not at.metric
+    assert [m.value.splitlines()[0] for m in at.markdown if m.value.startswith("| By ")] == [
+        "| By perpetrator | Figure |", "| By violation type | Figure |"]
 
 
 def test_logging_in_from_a_staff_link_opens_that_page_with_the_link_s_filters(visitor):
@@ -228,3 +231,25 @@ def test_the_public_map_gives_withheld_regions_one_class(visitor, monkeypatch):
             assert p["class_key"] not in ("small", "hidden", "nodata"), p
     legend = next(child for child in layers[-1]._children.values() if type(child).__name__ == "Legend")
     assert "hidden" in legend.html and "small count" not in legend.html
+
+
+@pytest.mark.parametrize(("show", "label", "count"), [
+    ("cases:police", "Cases by Police", 4),
+    ("cases_of_type:extortion", "Cases: Extortion", 4),
+    ("detentions", "Documented detentions", 5),
+    ("raid_events", "Raids", 4),
+])
+def test_the_headline_follows_the_chosen_measure(visitor, summary, show, label, count):
+    """With show=cases:police the first headline figure is police cases, as summary --public gives it."""
+    at = visitor(show=show, q_from="2017-Q1", q_to="2017-Q4")
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert len(labels) == count and label in labels
+    chosen = summary("--public", "--show", show, "--from", "2017-Q1", "--to", "2017-Q4")["chosen"]
+    shown = at.metric[labels.index(label)].value
+    if chosen["status"] == "exact":
+        assert shown == f'{chosen["value"]:,.0f}'
+    else:
+        assert chosen["status"] in ("at_least", "hidden") and not shown[0].isdigit()
+    if show.startswith("cases"):
+        assert labels[0] == label and "Documented cases" not in labels

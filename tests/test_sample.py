@@ -85,3 +85,42 @@ def test_build_replaces_atomically_and_leaves_no_temp_files(tmp_path):
     sample.build(target)
     sample.build(target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.duckdb"]
+
+
+def test_the_sample_database_spans_exactly_the_samples_months(conn):
+    # tests/conftest.py gives unit tests this span as the data's period; the app reads it from the database.
+    from conftest import SAMPLE_MONTHS
+
+    from rightsmap import metrics, period
+
+    first, last = metrics.data_span(conn)
+    assert (period.as_month(first), period.as_month(last)) == SAMPLE_MONTHS
+
+
+def test_an_outdated_sample_is_rebuilt_and_imported_data_never(tmp_path):
+    """A sample an older rightsmap built (here: generator "1") is rebuilt on start; a database that is not
+    the sample is left as it is, whatever its meta says."""
+    import duckdb
+
+    from rightsmap import cli
+
+    path = sample.build(tmp_path / "old.duckdb")
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'sample_generator'")
+        conn.execute("DELETE FROM estimates")
+    assert sample.is_outdated_sample(path)
+    sample.ensure(path)
+    with duckdb.connect(str(path), read_only=True) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'sample_generator'").fetchall() == [
+            (sample.GENERATOR_VERSION,)]
+        assert conn.execute("SELECT count(*) FROM estimates").fetchall()[0][0] > 0
+    assert not sample.is_outdated_sample(path)
+
+    real = tmp_path / "real.duckdb"
+    assert cli.main(["init", "--db", str(real)]) == 0
+    with duckdb.connect(str(real)) as conn:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('sample_generator', '1')")
+    before = real.read_bytes()
+    assert not sample.is_outdated_sample(real)
+    sample.ensure(real)
+    assert real.read_bytes() == before

@@ -255,3 +255,22 @@ def test_the_preloads_go_into_the_head_once():
     out = serve.with_module_preloads(html, ["static/js/a.js", "static/js/b.js"])
     assert out == ('<html><head><title>x</title><link rel="modulepreload" crossorigin href="./static/js/a.js">'
                    '<link rel="modulepreload" crossorigin href="./static/js/b.js"></head><body></head></body></html>')
+
+
+def test_serve_creates_the_static_folder_before_streamlit_starts(monkeypatch, tmp_path):
+    from streamlit.web import cli
+
+    from rightsmap import config
+
+    static = tmp_path / "static"
+    seen = {}
+    monkeypatch.setattr(config, "STATIC_DIR", static)
+    monkeypatch.setattr(cli, "main", lambda: seen.setdefault("leaflet", (static / "leaflet" / "leaflet.js").is_file())
+                        and 0)
+    monkeypatch.setattr(serve, "_when_serving", lambda then: None)
+    monkeypatch.setattr(serve, "bind_tcp_sockets", lambda: None)
+    monkeypatch.setattr(serve, "preload_element_code", lambda: None)
+    monkeypatch.setattr(sys, "argv", ["serve"])
+    serve.main([])
+    assert seen == {"leaflet": True}  # there, with Leaflet in it, when Streamlit looks
+

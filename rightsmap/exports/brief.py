@@ -76,7 +76,8 @@ def figure(data: ExportData, lang: str, stamp: Stamp) -> Figure:
                  fontweight="bold", va="top")
         fig.text(0.04, 0.952, describe_filters(data.filters, _), fontsize=8.5, va="top")
         _figures(fig, data, _, top=0.935)
-        fig.text(0.04, 0.84, comparison_note(data, _), fontsize=7.5, va="top", color="#333333")
+        # Wrapped: the reason there is no change can be a long sentence, in Kyrgyz longer than the page.
+        fig.text(0.04, 0.845, textwrap.fill(comparison_note(data, _), 125), fontsize=7, va="top", color="#333333")
         map_ax = fig.add_axes((0.04, 0.47, 0.92, 0.335))
         map_ax.set_title(metric_label(data, _) + " · " + _("every region is shown"), fontsize=10, loc="left")
         static_map.draw(map_ax, data, _, font_size=6.5)

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from rightsmap import metrics
+from rightsmap import metrics, plaintext
 from rightsmap.filters import Filters
 from rightsmap.vocab import N_, REGION_CODES, VIOLATION_TYPES
 
@@ -119,7 +119,7 @@ def event_titles(events: pd.DataFrame, lang: str) -> pd.Series:
     titles = events[column] if column in events else pd.Series([None] * len(events), index=events.index)
     for fallback in ("title_en", "title_ru", "title_ky"):
         titles = titles.where(titles.notna() & (titles != ""), events[fallback])
-    return titles.fillna("")
+    return titles.fillna("").map(plaintext.strip_controls)  # also for a database imported before they were refused
 
 
 def today() -> dt.date:

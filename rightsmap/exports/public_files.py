@@ -10,23 +10,26 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from rightsmap import maps, public
 from rightsmap.disclosure import ALL
+from rightsmap.exports import tables
 from rightsmap.exports.stamp import Stamp
-from rightsmap.exports.tables import BOM, STAMP_PREFIX, spreadsheet_safe
+from rightsmap.exports.tables import BOM, spreadsheet_safe
 from rightsmap.i18n import Translator, translator
 from rightsmap.public_filters import PublicFilters, quarter_text
+from rightsmap.vocab import PERPETRATORS, VIOLATION_TYPES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
 
-KINDS = {"map.png": "image/png", "map.svg": "image/svg+xml", "data.csv": "text/csv"}
-HEADLINES = ("cases", "raid_events", "people_detained_in_raids", public.COVERAGE)
+KINDS = {"map.png": "image/png", "map.svg": "image/svg+xml", "data.csv": "text/csv", "brief.pdf": "application/pdf",
+         "deck.pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
+Event = tuple[dt.date, str]  # a dated title, in the file's language
 
 
 @dataclass(frozen=True)
@@ -39,22 +42,52 @@ class PublicData:
     headlines: dict[str, public.Figure]
     by_region: dict[str, public.Figure]
     series: dict[dt.date, public.Figure]
+    # For the brief and the deck: cases by perpetrator and by type, reach against cases per quarter, events.
+    by_perpetrator: dict[str, public.Figure] = field(default_factory=dict)
+    by_type: dict[str, public.Figure] = field(default_factory=dict)
+    cases_series: dict[dt.date, public.Figure] = field(default_factory=dict)
+    reached_series: dict[dt.date, public.Figure] = field(default_factory=dict)
+    events: tuple[Event, ...] = ()
+
+    def figures(self) -> list[public.Figure]:
+        """Every figure the files may show, for the notes on marks."""
+        return [*self.headlines.values(), *self.by_region.values(), *self.series.values(),
+                *self.by_perpetrator.values(), *self.by_type.values(), *self.cases_series.values(),
+                *self.reached_series.values()]
 
 
-def gather(cells: public.Cells, k: int, filters: PublicFilters, *, sample: bool) -> PublicData:
-    choice = filters.choice
+def gather(cells: public.Cells, k: int, filters: PublicFilters, *, sample: bool,
+           events: tuple[Event, ...] = ()) -> PublicData:
+    choice, quarters, region = filters.choice, filters.quarters, filters.region
     headlines = {}
-    for key in HEADLINES:
+    for key in public.headline_keys(choice):
         c = public.CHOICE_BY_KEY[key]
-        headlines[key] = public.figure(cells, k, filters.quarters, c.measure, filters.region, c.category)
-    return PublicData(filters, k, sample, headlines,
-                      public.region_figures(cells, k, filters.quarters, choice),
-                      public.quarter_figures(cells, k, filters.quarters, choice, filters.region))
+        headlines[key] = public.figure(cells, k, quarters, c.measure, region, c.category)
+    return PublicData(
+        filters, k, sample, headlines,
+        public.region_figures(cells, k, quarters, choice),
+        public.quarter_figures(cells, k, quarters, choice, region),
+        by_perpetrator={p: public.figure(cells, k, quarters, "cases", region, p) for p in PERPETRATORS},
+        by_type={t: public.figure(cells, k, quarters, "cases_of_type", region, t) for t in VIOLATION_TYPES},
+        cases_series=public.quarter_figures(cells, k, quarters, public.CHOICE_BY_KEY["cases"], region),
+        reached_series=public.quarter_figures(cells, k, quarters, public.CHOICE_BY_KEY["reached"], region),
+        events=events,
+    )
+
+
+def public_events(every: pd.DataFrame, filters: PublicFilters, lang: str) -> tuple[Event, ...]:
+    """The events the public view lists for these filters (rightsmap.ui.event_list_text), as dated titles."""
+    from rightsmap.exports.data import event_titles  # pandas-only helpers; imported where needed
+    from rightsmap.metrics import events_in
+
+    chosen = events_in(every, filters.as_filters())
+    titles = event_titles(chosen, lang)
+    return tuple((pd.Timestamp(d).date(), str(t)) for d, t in zip(chosen["event_date"], titles, strict=True))
 
 
 def describe(filters: PublicFilters, _: Translator) -> str:
     region = _("all regions") if filters.region == ALL else _.region(filters.region)
-    period = _("{first} to {last}", first=quarter_text(filters.quarter_from), last=quarter_text(filters.quarter_to))
+    period = _("{first} to {last}", first=_.quarter(filters.quarter_from), last=_.quarter(filters.quarter_to))
     return " · ".join((region, period, filters.choice.label(_)))
 
 
@@ -78,42 +111,44 @@ def filters_stamp(filters: PublicFilters, k: int, sample: bool, lang: str, *,
 
 
 def table(data: PublicData, lang: str) -> pd.DataFrame:
-    """One long table: the headline figures, each region, each quarter; the figure as shown and its status."""
+    """One long table: the headline figures, each region, each quarter; the figure as shown, its number
+    (for a script or a spreadsheet: the exact count, or the published part of an "at least" figure;
+    empty for a withheld one) and its status (one of public.STATUSES' codes)."""
     _ = translator(lang)
+    decimal = tables.separators(lang)[1]
     choice = data.filters.choice
+
+    def row(part: str, code: str, label: str, f: public.Figure, percent: bool) -> tuple:
+        number = f.value if f.status in (public.EXACT, public.AT_LEAST) else None
+        return (part, code, label, f.text(_, percent=percent),
+                tables.number_text(number, percent=percent, decimal=decimal), f.status)
+
     rows = []
     for key, f in data.headlines.items():
         c = public.CHOICE_BY_KEY[key]
-        rows.append(("headline", c.key, c.label(_), f.text(_, percent=c.percent), f.status))
+        rows.append(row("headline", c.key, c.label(_), f, c.percent))
     for code, f in data.by_region.items():
-        rows.append(("region", code, _.region(code), f.text(_, percent=choice.percent), f.status))
+        rows.append(row("region", code, _.region(code), f, choice.percent))
     for quarter, f in data.series.items():
-        rows.append(("quarter", quarter_text(quarter), quarter_text(quarter), f.text(_, percent=choice.percent),
-                     f.status))
-    return pd.DataFrame(rows, columns=["part", "code", "label", "shown", "status"])
+        rows.append(row("quarter", quarter_text(quarter), _.quarter(quarter), f, choice.percent))
+    return pd.DataFrame(rows, columns=["part", "code", "label", "shown", "value", "status"])
 
 
 def csv_bytes(data: PublicData, lang: str, stamp_: Stamp) -> bytes:
+    notes = public.mark_texts([*data.headlines.values(), *data.by_region.values(), *data.series.values()],
+                              data.k, translator(lang))
     buffer = io.StringIO()
     buffer.write(BOM)
-    for line in stamp_.lines():
-        buffer.write(STAMP_PREFIX + line + "\n")
-    for mark in public.mark_texts([*data.headlines.values(), *data.by_region.values(), *data.series.values()],
-                                  data.k, translator(lang)):
-        buffer.write(STAMP_PREFIX + mark + "\n")
-    table(data, lang).map(spreadsheet_safe).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL,
-                                                  lineterminator="\n")
+    buffer.write(tables.stamp_lines([*stamp_.lines(), *notes]))
+    table(data, lang).map(spreadsheet_safe).to_csv(buffer, index=False, sep=tables.separators(lang)[0],
+                                                  quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8")
 
 
-def map_figure(data: PublicData, lang: str, stamp_: Stamp) -> MplFigure:
-    # matplotlib is imported here, on the first map file asked for: it took most of a second off
-    # every server's first page, which offers the files but draws none of them.
-    from matplotlib.figure import Figure as MplFigure
-
+def draw_map(ax, data: PublicData, _: Translator, *, font_size: float = 9) -> None:
+    """The public choropleth on ax: the screen's classes, each region's figure as shown, and the legend."""
     from rightsmap.exports import static_map
 
-    _ = translator(lang)
     choice = data.filters.choice
     values = public.map_values(data.by_region)
     classes = maps.classify([v for v in values.values() if v is not None], percent=choice.percent, translate=_)
@@ -124,13 +159,31 @@ def map_figure(data: PublicData, lang: str, stamp_: Stamp) -> MplFigure:
         f.value if f.status in (public.EXACT, public.AT_LEAST) else float("nan"), classes)
         for code, f in data.by_region.items()}
     texts = {code: f.text(_, percent=choice.percent) for code, f in data.by_region.items()}
+    static_map.draw_regions(ax, values, classes, chosen=chosen, texts=texts, title=choice.label(_), translate=_,
+                            font_size=font_size,
+                            dashed=frozenset(c for c, f in data.by_region.items() if f.status == public.AT_LEAST))
+
+
+def map_figure(data: PublicData, lang: str, stamp_: Stamp | None) -> MplFigure:
+    """The map with its legend; with a stamp, also its title, filters and notes (without, for a slide,
+    which carries them)."""
+    # matplotlib is imported here, on the first map file asked for: it took most of a second off
+    # every server's first page, which offers the files but draws none of them.
+    from matplotlib.figure import Figure as MplFigure
+
+    from rightsmap.exports import static_map
+
+    _ = translator(lang)
+    choice = data.filters.choice
     with static_map.drawing():
-        fig = MplFigure(figsize=(11, 7.6), dpi=100)
-        fig.text(0.02, 0.97, choice.label(_), fontsize=18, fontweight="bold", va="top")
-        fig.text(0.02, 0.925, describe(data.filters, _), fontsize=10, va="top")
-        ax = fig.add_axes((0.02, 0.14, 0.96, 0.76))
-        static_map.draw_regions(ax, values, classes, chosen=chosen, texts=texts, title=choice.label(_), translate=_,
-                                dashed=frozenset(c for c, f in data.by_region.items() if f.status == public.AT_LEAST))
+        fig = MplFigure(figsize=(11, 7.6) if stamp_ else (11, 6.2), dpi=100)
+        if stamp_:
+            fig.text(0.02, 0.97, choice.label(_), fontsize=18, fontweight="bold", va="top")
+            fig.text(0.02, 0.925, describe(data.filters, _), fontsize=10, va="top")
+        ax = fig.add_axes((0.02, 0.14, 0.96, 0.76) if stamp_ else (0.0, 0.03, 1.0, 0.97))
+        draw_map(ax, data, _, font_size=9 if stamp_ else 11)
+        if stamp_ is None:
+            return fig
         notes = public.mark_texts(list(data.by_region.values()), data.k, _)
         fig.text(0.02, 0.02, "\n".join([*stamp_.lines(), *notes]), fontsize=8, va="bottom", color="#222222")
     return fig
@@ -148,9 +201,21 @@ def export(kind: str, data: PublicData, lang: str, *, generated: dt.date | None 
                                  "Description", stamp_.text())
     if kind == "map.svg":
         return static_map.render(map_figure(data, lang, stamp_), "svg", metadata={"Description": stamp_.text()})
+    if kind == "brief.pdf":
+        from rightsmap.exports import public_brief
+
+        return public_brief.pdf(data, lang, stamp_)
+    if kind == "deck.pptx":
+        from rightsmap.exports import public_deck
+
+        return public_deck.pptx(data, lang, stamp_)
     raise ValueError(f"the public view exports {', '.join(KINDS)}; not {kind!r}")
 
 
 def file_name(kind: str, filters: PublicFilters) -> str:
-    stem, ext = kind.split(".")
-    return f"rightsmap-public-{stem}-{quarter_text(filters.quarter_from)}_{quarter_text(filters.quarter_to)}.{ext}"
+    """rightsmap-public-raid_events-2017-Q1_2017-Q4.png: the view, the region (when one), what is
+    shown and the period, so that two downloads never overwrite each other."""
+    ext = kind.split(".")[1]
+    region = [] if filters.region == ALL else [filters.region]
+    period = f"{quarter_text(filters.quarter_from)}_{quarter_text(filters.quarter_to)}"
+    return "-".join(["rightsmap", "public", *region, filters.show.replace(":", "-"), period]) + f".{ext}"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from rightsmap.exports import brief, deck, static_charts, static_map, tables
 from rightsmap.exports.chartset import CHARTS
-from rightsmap.exports.data import ExportData
+from rightsmap.exports.data import FULL, ExportData
 from rightsmap.exports.stamp import make
 from rightsmap.i18n import translator
 
@@ -55,8 +55,13 @@ def story_deck(name: str, slides: Sequence[tuple[str, ExportData]], lang: str, *
 
 
 def file_name(kind: str, data: ExportData, *, chart: str = "timeline", table: str = "all") -> str:
-    """A file name that says what and when: rightsmap-map-2016-01_2017-12.png."""
+    """A file name that says what, which view, which metric and when, so that two downloads never
+    overwrite each other: rightsmap-staff-map-raid_events-2016-01_2017-12.png."""
     stem, ext = kind.split(".")
     what = {"chart": chart, "data": table}.get(stem, stem)
+    view = "staff" if data.view == FULL else data.view
+    # The map's metric shapes the map, the brief, the deck and the tables that hold the map's values.
+    shows_metric = stem in ("map", "brief", "deck") or (stem == "data" and table in ("map", "all"))
+    metric = data.metric if data.violation_type is None else f"{data.metric}-{data.violation_type}"
     period = f"{data.filters.month_from:%Y-%m}_{data.filters.month_to:%Y-%m}"
-    return f"rightsmap-{what}-{period}.{ext}"
+    return "-".join(["rightsmap", view, what, *([metric] if shows_metric else []), period]) + f".{ext}"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rightsmap import metrics
 from rightsmap.exports.data import ExportData
+from rightsmap.filters import Filters, month_text
 from rightsmap.i18n import Translator
 from rightsmap.vocab import N_
 
@@ -56,9 +57,21 @@ def headline(data: ExportData, _: Translator) -> list[Figure]:
 
 
 def comparison_note(data: ExportData, _: Translator) -> str:
-    if data.previous is None:
-        return _("No earlier data to compare with: the period starts at the beginning of the data.")
-    return _("Change against the previous {months} months.", months=data.filters.months)
+    return comparison_text(data.filters, data.previous is not None, _)
+
+
+def comparison_text(filters: Filters, compared: bool, _: Translator) -> str:
+    """What the changes are against, or the true reason there are none (the page, the brief and the deck)."""
+    if compared:
+        return _("Change against the previous {months} months.", months=filters.months)
+    data_first = Filters().month_from
+    if filters.month_from <= data_first:
+        return _("No earlier data to compare with: the period starts at the beginning of the data ({first}).",
+                 first=month_text(data_first))
+    before = filters.previous()
+    return _("No change shown: the previous {months} months ({first} to {last}) are not fully covered by the "
+             "data, which start in {start}.", months=filters.months, first=month_text(before.month_from),
+             last=month_text(before.month_to), start=month_text(data_first))
 
 
 def metric_label(data: ExportData, _: Translator) -> str:

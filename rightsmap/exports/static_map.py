@@ -26,7 +26,8 @@ from rightsmap.exports.stamp import Stamp, describe_filters
 from rightsmap.i18n import Translator, translator
 
 FONT = "DejaVu Sans"  # ships with matplotlib; covers Cyrillic, including Kyrgyz letters
-RC = {"font.family": FONT, "svg.fonttype": "none", "pdf.fonttype": 42}
+# text.parse_math off: imported titles are data, and "$5 … $10" or "$\nocommand$" must show as written.
+RC = {"font.family": FONT, "svg.fonttype": "none", "pdf.fonttype": 42, "text.parse_math": False}
 DASH = (0, (4, 3))  # "no data": dashed outline, as on screen
 # Cities sit close to oblast labels: their labels are nudged (in points) away from them.
 _CITY_OFFSETS = {"KG-GB": (10, 10), "KG-GO": (12, 4)}

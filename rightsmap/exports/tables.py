@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
+import math
 import re
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from rightsmap import maps, metrics
@@ -128,7 +129,9 @@ def table(name: str, data: ExportData, lang: str) -> pd.DataFrame:
 
 def combined(data: ExportData, lang: str) -> pd.DataFrame:
     """Every table in one long frame: table, then each table's own columns (empty where it has none)."""
-    frames = [table(name, data, lang).astype(object).assign(table=name) for name in TABLES]
+    # Each table's numbers are written before they share columns with other tables' (a column of counts
+    # would otherwise become one of floats, 563.0).
+    frames = [for_spreadsheet(table(name, data, lang), lang).assign(table=name) for name in TABLES]
     frame = pd.concat(frames, ignore_index=True)
     return frame[["table", *[c for c in frame.columns if c != "table"]]]
 
@@ -144,14 +147,78 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def to_csv(frame: pd.DataFrame, stamp: Stamp, *, title: str = "") -> bytes:
-    """UTF-8 with a BOM: the stamp on the first lines, each starting with '# ', then the table."""
+# Russian and Kyrgyz spreadsheets (Excel in a Russian locale) read ";" between cells and a decimal comma
+# without the import wizard; English ones read "," and a decimal point.
+SEPARATORS: dict[str, tuple[str, str]] = {"en": (",", "."), "ru": (";", ","), "ky": (";", ",")}
+
+
+def separators(lang: str) -> tuple[str, str]:
+    """(cell separator, decimal separator) of the language's CSV files."""
+    return SEPARATORS.get(lang, SEPARATORS["en"])
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def number_text(value: object, *, percent: bool, decimal: str) -> object:
+    """A number as the language's spreadsheets read it: a count whole (563, not 563.0), a percentage with
+    one decimal (78,9 or 78.9); anything else unchanged, and a missing number empty."""
+    if _missing(value):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return value
+    if percent:
+        return f"{float(value):.1f}".replace(".", decimal)
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{float(value):.1f}".replace(".", decimal)
+
+
+def percent_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """True where a cell of a table is a percentage: a *_pct column, and the value (and previous value) of
+    a row whose measure or metric is one."""
+    mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    for column in frame.columns:
+        if str(column).endswith("_pct"):
+            mask[column] = True
+    def percent_metric(name: object) -> bool:
+        metric = metrics.METRICS.get(str(name).split(":")[0])
+        return str(name).endswith("_pct") or (metric is not None and metric.percent)
+
+    rows = pd.Series(False, index=frame.index)
+    for column in ("measure", "metric"):
+        if column in frame:
+            rows |= pd.Series([percent_metric(m) for m in frame[column]], index=frame.index, dtype=bool)
+    for column in ("value", "previous_period"):
+        if column in frame:
+            mask[column] = mask[column] | rows
+    return mask
+
+
+def for_spreadsheet(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table with its numbers written as the language's spreadsheets read them (number_text)."""
+    decimal = separators(lang)[1]
+    mask = percent_cells(frame)
+    return pd.DataFrame({column: [number_text(v, percent=p, decimal=decimal)
+                                  for v, p in zip(frame[column].astype(object), mask[column], strict=True)]
+                         for column in frame.columns}, index=frame.index)
+
+
+def stamp_lines(lines: list[str]) -> str:
+    """The stamp as comment lines, never quoted: pandas.read_csv(comment="#") and spreadsheets skip them."""
+    return "".join(STAMP_PREFIX + " ".join(line.split()) + "\r\n" for line in lines)
+
+
+def to_csv(frame: pd.DataFrame, stamp: Stamp, *, title: str = "", lang: str = "en") -> bytes:
+    """UTF-8 with a BOM: the stamp on the first lines, each starting with '# ', then the table, with the
+    language's separators."""
+    separator = separators(lang)[0]
     out = io.StringIO()
     out.write(BOM)
-    writer = csv.writer(out, lineterminator="\r\n")
-    for line in [title, *stamp.lines()] if title else stamp.lines():
-        writer.writerow([STAMP_PREFIX + line])
-    frame.map(spreadsheet_safe).to_csv(out, index=False, lineterminator="\r\n")
+    out.write(stamp_lines([title, *stamp.lines()] if title else stamp.lines()))
+    for_spreadsheet(frame, lang).map(spreadsheet_safe).to_csv(out, index=False, sep=separator,
+                                                             lineterminator="\r\n")
     return out.getvalue().encode("utf-8")
 
 
@@ -159,18 +226,16 @@ def csv_bytes(name: str, data: ExportData, lang: str, stamp: Stamp) -> bytes:
     """One table (or 'all' of them, combined) as stamped CSV."""
     _ = translator(lang)
     if name == "all":
-        return to_csv(combined(data, lang), stamp, title=_("Every table behind the charts and the map"))
-    return to_csv(table(name, data, lang), stamp, title=_(TABLES[name][0]))
+        return to_csv(combined(data, lang), stamp, title=_("Every table behind the charts and the map"), lang=lang)
+    return to_csv(table(name, data, lang), stamp, title=_(TABLES[name][0]), lang=lang)
 
 
 def read_csv(content: bytes) -> tuple[list[str], pd.DataFrame]:
-    """The stamp lines and the table of a CSV written by to_csv."""
+    """The stamp lines and the table of a CSV written by to_csv (either language's separators)."""
     text = content.decode("utf-8-sig")
     rows = text.splitlines()
-    head = []
-    for row in rows:
-        if not row.startswith(('"' + STAMP_PREFIX, STAMP_PREFIX)):
-            break
-        head.append(next(csv.reader([row]))[0])
-    body = "\n".join(rows[len(head):])
-    return [h.removeprefix(STAMP_PREFIX) for h in head], pd.read_csv(io.StringIO(body))
+    head = [row for row in rows if row.startswith(STAMP_PREFIX)]
+    body = rows[len(head):]
+    separator, decimal = SEPARATORS["ru"] if body and ";" in body[0] else SEPARATORS["en"]
+    frame = pd.read_csv(io.StringIO("\n".join(body)), sep=separator, decimal=decimal)
+    return [h.removeprefix(STAMP_PREFIX) for h in head], frame

@@ -38,9 +38,15 @@ _SQL: dict[str, dict[str, str]] = {
                    {title_ru} AS title_ru, {title_ky} AS title_ky, coalesce({public}, false) AS public
             FROM checked ORDER BY ALL""",
     },
+    "estimates": {
+        "estimates": """
+            SELECT v_region AS region, v_year::INTEGER AS year, v_estimate::INTEGER AS estimate,
+                   {low}::INTEGER AS low, {high}::INTEGER AS high, v_source AS source, v_source_note AS source_note
+            FROM checked ORDER BY ALL""",
+    },
 }
 
-TABLES = ("cases", "detentions", "raids", "reach", "events")
+TABLES = ("cases", "detentions", "raids", "reach", "events", "estimates")
 
 
 def aggregates(conn: duckdb.DuckDBPyConnection, kind: str, found: set[str]) -> dict[str, pa.Table]:
@@ -56,5 +62,6 @@ def aggregates(conn: duckdb.DuckDBPyConnection, kind: str, found: set[str]) -> d
         "hiv_tests": present("hiv_tests"), "condoms": present("condoms"), "consultations": present("consultations"),
         "place": present("place"), "title_en": present("title_en"), "title_ru": present("title_ru"),
         "title_ky": present("title_ky"), "public": present("public", "false"),
+        "low": present("low"), "high": present("high"),
     }
     return {table: conn.sql(sql.format(**fields)).to_arrow_table() for table, sql in _SQL[kind].items()}

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 # How a column's cells are read (see validate.py).
-DATE, PLACE, COUNT, YESNO, TYPES, PERPETRATOR, PERIOD, TITLE = (
-    "date", "place", "count", "yesno", "types", "perpetrator", "period", "title")
+DATE, PLACE, COUNT, YESNO, TYPES, PERPETRATOR, PERIOD, TITLE, YEAR = (
+    "date", "place", "count", "yesno", "types", "perpetrator", "period", "title", "year")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,17 @@ KINDS: dict[str, tuple[Column, ...]] = {
         Column("title_ky", ("title_ky",), TITLE),
         # Shown in the public view only when staff say so (issue 18); without the column, no.
         Column("public", ("public", "публично", "публичное", "ачык"), YESNO),
+    ),
+    # Population size estimates: the denominators of rates. Source and note name a publication or a
+    # study, never a person; both are required, so no figure is stored without where it comes from.
+    "estimates": (
+        Column("region", ("region", "регион", "аймак"), PLACE, True),
+        Column("year", ("year", "год", "жыл"), YEAR, True),
+        Column("estimate", ("estimate", "оценка", "баалоо"), COUNT, True, maximum=1_000_000),
+        Column("low", ("low", "нижняя граница", "төмөнкү чек"), COUNT, maximum=1_000_000),
+        Column("high", ("high", "верхняя граница", "жогорку чек"), COUNT, maximum=1_000_000),
+        Column("source", ("source", "источник", "булак"), TITLE, True),
+        Column("source_note", ("source_note", "примечание к источнику", "булак боюнча эскертүү"), TITLE, True),
     ),
 }
 

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from rightsmap import config, crypto, store
 from rightsmap.importing import aggregate, readers, validate
+from rightsmap.importing import mapping as columnmap
 from rightsmap.importing.columns import KINDS, NOT_STORED
 from rightsmap.vocab import N_
 
@@ -67,8 +68,8 @@ def sha256(source: bytes | Path) -> str:
     return digest.hexdigest()
 
 
-def prepare(kind: str, source: bytes | Path) -> Prepared:
-    """Read, check and aggregate a file in memory; touches no database."""
+def prepare(kind: str, source: bytes | Path, mapping: columnmap.Mapping | None = None) -> Prepared:
+    """Read, check and aggregate a file in memory (read through a column mapping if given); touches no database."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     prepared = Prepared(kind, sha256(source))
@@ -76,11 +77,12 @@ def prepare(kind: str, source: bytes | Path) -> Prepared:
     try:
         raw = readers.read(source)
         prepared.rows = raw.rows
+        mapped_warnings = columnmap.apply(raw, kind, mapping)
         checked = validate.check(raw, kind)
         prepared.dropped_columns = checked.dropped_columns
         prepared.not_stored = [n for n in NOT_STORED.get(kind, ()) if n in checked.found]
         prepared.errors, prepared.errors_total = checked.errors, checked.errors_total
-        prepared.warnings = checked.warnings
+        prepared.warnings = mapped_warnings + checked.warnings
         if prepared.ok:
             prepared.tables = aggregate.aggregates(raw.conn, kind, set(checked.found))
     except readers.FileProblem as exc:
@@ -111,7 +113,17 @@ def target_problems(conn: duckdb.DuckDBPyConnection, prepared: Prepared) -> list
             batch, when = earlier[0]
             return [N_("this file was already imported, as batch {batch} on {when}; undo that batch first to "
                        "import it again").format(batch=batch, when=f"{when:%Y-%m-%d %H:%M}")]
+    if "estimates" in prepared.tables and "estimates" in tables:
+        return _estimates_held(conn, prepared.tables["estimates"])
     return []
+
+
+def _estimates_held(conn: duckdb.DuckDBPyConnection, rows: pa.Table) -> list[str]:
+    """One estimate per region and year: a second one would leave a rate's denominator in doubt."""
+    held = conn.execute("SELECT e.region, e.year, coalesce(e.batch_id::VARCHAR, '-') FROM estimates AS e "
+                        "JOIN rows AS r USING (region, year) ORDER BY ALL").fetchall()
+    return [N_("the database already has an estimate for {region} in {year} (batch {batch}); undo that batch "
+               "first to replace it").format(region=region, year=year, batch=batch) for region, year, batch in held]
 
 
 def commit(path: Path | str | None, prepared: Prepared, *, by: str | None = None) -> int:
@@ -130,7 +142,9 @@ def commit(path: Path | str | None, prepared: Prepared, *, by: str | None = None
                          {"batch": batch})
             counts[table] = rows.num_rows
         conn.execute(
-            "INSERT INTO batches VALUES ($id, $at, $kind, $sha, $rows, $cases, $detentions, $raids, $reach, $events, $by)",
+            "INSERT INTO batches (id, imported_at, kind, file_sha256, rows, cases_rows, detentions_rows, raids_rows, "
+            "reach_rows, events_rows, estimates_rows, imported_by) VALUES ($id, $at, $kind, $sha, $rows, $cases, "
+            "$detentions, $raids, $reach, $events, $estimates, $by)",
             {"id": batch, "at": dt.datetime.now().replace(microsecond=0), "kind": prepared.kind,
              "sha": prepared.file_sha256, "rows": prepared.rows, "by": by or default_user(),
              **{t: counts.get(t, 0) for t in aggregate.TABLES}},

@@ -7,14 +7,10 @@ only while the import runs. Nothing here quotes a cell in a message.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import datetime as dt
-import fcntl
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +18,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from rightsmap.importing import limits, scratch
 from rightsmap.vocab import N_
 
 MAX_LINE_BYTES = 32 * 1024 * 1024  # a longer line is refused as a whole; shorter long cells get a row error
 _CHUNK = 8 * 1024 * 1024
-_SCRATCH_PREFIX = "rightsmap-import-"
 _REJECT_REASONS = {
     "TOO MANY COLUMNS": N_("more cells than the header has columns"),
     "MISSING COLUMNS": N_("fewer cells than the header has columns"),
@@ -60,17 +56,29 @@ def memory_connection() -> duckdb.DuckDBPyConnection:
 
 def read(data: bytes | Path) -> RawTable:
     """Read a file given as a path or as its bytes; raises FileProblem when it is not a readable table."""
+    try:
+        limits.check_size(len(data) if isinstance(data, bytes) else data.stat().st_size)
+        return _read(data)
+    except limits.TooLarge as exc:
+        raise FileProblem(str(exc)) from None
+
+
+def _read(data: bytes | Path) -> RawTable:
     head = _head(data)
     if not head.strip():
         raise FileProblem(N_("the file is empty"))
     if head.startswith(b"PK\x03\x04"):
+        limits.check_xlsx(data)
         return _read_xlsx(data)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileProblem(N_("this is an old Excel .xls file; save it as .xlsx or as CSV"))
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: the same first bytes
+        raise FileProblem(N_("the file is UTF-32 text; save it as CSV in UTF-8 or Windows-1251"))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileProblem(N_("the file is UTF-16 text; save it as CSV in UTF-8 or Windows-1251"))
     if b"\x00" in head:
         raise FileProblem(N_("the file is binary, not CSV or XLSX"))
+    limits.check_lines(_chunks(data))
     encoding = _detect_encoding(data)
     return _read_csv(data, encoding, blank_lines=_has_blank_lines(data))
 
@@ -127,7 +135,7 @@ def _has_blank_lines(data: bytes | Path) -> bool:
     previous = b""
     for chunk in _chunks(data):
         window = previous[-2:] + chunk
-        if b"\n\n" in window or b"\n\r\n" in window:
+        if b"\n\n" in window or b"\n\r\n" in window or b"\r\r" in window:
             return True
         previous = chunk
     return False
@@ -135,8 +143,8 @@ def _has_blank_lines(data: bytes | Path) -> bool:
 
 def _header_line(data: bytes | Path, encoding: str) -> str:
     head = _head(data, 1 << 20)
-    end = head.find(b"\n")
-    line = head if end < 0 else head[:end]
+    ends = [i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0]  # a CR alone ends a line in old Mac files
+    line = head[:min(ends)] if ends else head
     return line.decode(encoding, errors="replace").rstrip("\r")
 
 
@@ -144,49 +152,6 @@ def _delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in (";", ",", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
-
-
-@contextlib.contextmanager
-def _utf8_file(data: bytes | Path, encoding: str, blank_row: str | None) -> Iterator[str]:
-    """A UTF-8 path DuckDB can read: the file itself, or a private scratch copy deleted afterwards.
-
-    blank_row: what to write for an empty line, so that it keeps its row number.
-    """
-    if isinstance(data, Path) and encoding in ("utf-8", "utf-8-sig") and blank_row is None:
-        yield str(data)
-        return
-    # In RAM where possible; locked while in use so a later import can tell a copy left by a kill.
-    scratch_dir = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-    _remove_stale_scratch(scratch_dir)
-    fd, name = tempfile.mkstemp(prefix=_SCRATCH_PREFIX, suffix=".csv", dir=scratch_dir)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            fcntl.flock(out, fcntl.LOCK_EX)
-            if blank_row is None:
-                decoder = codecs.getincrementaldecoder(encoding)()
-                for chunk in _chunks(data):
-                    out.write(decoder.decode(chunk).encode("utf-8"))
-                out.write(decoder.decode(b"", final=True).encode("utf-8"))
-            else:
-                source = io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb")  # noqa: SIM115
-                with io.TextIOWrapper(source, encoding=encoding, newline="") as text:
-                    for line in text:
-                        out.write((line if line.strip("\r\n") else blank_row + "\n").encode("utf-8"))
-            out.flush()
-            yield name
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
-
-
-def _remove_stale_scratch(directory: str | None) -> None:
-    for path in Path(directory or tempfile.gettempdir()).glob(f"{_SCRATCH_PREFIX}*.csv"):
-        try:
-            with open(path, "rb") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: its writer is gone
-                path.unlink()
-        except OSError:
-            continue
 
 
 def _read_csv(data: bytes | Path, encoding: str, *, blank_lines: bool = False) -> RawTable:
@@ -197,10 +162,11 @@ def _read_csv(data: bytes | Path, encoding: str, *, blank_lines: bool = False) -
         headers[0] = headers[0].lstrip("\ufeff")
     if not any(h.strip() for h in headers):
         raise FileProblem(N_("the first line holds no column headers"))
+    limits.check_columns(len(headers))  # before DuckDB: its cost grows with the columns
     columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
     conn = memory_connection()
     cells = ", ".join(f"nullif(trim(c{i}), '') AS c{i}" for i in range(len(headers)))
-    with _utf8_file(data, encoding, delimiter * (len(headers) - 1) if blank_lines else None) as path:
+    with scratch.utf8_file(data, _chunks(data), encoding, delimiter * (len(headers) - 1) if blank_lines else None) as path:
         try:
             # The table keeps the file's order (DuckDB preserves insertion order), so rowid + 2 is the
             # row number a spreadsheet shows, the header being row 1.
@@ -213,7 +179,8 @@ def _read_csv(data: bytes | Path, encoding: str, *, blank_lines: bool = False) -
             )
         except duckdb.Error:
             raise FileProblem(N_("the file could not be read as CSV")) from None
-    rejects = conn.execute("SELECT line, error_type FROM reject_errors ORDER BY line").fetchall()
+    # DuckDB records a short or long line once per column it could not fill: list each line once.
+    rejects = conn.execute("SELECT line, min(error_type) FROM reject_errors GROUP BY line ORDER BY line").fetchall()
     errors = [{"row": int(row), "column": None, "reason": _REJECT_REASONS.get(kind, "the line is not well-formed CSV")}
               for row, kind in rejects]
     present = " OR ".join(f"c{i} IS NOT NULL" for i in range(len(headers)))
@@ -246,6 +213,8 @@ def _read_xlsx(data: bytes | Path) -> RawTable:
         raise FileProblem(N_("the file looks like XLSX but could not be opened; save it again as .xlsx or CSV")) from None
     try:
         sheet = book.worksheets[0]
+        # Read-only openpyxl takes these from the sheet's <dimension>, without reading a row.
+        limits.check_sheet(sheet.max_row, sheet.max_column)
         rows = sheet.iter_rows(values_only=True)
         headers: list[str] = []
         for values in rows:
@@ -254,9 +223,13 @@ def _read_xlsx(data: bytes | Path) -> RawTable:
                 break
         if not headers:
             raise FileProblem(N_("the first sheet is empty"))
+        limits.check_columns(len(headers))
         header_row = sheet.min_row if sheet.min_row else 1
         numbers, cells = [], [[] for _ in headers]
         for offset, values in enumerate(rows, start=1):
+            # A sheet that declares no size is counted as it is read.
+            limits.check_rows(offset, limits.MAX_XLSX_ROWS)
+            limits.check_columns(len(values))
             texts = [_cell_text(v) for v in values[:len(headers)]]
             extra = [v for v in values[len(headers):] if v is not None]
             if extra:

@@ -52,7 +52,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 BATCH_COLUMNS = ["id", "imported_at", "kind", "rows", "cases_rows", "detentions_rows", "raids_rows", "reach_rows",
-                 "events_rows", "imported_by", "file_sha256"]
+                 "events_rows", "estimates_rows", "imported_by", "file_sha256"]
 
 
 def batches(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:

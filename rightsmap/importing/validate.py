@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from rightsmap import config
+from rightsmap import config, plaintext
 from rightsmap.importing import screen, values
 from rightsmap.importing.columns import (
     COUNT,
@@ -26,6 +26,7 @@ from rightsmap.importing.columns import (
     PLACE,
     TITLE,
     TYPES,
+    YEAR,
     YESNO,
     Column,
     match_header,
@@ -36,13 +37,17 @@ from rightsmap.vocab import N_
 MAX_LISTED_ERRORS = 10_000
 HEADER_SHOWN = 60
 _TYPES = {DATE: pa.date32(), COUNT: pa.int64(), YESNO: pa.bool_(), PLACE: pa.string(),
-          TYPES: pa.list_(pa.string()), PERPETRATOR: pa.string(), PERIOD: pa.date32()}
+          TYPES: pa.list_(pa.string()), PERPETRATOR: pa.string(), PERIOD: pa.date32(), YEAR: pa.int64()}
 
 # Reasons written into SQL as literals (English templates, translated where shown; no quotes inside).
 MISSING = N_("missing")
 TOO_LONG = N_("longer than {maximum} characters").format(maximum=values.MAX_CELL)
 DAYS_WITHOUT_DETENTION = N_("detention days given, but detained is no")
 NO_TITLE = N_("needs a title in at least one language")
+NO_ESTIMATE = N_("an estimate of 0: nothing can be divided by it")
+LOW_ABOVE = N_("the low bound is above the estimate")
+HIGH_BELOW = N_("the high bound is below the estimate")
+SECOND_ESTIMATE = N_("a second estimate for the same region and year in this file")
 
 
 @dataclass
@@ -96,9 +101,9 @@ def _converter(column: Column, today: dt.date):
         DATE: functools.partial(values.date, today=today),
         COUNT: functools.partial(values.count, maximum=column.maximum),
         YESNO: values.yes_no, PLACE: values.place, TYPES: values.violation_types,
-        PERPETRATOR: values.perpetrator, PERIOD: values.period,
+        PERPETRATOR: values.perpetrator, PERIOD: values.period, YEAR: values.year,
     }[column.reads]
-    return values.screened(convert, numeric=column.reads in (COUNT, DATE))
+    return values.screened(convert, numeric=column.reads in (COUNT, DATE, YEAR))
 
 
 def check(raw: RawTable, kind: str, *, today: dt.date | None = None) -> Checked:
@@ -120,21 +125,22 @@ def check(raw: RawTable, kind: str, *, today: dt.date | None = None) -> Checked:
         missing = f"'{MISSING}'" if column.required else "NULL"
         if column.reads == TITLE:
             selects.append(f"{cell} AS v_{name}")
-            reasons[index] = (f"CASE WHEN length({cell}) > {values.MAX_CELL} THEN '{TOO_LONG}' "
+            reasons[index] = (f"CASE WHEN {cell} IS NULL THEN {missing} "
+                              f"WHEN length({cell}) > {values.MAX_CELL} THEN '{TOO_LONG}' "
+                              f"WHEN {_has_controls(cell)} THEN '{values.CONTROL}' "
                               f"WHEN left(ltrim({cell}), 1) IN ('=', '+', '-', '@') THEN '{values._FORMULA}' END")
             continue
         _lookup(conn, name, index, _converter(column, today), _TYPES[column.reads])
         selects.append(f"lk_{name}.value AS v_{name}")
         joins.append(f"LEFT JOIN lk_{name} ON lk_{name}.text = {cell}")
         reasons[index] = f"CASE WHEN {cell} IS NULL THEN {missing} ELSE lk_{name}.reason END"
-    for index in range(len(raw.headers)):
-        # Columns that are dropped are still checked for size: a huge cell is a mistake somewhere.
-        reasons.setdefault(index, f"CASE WHEN length(raw.c{index}) > {values.MAX_CELL} THEN '{TOO_LONG}' END")
     problems = ", ".join(f"{reason} AS e{index}" for index, reason in sorted(reasons.items()))
     conn.execute(f"CREATE OR REPLACE TABLE checked AS SELECT {', '.join(selects)}, {problems} "  # noqa: S608
                  f"FROM raw {' '.join(joins)}")
+    # One branch per known column: a branch per file column made a wide file cost memory by its square.
     parts = [f"SELECT row, {i} AS ord, e{i} AS reason FROM checked WHERE e{i} IS NOT NULL"  # noqa: S608
              for i in sorted(reasons)]
+    parts += _dropped_too_long(len(raw.headers), set(reasons))
     parts += _row_rules(kind, result.found)
     parts += _title_rules(conn, kind, result.found)
     conn.execute(f"CREATE OR REPLACE TABLE errors AS {' UNION ALL '.join(parts)}")
@@ -162,6 +168,21 @@ def _lookup(conn, name: str, index: int, convert, value_type: pa.DataType) -> No
     conn.execute(f"CREATE OR REPLACE TABLE lk_{name} AS SELECT * FROM lookup")  # noqa: S608
 
 
+def _has_controls(cell: str) -> str:
+    """SQL: whether the cell holds a control character (the pattern is a constant, never a cell's text)."""
+    return f"regexp_matches({cell}, '{plaintext.CONTROL_RE2}')"
+
+
+def _dropped_too_long(width: int, known: set[int]) -> list[str]:
+    """Columns that are dropped are still checked for size, all in one scan: a huge cell is a mistake somewhere."""
+    dropped = [i for i in range(width) if i not in known]
+    if not dropped:
+        return []
+    oversized = ", ".join(f"CASE WHEN length(c{i}) > {values.MAX_CELL} THEN {i} END" for i in dropped)
+    return [f"SELECT row, ord, '{TOO_LONG}' AS reason FROM (SELECT row, unnest(list_filter([{oversized}], "  # noqa: S608
+            "lambda x: x IS NOT NULL)) AS ord FROM raw)"]
+
+
 def _row_rules(kind: str, found: dict[str, int]) -> list[str]:
     """Checks across the columns of one row."""
     rules = []
@@ -172,6 +193,24 @@ def _row_rules(kind: str, found: dict[str, int]) -> list[str]:
     if kind == "events" and titles:
         rules.append(f"SELECT row, {min(found[n] for n in titles)} AS ord, '{NO_TITLE}' "  # noqa: S608
                      f"AS reason FROM checked WHERE {' AND '.join(f'v_{n} IS NULL' for n in titles)}")
+    if kind == "estimates":
+        rules += _estimate_rules(found)
+    return rules
+
+
+def _estimate_rules(found: dict[str, int]) -> list[str]:
+    """An estimate is a denominator: above 0, inside its bounds, and one per region and year."""
+    at = found["estimate"]
+    rules = [f"SELECT row, {at} AS ord, '{NO_ESTIMATE}' AS reason FROM checked WHERE v_estimate = 0",  # noqa: S608
+             f"SELECT row, {found['region']} AS ord, '{SECOND_ESTIMATE}' AS reason FROM ("  # noqa: S608
+             "SELECT row, row_number() OVER (PARTITION BY v_region, v_year ORDER BY row) AS nth FROM checked "
+             "WHERE v_region IS NOT NULL AND v_year IS NOT NULL) WHERE nth > 1"]
+    if "low" in found:
+        rules.append(f"SELECT row, {found['low']} AS ord, '{LOW_ABOVE}' AS reason "  # noqa: S608
+                     "FROM checked WHERE v_low > v_estimate")
+    if "high" in found:
+        rules.append(f"SELECT row, {found['high']} AS ord, '{HIGH_BELOW}' AS reason "  # noqa: S608
+                     "FROM checked WHERE v_high < v_estimate")
     return rules
 
 
@@ -192,13 +231,18 @@ def _title_rules(conn, kind: str, found: dict[str, int]) -> list[str]:
 
 
 def _warnings(conn, kind: str) -> list[str]:
+    if kind == "estimates":  # a year, not a month: the period settings do not apply
+        return []
     when = "v_period" if kind == "coverage" else "v_date"
-    first, last = config.FIRST_MONTH + "-01", config.LAST_MONTH + "-01"
+    # The filters offer the data's own period, so only a period set in the settings can leave rows out.
+    if not (config.FIRST_MONTH or config.LAST_MONTH):
+        return []
+    first, last = (config.FIRST_MONTH or "0001-01") + "-01", (config.LAST_MONTH or "9999-12") + "-01"
     outside = conn.execute(
         f"SELECT count(*) FROM checked WHERE date_trunc('month', {when}) NOT BETWEEN DATE '{first}' AND DATE '{last}'"  # noqa: S608
     ).fetchall()[0][0]
     if not outside:
         return []
-    return [N_("{count} rows fall outside {first} to {last}, the period the dashboard's filters offer: they are "
-               "stored; set RIGHTSMAP_FIRST_MONTH and RIGHTSMAP_LAST_MONTH to show them").format(count=f"{outside:,}", first=config.FIRST_MONTH,
-                                                                    last=config.LAST_MONTH)]
+    return [N_("{count} rows fall outside {first} to {last}, the period set by RIGHTSMAP_FIRST_MONTH and "
+               "RIGHTSMAP_LAST_MONTH: they are stored, and shown once those settings are widened or "
+               "removed").format(count=f"{outside:,}", first=config.FIRST_MONTH or "…", last=config.LAST_MONTH or "…")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from rightsmap import plaintext
 from rightsmap.importing import gazetteer
 from rightsmap.vocab import N_, PERPETRATORS, PERPETRATORS_RU, VIOLATION_TYPES, VIOLATION_TYPES_RU
 
@@ -60,7 +61,9 @@ def perpetrator(text: str) -> tuple[str | None, str | None]:
 
 def place(text: str) -> tuple[str | None, str | None]:
     code = gazetteer.resolve(text)
-    return (code, None) if code else (None, PLACE_UNKNOWN)
+    if code:
+        return code, None
+    return None, gazetteer.MOVED if gazetteer.is_moved(text) else PLACE_UNKNOWN
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -94,6 +97,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m
 _SERIAL = re.compile(r"\d{1,6}(\.\d+)?")
 _WHOLE = re.compile(r"\d{1,12}(\.0+)?")
 _NEGATIVE = re.compile(r"-\d+([.,]\d+)?")
+CONTROL = N_("holds an invisible control character (an escape or form feed code, often pasted from elsewhere); retype the cell")
 _FORMULA = N_("starts with =, +, - or @: looks like a spreadsheet formula")
 
 
@@ -132,6 +136,18 @@ def count(text: str, maximum: int) -> tuple[int | None, str | None]:
     return value, None
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def year(text: str) -> tuple[int | None, str | None]:
+    """A calendar year from 2000 to 2100; '2016' and '2016.0' are read as 2016."""
+    compact = re.sub(r"[\s\u00a0\u202f]", "", text)
+    match = re.fullmatch(r"(\d{4})(\.0+)?", compact)
+    if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        return None, N_("not a year; use four digits, from {first} to {last}").format(first=FIRST_YEAR, last=LAST_YEAR)
+    return int(match.group(1)), None
+
+
 def yes_no(text: str) -> tuple[bool | None, str | None]:
     key = text.strip().lower()
     if key in YES:
@@ -146,6 +162,8 @@ def screened(convert, *, numeric: bool):
     def check(text: str):
         if len(text) > MAX_CELL:
             return None, N_("longer than {maximum} characters").format(maximum=MAX_CELL)
+        if plaintext.has_controls(text):
+            return None, CONTROL
         stripped = text.lstrip()
         if stripped[:1] in ("=", "+", "@") or (stripped[:1] == "-" and not (numeric and _NEGATIVE.fullmatch(
                 re.sub(r"[\s\u00a0\u202f]", "", stripped)))):
