@@ -107,6 +107,17 @@ class Attacker:
             self._figure(quarters, show, code, figure)
         for quarter, figure in summary["by_quarter"].items():
             self._figure([quarter], show, region, figure)
+        # Everything else the command prints (the slides' and brief's figures): read too, since an attacker
+        # reads every mark.
+        if "chosen" in summary:
+            self._figure(quarters, show, region, summary["chosen"])
+        for perpetrator, figure in summary.get("by_perpetrator", {}).items():
+            self._figure(quarters, f"cases:{perpetrator}", region, figure)
+        for kind, figure in summary.get("by_type", {}).items():
+            self._figure(quarters, f"cases_of_type:{kind}", region, figure)
+        for key, show_of_quarter in (("cases_by_quarter", "cases"), ("reached_by_quarter", "reached")):
+            for quarter, figure in summary.get(key, {}).items():
+                self._figure([quarter], show_of_quarter, region, figure)
 
     def read_all(self, summaries: Iterable[dict]) -> Attacker:
         for summary in summaries:
@@ -147,6 +158,8 @@ class Attacker:
                 self.sums.append((cells, "=", float(figure["value"])))
         elif status == "at_least":
             self.sums.append((cells, ">=", float(figure["bound"])))
+            if len(cells) == 1:  # a year whose cell is withheld, read as the published part of its quarters
+                self.withheld.add(cells[0])
         elif status == "hidden":
             if len(cells) == 1:
                 self.withheld.add(cells[0])
@@ -214,9 +227,10 @@ class Attacker:
             groups[root(q)].append(q)
         return list(groups.values())
 
-    def ranges(self, quarter: str | None = None) -> list[Derived]:
+    def ranges(self, quarter: str | None = None, *, narrower_than: int | None = None) -> list[Derived]:
         """Every withheld cell not known from outside, with the whole numbers it can be derived to lie between
-        (only in the quarters tied to `quarter`, if given)."""
+        (only in the quarters tied to `quarter`, if given; only the cells narrower than `narrower_than`, if
+        given, which is much faster)."""
         found = []
         for quarters in self._components():
             if quarter is not None and quarter not in quarters:
@@ -224,8 +238,14 @@ class Attacker:
             inside = set(quarters)
             targets = sorted(c for c in self.withheld if self._home(c[0]) in inside and c not in self.fixed)
             if targets:
-                found += _Program(self, quarters).ranges(targets)
+                program = _Program(self, quarters)
+                found += (program.ranges(targets) if narrower_than is None
+                          else program.narrow(targets, narrower_than))
         return found
+
+    def targets(self) -> int:
+        """How many withheld cells there are that are not known from outside."""
+        return sum(c not in self.fixed for c in self.withheld)
 
     def narrowed(self) -> list[Derived]:
         """The withheld cells anybody can pin down to fewer than k + 1 whole numbers (a range narrower than k).
@@ -235,14 +255,14 @@ class Attacker:
         quarter anyway (README: what comparing releases still shows). Every cell withheld then is checked,
         as it was then and as it is now."""
         earlier = {(q.split("#")[0], s, r) for (q, s, r) in self.fixed if "#" in q}
-        return [d for d in self.ranges() if d.width < self.k and d.cell not in earlier]
+        return [d for d in self.ranges(narrower_than=self.k) if d.cell not in earlier]
 
     def exposed_by(self, cell: Cell, value: float) -> list[Derived]:
         """The further withheld cells that become narrower than k if `cell` is known from outside to be value."""
         before = self.fixed.get(cell)
         self.know(cell, value)
         try:
-            return [d for d in self.ranges(self._home(cell[0])) if d.width < self.k]
+            return self.ranges(self._home(cell[0]), narrower_than=self.k)
         finally:
             if before is None:
                 del self.fixed[cell]
@@ -286,6 +306,45 @@ class _Program:
         return [Derived(cell, self._optimum(cell, highspy.ObjSense.kMinimize),
                         self._optimum(cell, highspy.ObjSense.kMaximize)) for cell in targets]
 
+    def narrow(self, targets: list[Cell], k: int) -> list[Derived]:
+        """The targets whose range is narrower than k, with their ranges.
+
+        Every whole-number solution found on the way is a table the figures allow; a target that two of
+        them put k or more apart is wide without solving for its own minimum and maximum. Otherwise its
+        minimum, then its maximum with the cell held at most k above that: reaching it settles the cell."""
+        self.lowest = np.full(self.n, np.inf)
+        self.highest = np.full(self.n, -np.inf)
+        found = []
+        for cell in targets:
+            column = self.column[cell]
+            if self.highest[column] - self.lowest[column] >= k:
+                continue
+            low = self._optimum(cell, highspy.ObjSense.kMinimize)
+            if self.highest[column] - self.lowest[column] >= k:
+                continue
+            self._bound(column, 0.0, low + k)
+            try:
+                high = self._optimum(cell, highspy.ObjSense.kMaximize)
+            finally:
+                self._bound(column, 0.0, highspy.kHighsInf)
+            if high - low < k:
+                found.append(Derived(cell, low, high))
+        return found
+
+    lowest: np.ndarray | None = None  # each column's least and greatest value in the solutions seen (narrow)
+    highest: np.ndarray | None = None
+
+    def _bound(self, column: int, low: float, high: float) -> None:
+        for highs in (self.highs, self.integer):
+            if highs is not None:
+                highs.changeColBounds(column, low, high)
+
+    def _seen(self, highs: highspy.Highs) -> None:
+        if self.lowest is not None and self.highest is not None:
+            point = np.round(np.asarray(highs.getSolution().col_value))
+            np.minimum(self.lowest, point, out=self.lowest)
+            np.maximum(self.highest, point, out=self.highest)
+
     def _optimum(self, cell: Cell, sense) -> float:
         """The cell's minimum or maximum in whole numbers: the relaxation first, whose whole optimum is the
         answer; else the integer program, in its own model so that the relaxation keeps its warm start."""
@@ -295,12 +354,15 @@ class _Program:
             return value
         point = np.asarray(self.highs.getSolution().col_value)
         if np.abs(point - np.round(point)).max(initial=0.0) <= 1e-7:
+            self._seen(self.highs)
             return float(round(value))
         if self.integer is None:
             self.integer = _quiet_highs()
             self.integer.passModel(self.highs.getLp())
             self.integer.changeColsIntegrality(self.n, columns, np.array([highspy.HighsVarType.kInteger] * self.n))
-        return float(round(self._solve(self.integer, cell, sense)))
+        value = self._solve(self.integer, cell, sense)
+        self._seen(self.integer)
+        return float(round(value))
 
     def _solve(self, highs: highspy.Highs, cell: Cell, sense) -> float:
         cost = np.zeros(self.n)

@@ -7,6 +7,7 @@ import io
 import json
 import random
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -266,3 +267,41 @@ def test_release_hold_withholds_more_where_two_releases_together_narrow_a_cell()
     held = releases.hold(previous, new, careless, K, {})
     assert releases.joint_narrowed(previous, held, K) == []
     assert (held["status"] == disclosure.HIDDEN).sum() > (careless["status"] == disclosure.HIDDEN).sum()
+
+
+# --- the quick checks agree with the full ranges --------------------------------------------------------
+
+
+def test_the_quick_checks_find_exactly_the_cells_the_full_ranges_find(sample_db, monkeypatch):
+    """`audit` and the attacker settle wide cells by the solutions they meet (much faster on years); on a
+    weak table, where many cells are narrow, they must name the same cells, with the same ranges, as solving
+    every cell's minimum and maximum."""
+    from rightsmap import audit, db
+
+    conn = db.connect(sample_db)
+    try:
+        exact = disclosure._exact(conn)
+    finally:
+        conn.close()
+    year = exact[pd.to_datetime(exact["quarter"]).dt.year == 2017]
+    monkeypatch.setattr(disclosure, "protect_quarter", lambda values, k, keep_hidden=None, frozen=None: np.where(
+        disclosure.primary(values, k) | (False if keep_hidden is None else keep_hidden), disclosure.HIDDEN,
+        disclosure.SHOWN).astype(object))
+    weak = disclosure.protect(year, K)
+    monkeypatch.undo()
+
+    def key(f: audit.Finding) -> tuple:
+        return f.quarter, f.period, f.measure, f.region, f.category
+
+    quick = audit.audit(weak, K)
+    full = {key(f): f for f in audit.audit(weak, K, exact=True)}
+    narrow = {key(f): (f.low, f.high) for f in quick if f.width < K}
+    assert narrow and narrow == {k: (f.low, f.high) for k, f in full.items() if f.width < K}
+    for f in quick:  # a wide cell's two values lie in its exact range, at least K apart
+        assert f.width >= K or f.exact
+        assert full[key(f)].low <= f.low and f.high <= full[key(f)].high
+
+    quarters = sorted(set(weak["quarter"]))
+    attacker = attack.Attacker(K).read_all(cli_public.public_figures(weak, K, quarters))
+    quick_cells = {d.cell: (d.low, d.high) for d in attacker.ranges(narrower_than=K)}
+    assert quick_cells and quick_cells == {d.cell: (d.low, d.high) for d in attacker.ranges() if d.width < K}

@@ -277,7 +277,7 @@ def test_the_audit_command_passes_on_the_sample(sample_db):
 
 
 def test_the_audit_command_fails_and_names_the_cell(tmp_path, monkeypatch):
-    def primary_only(values, k, keep_hidden=None):
+    def primary_only(values, k, keep_hidden=None, frozen=None):
         return np.where(disclosure.primary(values, k), HIDDEN, SHOWN).astype(object)
 
     monkeypatch.setattr(disclosure, "protect_quarter", primary_only)
