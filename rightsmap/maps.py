@@ -486,8 +486,8 @@ class Restyle(MacroElement):
         self.look = look
 
     def render(self, **kwargs) -> None:
-        # As MacroElement.render, which would wrap the script in a new Element: branca compiles every
-        # Element's text as a jinja2 template, ~2.5 ms for each layer's new styles (bench/README.md).
+        # As MacroElement.render, minus wrapping the script in a new Element, whose text branca would
+        # compile as a template again for every new style.
         script = compat.template_script(self)
         if script is None:
             super().render(**kwargs)

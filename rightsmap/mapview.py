@@ -2,7 +2,7 @@
 
 `st_folium` renders the folium map to Leaflet script on every call: the base map, the regions layer,
 its GeoJSON, styles and tooltip, through about twenty Jinja templates that folium compiles anew each
-time. That was half of a warm rerun of the public overview (bench/README.md). The script only depends
+time, which would be most of a warm rerun of the public overview. The script only depends
 on what the map shows, so `show` lets `st_folium` compute the component's arguments once per content
 (recording them instead of sending them), keeps them in a cache that the sessions share
 (cache.Derived), and sends the same arguments to streamlit-folium's component on later reruns. The

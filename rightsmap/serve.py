@@ -53,8 +53,8 @@ PRELOAD = (
 )
 # What the public overview does not import: Altair, half a second of imports (its chart is SVG text,
 # rightsmap.public_chart), and geopandas with shapely (its map's shapes are plain GeoJSON; the download
-# files' static maps use it). Imported by the warm-up, Altair slowed a fresh server's first public page
-# by about as much, so the staff login form starts these imports instead (preload_in_background).
+# files' static maps use it). The warm-up would make a fresh server's first public page wait for them,
+# so the staff login form starts these imports instead (preload_in_background).
 PRELOAD_STAFF = ("altair", "rightsmap.charts", "geopandas")
 
 log = logging.getLogger(__name__)
@@ -163,10 +163,10 @@ def warm() -> None:
 def tcp_listener(sock: socket.socket) -> socket.socket:
     """sock as a TCP socket object (proto IPPROTO_TCP), so that asyncio turns Nagle off on its connections.
 
-    Streamlit 1.67 binds its server socket as socket.socket(family) (proto 0), and asyncio sets
+    Streamlit binds its server socket as socket.socket(family) (proto 0), and asyncio sets
     TCP_NODELAY only on connections of sockets whose proto is IPPROTO_TCP. With Nagle on, every
-    message after the first of a run waited for the browser's delayed ACK: about 40 ms added to
-    every page run (bench/README.md). The same open socket, only described correctly.
+    message after the first of a run waits for the browser's delayed ACK (~40 ms a run). The same
+    open socket, only described correctly.
     """
     if sock.proto != 0 or sock.family not in (socket.AF_INET, socket.AF_INET6):
         return sock
