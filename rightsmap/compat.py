@@ -351,16 +351,20 @@ def folium_component() -> Any:
 _RECORDING = threading.Lock()  # recording swaps a module attribute: one recording at a time
 
 
-def record_folium_call(call: Callable[[], object], component: Any) -> dict[str, Any]:
-    """The keyword arguments st_folium passes to its component while call() runs, without sending them."""
+def record_folium_call(call: Callable[[], object]) -> dict[str, Any]:
+    """The keyword arguments st_folium passes to its component while call() runs, without sending them
+    (empty when the component internal is missing: nothing is swapped then)."""
     import streamlit_folium
 
     recorded: dict[str, Any] = {}
+    if not available("streamlit_folium._component_func"):
+        return recorded
 
     def record(**kwargs: Any) -> None:
         recorded.update(kwargs)
 
     with _RECORDING:
+        component = streamlit_folium._component_func
         streamlit_folium._component_func = record
         try:
             call()

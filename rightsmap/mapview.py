@@ -52,8 +52,7 @@ def _record(base: folium.Map, layer: folium.FeatureGroup | None, *, key: str, he
     """What st_folium would send to its component for base with layer on it."""
     recorded = compat.record_folium_call(
         lambda: streamlit_folium.st_folium(base, feature_group_to_add=layer, key=key, height=height,
-                                           use_container_width=True, returned_objects=list(returned_objects)),
-        _DECLARED)
+                                           use_container_width=True, returned_objects=list(returned_objects)))
     if "script" not in recorded or "key" not in recorded or (layer is not None and not recorded.get("feature_group")):
         raise RenderError("streamlit-folium's st_folium did not call its component as expected")
     recorded.pop("on_change", None)

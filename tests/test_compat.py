@@ -261,3 +261,18 @@ def test_remembered_compilation_is_installed_once(monkeypatch):
     original = compat._ORIGINAL_COMPILE
     assert compat.remember_jinja_compilation() and compat._ORIGINAL_COMPILE is original  # not wrapped twice
     json.dumps(compat.frontend_fragments())  # plain strings, for the upgrade check's report
+
+
+def test_without_the_component_internal_nothing_is_recorded_and_nothing_swapped(monkeypatch):
+    """The warm-up renders the base map's arguments; with the internal missing it must leave
+    streamlit-folium as it found it, or every later st_folium call would fail."""
+    before = streamlit_folium._component_func
+    touch = compat.BY_NAME["streamlit_folium._component_func"]
+    monkeypatch.setitem(compat.BY_NAME, touch.internal, dataclasses.replace(touch, probe=lambda: False))
+    monkeypatch.setattr(mapview, "_COMPONENT", compat.folium_component())  # as mapview's import takes it
+    monkeypatch.setattr(mapview, "_DECLARED", compat.folium_component())
+    mapview.base_arguments.cache_clear()
+    with pytest.raises(mapview.RenderError):
+        mapview.base_arguments("m", 300, ())
+    assert streamlit_folium._component_func is before
+    mapview.base_arguments.cache_clear()
