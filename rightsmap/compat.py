@@ -80,7 +80,8 @@ def _folium_component() -> bool:
 def _registry() -> bool:
     registry = _attr("streamlit.components.lib.local_component_registry", "LocalComponentRegistry")
     runtime = _attr("streamlit.runtime", "Runtime")
-    return (callable(runtime.exists) and callable(runtime.instance)
+    return (_has("streamlit.components.types.base_custom_component", "BaseCustomComponent")
+            and callable(runtime.exists) and callable(runtime.instance)
             and isinstance(vars(runtime).get("component_registry"), property)
             and _params(registry.get_component_path)[1:] == ["name"]
             and _params(registry.register_component)[1:] == ["component"])
@@ -371,6 +372,15 @@ def record_folium_call(call: Callable[[], object]) -> dict[str, Any]:
         finally:
             streamlit_folium._component_func = component
     return recorded
+
+
+def declared_components(module: Any) -> list[Any]:
+    """The components a module declared (what components.declare_component returned), by type."""
+    if not available("streamlit Runtime.instance().component_registry"):
+        return []
+    from streamlit.components.types.base_custom_component import BaseCustomComponent
+
+    return [value for value in vars(module).values() if isinstance(value, BaseCustomComponent)]
 
 
 def register_component(component: Any) -> None:

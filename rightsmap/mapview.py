@@ -114,6 +114,7 @@ def show(content: Hashable, build: Callable[[], folium.FeatureGroup], *, key: st
 
 def _plain(layer: folium.FeatureGroup, *, key: str, height: int, returned_objects: Sequence[str]) -> dict | None:
     """st_folium as its README shows it: the whole map rendered and sent on every rerun."""
+    ensure_registered()  # the warm-up may have imported streamlit_folium outside a run, as for show()
     return streamlit_folium.st_folium(maps.base_map(), feature_group_to_add=layer, key=key, height=height,
                                       use_container_width=True, returned_objects=list(returned_objects))
 
@@ -126,8 +127,10 @@ def ensure_registered() -> None:
     that run does not wait for them; the component is then registered here, before the page sends
     it, or the browser's request for the map would find no component (a 404).
     """
-    if _DECLARED is not None:
-        compat.register_component(_DECLARED)
+    # What streamlit_folium declared, found without its attribute's name (even if that internal changed).
+    components = [] if _DECLARED is None else [_DECLARED]
+    for component in [*components, *compat.declared_components(streamlit_folium)]:
+        compat.register_component(component)
 
 
 def values_key(values: pd.DataFrame) -> tuple[tuple[str, float | None], ...]:

@@ -276,3 +276,22 @@ def test_without_the_component_internal_nothing_is_recorded_and_nothing_swapped(
         mapview.base_arguments("m", 300, ())
     assert streamlit_folium._component_func is before
     mapview.base_arguments.cache_clear()
+
+
+def test_the_map_s_component_is_registered_even_when_its_attribute_is_renamed(monkeypatch):
+    """The warm-up imports streamlit_folium outside a run; the plain path must still register its
+    component, found by type, or the browser's request for the map is a 404."""
+    from types import SimpleNamespace as Namespace
+
+    from streamlit.components.lib.local_component_registry import LocalComponentRegistry
+    from streamlit.runtime import Runtime
+
+    declared = streamlit_folium._component_func
+    registry = LocalComponentRegistry()
+    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))
+    monkeypatch.setattr(Runtime, "instance", classmethod(lambda cls: Namespace(component_registry=registry)))
+    monkeypatch.delattr(streamlit_folium, "_component_func")
+    monkeypatch.setattr(streamlit_folium, "_renamed_component", declared, raising=False)
+    monkeypatch.setattr(mapview, "_DECLARED", None)
+    mapview.ensure_registered()
+    assert registry.get_component_path(declared.name) is not None
