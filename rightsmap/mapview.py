@@ -127,9 +127,8 @@ def ensure_registered() -> None:
     that run does not wait for them; the component is then registered here, before the page sends
     it, or the browser's request for the map would find no component (a 404).
     """
-    # What streamlit_folium declared, found without its attribute's name (even if that internal changed).
-    components = [] if _DECLARED is None else [_DECLARED]
-    for component in [*components, *compat.declared_components(streamlit_folium)]:
+    # Without the attribute (a changed internal), what streamlit_folium declared is found by type.
+    for component in [_DECLARED] if _DECLARED is not None else compat.declared_components(streamlit_folium):
         compat.register_component(component)
 
 
