@@ -440,7 +440,7 @@ def remember_jinja_compilation() -> bool:
     with _lock:
         if _ORIGINAL_COMPILE is None:
             _ORIGINAL_COMPILE = jinja2.Environment.compile
-            jinja2.Environment.compile = _compile_once
+            setattr(jinja2.Environment, "compile", _compile_once)  # noqa: B010 - a patch, not an assignment mypy can type
     return True
 
 
