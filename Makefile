@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve-lan test setup setup-dev debian-packages lint clean messages
+.PHONY: run serve-lan test setup setup-dev debian-packages lint clean messages upgrade-check
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: apt-get install python3.11 python3.11-venv, or set PYTHON=..."; exit 1; }
@@ -44,6 +44,13 @@ serve-lan: setup
 test: setup-dev
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m pytest
+
+# Would the newest Streamlit and streamlit-folium break the app? A scratch venv (UPGRADE_VENV) with them
+# upgraded: compat.check(), the compat tests, the browser suite and a quick bench (bench/upgrade_check.py).
+# Not part of `make test`: it needs PyPI. UPGRADE_OPTIONS="--no-browser --no-bench" for the first two only.
+UPGRADE_VENV ?= /tmp/rightsmap-upgrade
+upgrade-check: debian-packages
+	$(PYTHON) bench/upgrade_check.py --venv $(UPGRADE_VENV) --python $(PYTHON) $(UPGRADE_OPTIONS)
 
 lint: setup-dev
 	$(BIN)/python -m ruff check .

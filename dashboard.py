@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from rightsmap import cache, config, db, public_ui, staff, streamlit_words, ui
+from rightsmap import cache, compat, config, db, public_ui, staff, streamlit_words, ui
 from rightsmap.vocab import N_
 
 HERE = Path(__file__).resolve().parent
@@ -34,6 +34,7 @@ def _locked(title: str, path: str) -> st.Page:
 
 
 st.set_page_config(page_title="rightsmap", page_icon="🗺️", layout="wide")
+compat.check_once()  # under a plain `streamlit run`: names any missing Streamlit/folium internal, once per process
 cache.follow_the_database()
 _ = ui.init_language()
 # RIGHTSMAP_VIEW=public: this process has no staff pages at all, not even their login form.

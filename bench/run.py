@@ -474,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="20 s of load and fewer repeats (not for the README)")
     parser.add_argument("--proxy", action="store_true",
                         help="only the 20 sessions, direct and through Caddy over HTTPS (bench/proxy.py)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results (default: %(default)s)")
     args = parser.parse_args(argv)
     load_seconds, repeats, changes = (20.0, 1, 10) if args.quick else (120.0, 3, 20)
     if args.proxy:
@@ -500,12 +501,12 @@ def main(argv: list[str] | None = None) -> int:
     results["bench_seconds"] = round(time.perf_counter() - started, 1)
     rows = table(results)
     results["table_markdown"] = markdown(rows)
-    RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    args.out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     print()
     print(results["table_markdown"])
     print(f"\n{machine()['nproc']} cores, {machine()['cpu']}; load average at start "
           f"{results['load_average_start'][0]:.1f}, at end {results['load_average_end'][0]:.1f}; "
-          f"{results['bench_seconds']:.0f} s. Written to {RESULTS.relative_to(ROOT)}.")
+          f"{results['bench_seconds']:.0f} s. Written to {args.out}.")
     return 0
 
 

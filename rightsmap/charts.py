@@ -208,8 +208,8 @@ def spec(kind: str, lang: str, options: tuple[tuple[str, object], ...], frame: p
     # The height is the plot's, and the legend and axes add to it ("fit-x"). With Streamlit's default
     # ("fit") they are taken out of it: a nine-row legend left a region's timeline 30 px high.
     figure = figure.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    # Built by these tested builders, so Altair's schema validation is skipped: profiling
-    # showed it was over half of a warm rerun of a page with charts.
+    # Built by these tested builders, so Altair's schema validation is skipped: it would be most of a
+    # warm rerun of a page with charts.
     return localized(figure, translate).to_dict(validate=False)
 
 

@@ -11,7 +11,7 @@ import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from rightsmap import assets, geo
+from rightsmap import assets, compat, geo
 from rightsmap.i18n import Translator, translator
 from rightsmap.vocab import N_, REGION_BY_CODE, REGION_CODES, REGIONS
 
@@ -366,8 +366,8 @@ def stable_ids(element, prefix: str) -> None:
     same twice. With ids from the layout, a map whose content repeats renders the same text, and
     rightsmap.mapview compiles it only once. Prefixes keep the base map's and a layer's names apart.
     """
-    for index, child in enumerate(element._children.values()):
-        child._id = f"{prefix}{index}"
+    for index, child in enumerate(compat.children(element)):
+        compat.set_id(child, f"{prefix}{index}")
         stable_ids(child, f"{prefix}{index}_")
 
 
@@ -384,7 +384,7 @@ def base_map(shapes: Mapping[str, dict] | None = None, *, with_shapes: bool = Tr
     m.default_css = [("leaflet_css", assets.LEAFLET_CSS_URL)]
     m.fit_bounds(KG_BOUNDS, padding=(8, 8))
     MapStyle().add_to(m)
-    m._id = "rightsmap"
+    compat.set_id(m, "rightsmap")
     if with_shapes:
         if shapes is None:
             shapes = geo.region_shapes()
@@ -486,9 +486,12 @@ class Restyle(MacroElement):
         self.look = look
 
     def render(self, **kwargs) -> None:
-        # As MacroElement.render, which would wrap the script in a new Element: branca compiles every
-        # Element's text as a jinja2 template, ~2.5 ms for each layer's new styles (bench/README.md).
-        script = self._template.module.__dict__["script"]
+        # As MacroElement.render, minus wrapping the script in a new Element, whose text branca would
+        # compile as a template again for every new style.
+        script = compat.template_script(self)
+        if script is None:
+            super().render(**kwargs)
+            return
         self.get_root().script.add_child(_Verbatim(script(self, kwargs)), name=self.get_name())
 
 
@@ -581,7 +584,7 @@ def region_layer(
     # exactly the marks the tooltips say (tests/test_map_marks.py).
     used = {props["class_key"] for props in properties.values()}
     Legend(metric_label, [c for c in classes if c.key != "nodata" or "nodata" in used]).add_to(layer)
-    layer._id = "regions"
+    compat.set_id(layer, "regions")
     stable_ids(layer, "regions")
     return layer
 
@@ -589,7 +592,7 @@ def region_layer(
 def layer_look(layer: folium.FeatureGroup) -> dict:
     """What region_layer's layer gives the shapes: styles and highlight by feature id or code,
     properties by code, the selected code, tooltip labels and credits."""
-    return next(child.look for child in layer._children.values() if isinstance(child, Restyle))
+    return next(child.look for child in compat.children(layer) if isinstance(child, Restyle))
 
 
 def choropleth(values, shapes: Mapping[str, dict] | None = None, **options) -> folium.Map:
@@ -600,7 +603,7 @@ def choropleth(values, shapes: Mapping[str, dict] | None = None, **options) -> f
 
 
 def _geojson_layers(element) -> Iterable[folium.GeoJson | Restyle]:
-    for child in element._children.values():
+    for child in compat.children(element):
         if isinstance(child, (folium.GeoJson, Restyle)):
             yield child
         yield from _geojson_layers(child)
@@ -612,6 +615,7 @@ def map_payload_bytes(m: folium.Map) -> int:
     m.get_root().render()  # fills each layer's style map
     total = 0
     for layer in _geojson_layers(m):
-        for element in (layer, *layer._children.values()):
-            total += len(element._template.module.script(element).encode("utf-8"))
+        for element in (layer, *compat.children(layer)):
+            script = compat.template_script(element)
+            total += len(script(element, {}).encode("utf-8")) if script else 0
     return total

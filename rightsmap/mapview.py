@@ -2,7 +2,7 @@
 
 `st_folium` renders the folium map to Leaflet script on every call: the base map, the regions layer,
 its GeoJSON, styles and tooltip, through about twenty Jinja templates that folium compiles anew each
-time. That was half of a warm rerun of the public overview (bench/README.md). The script only depends
+time, which would be most of a warm rerun of the public overview. The script only depends
 on what the map shows, so `show` lets `st_folium` compute the component's arguments once per content
 (recording them instead of sending them), keeps them in a cache that the sessions share
 (cache.Derived), and sends the same arguments to streamlit-folium's component on later reruns. The
@@ -19,53 +19,24 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import folium
-import jinja2
 import pandas as pd
 import streamlit as st
 import streamlit_folium
 
-from rightsmap import maps
+from rightsmap import compat, maps
 from rightsmap.cache import Derived
 
 # streamlit-folium's component (the function st_folium sends its arguments to), taken at import,
-# before anything below swaps the module's attribute for a recorder.
-_COMPONENT = streamlit_folium._component_func
+# before a recording swaps the module's attribute (compat.record_folium_call). None when that internal
+# is missing: show() then calls st_folium itself on every rerun (compat.check names it).
+_COMPONENT = compat.folium_component()
 _DECLARED = _COMPONENT  # the component as declared, which ensure_registered registers (tests swap _COMPONENT)
-# Recording swaps a module attribute, so one recording at a time; sending never reads the attribute.
-_RECORDING = threading.Lock()
-
-
-# folium and branca build jinja2 templates during every render: from their template strings, and
-# from the text their templates rendered (branca wraps it in a new template). jinja2 compiles each
-# anew, which was over half of rendering a map. Compiling is a pure function of the environment and
-# the source, so it is remembered here; with maps.stable_ids the rendered text repeats too, so a map
-# compiles only what changed (its styles, labels and legend). Templates and their output are as before.
-# Bounded, and only for short sources: the long one is the base map's rendered text with the regions'
-# GeoJSON (~40 KB), rendered once per process (base_arguments). When each layer still carried the
-# GeoJSON, remembering its text was most of the server's memory growth under load (bench/README.md).
-_compile = jinja2.Environment.compile
-REMEMBERED_SOURCE_CHARS = 16_384
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled(environment: jinja2.Environment, source: str, name: str | None, filename: str | None,
-              defer_init: bool) -> Any:
-    return _compile(environment, source, name, filename, False, defer_init)
-
-
-def _compile_once(self: jinja2.Environment, source: Any, name: str | None = None, filename: str | None = None,
-                  raw: bool = False, defer_init: bool = False) -> Any:
-    if raw or not isinstance(source, str) or len(source) > REMEMBERED_SOURCE_CHARS:  # as jinja2 does
-        return _compile(self, source, name, filename, raw, defer_init)
-    return _compiled(self, source, name, filename, defer_init)
-
-
-jinja2.Environment.compile = _compile_once
+# folium and branca compile the same template text on every render: compiled once (see compat).
+compat.remember_jinja_compilation()
 
 
 # What a map reports by default: the region last clicked, so panning and zooming do not rerun the page.
@@ -79,18 +50,9 @@ class RenderError(RuntimeError):
 def _record(base: folium.Map, layer: folium.FeatureGroup | None, *, key: str, height: int,
             returned_objects: Sequence[str]) -> dict[str, Any]:
     """What st_folium would send to its component for base with layer on it."""
-    recorded: dict[str, Any] = {}
-
-    def record(**kwargs: Any) -> None:
-        recorded.update(kwargs)
-
-    with _RECORDING:
-        streamlit_folium._component_func = record
-        try:
-            streamlit_folium.st_folium(base, feature_group_to_add=layer, key=key, height=height,
-                                       use_container_width=True, returned_objects=list(returned_objects))
-        finally:
-            streamlit_folium._component_func = _COMPONENT
+    recorded = compat.record_folium_call(
+        lambda: streamlit_folium.st_folium(base, feature_group_to_add=layer, key=key, height=height,
+                                           use_container_width=True, returned_objects=list(returned_objects)))
     if "script" not in recorded or "key" not in recorded or (layer is not None and not recorded.get("feature_group")):
         raise RenderError("streamlit-folium's st_folium did not call its component as expected")
     recorded.pop("on_change", None)
@@ -133,14 +95,28 @@ def show(content: Hashable, build: Callable[[], folium.FeatureGroup], *, key: st
     is swapped in without remounting the map. Returns what the map reports (see st_folium).
     """
     returned = tuple(returned_objects)
-    arguments = _arguments((content, key, height, returned),
-                           lambda: render(build(), key=key, height=height, returned_objects=returned))
+    if _COMPONENT is None or not compat.available(compat.FOLIUM_IDS):
+        compat.check(("streamlit_folium._component_func", compat.FOLIUM_IDS))  # says which, once per process
+        return _plain(build(), key=key, height=height, returned_objects=returned)
+    try:
+        arguments = _arguments((content, key, height, returned),
+                               lambda: render(build(), key=key, height=height, returned_objects=returned))
+    except RenderError as error:
+        compat.warn("streamlit_folium._component_func", str(error))
+        return _plain(build(), key=key, height=height, returned_objects=returned)
     ensure_registered()
 
     def on_change() -> None:  # as st_folium does: the map's state under the caller's key too
         st.session_state[key] = st.session_state.get(arguments["key"], {})
 
     return _COMPONENT(**arguments, on_change=on_change)
+
+
+def _plain(layer: folium.FeatureGroup, *, key: str, height: int, returned_objects: Sequence[str]) -> dict | None:
+    """st_folium as its README shows it: the whole map rendered and sent on every rerun."""
+    ensure_registered()  # the warm-up may have imported streamlit_folium outside a run, as for show()
+    return streamlit_folium.st_folium(maps.base_map(), feature_group_to_add=layer, key=key, height=height,
+                                      use_container_width=True, returned_objects=list(returned_objects))
 
 
 def ensure_registered() -> None:
@@ -151,12 +127,9 @@ def ensure_registered() -> None:
     that run does not wait for them; the component is then registered here, before the page sends
     it, or the browser's request for the map would find no component (a 404).
     """
-    from streamlit.runtime import Runtime
-
-    if Runtime.exists():
-        registry = Runtime.instance().component_registry
-        if registry.get_component_path(_DECLARED.name) is None:
-            registry.register_component(_DECLARED)
+    # Without the attribute (a changed internal), what streamlit_folium declared is found by type.
+    for component in [_DECLARED] if _DECLARED is not None else compat.declared_components(streamlit_folium):
+        compat.register_component(component)
 
 
 def values_key(values: pd.DataFrame) -> tuple[tuple[str, float | None], ...]:

@@ -24,6 +24,7 @@ STORIES_OPEN = "present_stories_open"  # whether the Stories panel is open  # th
 
 # Large type and plain black on white: readable from the back of a room on a washed-out projector.
 # The top padding clears Streamlit's header (3.75rem), which would otherwise cover the view bar.
+# Its data-testid selectors are Streamlit's frontend internals: listed in compat.PRESENTING_TEST_IDS.
 CSS = """<style>
 .stApp, .stMain { background: #ffffff; color: #000000; }
 .stMain .block-container { max-width: 100%; padding: 4.25rem 2.5rem 2rem; }

@@ -2,7 +2,7 @@
 
 The public view is what twenty people open at once in a meeting, often on phones. As a Vega-Lite chart
 it made each browser load and compile about 1.5 MB of Vega before the page was done, which delayed the
-map by about half a second (bench/README.md). Here it is a few kilobytes of SVG, drawn by the browser
+map. Here it is a few kilobytes of SVG, drawn by the browser
 as it draws text, with the same marks: a bar where the figure is exact, a pale bar up to the published
 part where it is "≥ N", and the figure's text written up from the bar or the axis where it is not exact.
 Every mark carries its quarter and figure as a tooltip and an ARIA label.

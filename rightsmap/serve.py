@@ -28,6 +28,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from rightsmap import compat
+
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
 # What the public overview (the default page) imports, heaviest first; the staff pages share them.
 # streamlit_folium (through rightsmap.mapview) is imported outside a script run here, so its component
@@ -47,11 +49,12 @@ PRELOAD = (
     "rightsmap.public_downloads",
     "rightsmap.public_ui",
     "rightsmap.staff",
+    "rightsmap.streamlit_words",  # its frontend fragments, for compat.check_once in the warm-up
 )
 # What the public overview does not import: Altair, half a second of imports (its chart is SVG text,
 # rightsmap.public_chart), and geopandas with shapely (its map's shapes are plain GeoJSON; the download
-# files' static maps use it). Imported by the warm-up, Altair slowed a fresh server's first public page
-# by about as much, so the staff login form starts these imports instead (preload_in_background).
+# files' static maps use it). The warm-up would make a fresh server's first public page wait for them,
+# so the staff login form starts these imports instead (preload_in_background).
 PRELOAD_STAFF = ("altair", "rightsmap.charts", "geopandas")
 
 log = logging.getLogger(__name__)
@@ -124,7 +127,9 @@ class _NotFromWarmUp(logging.Filter):
 
 
 WARM_UP_THREAD = "rightsmap-warm-up"
-CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
+CONTEXT_LOGGER = compat.CONTEXT_LOGGER
+# Without it the warm-up's imported streamlit_folium has no registered component: the map would 404.
+WARM_UP_NEEDS = "streamlit Runtime.instance().component_registry"
 
 
 def warm() -> None:
@@ -136,6 +141,7 @@ def warm() -> None:
     """
     logging.getLogger(CONTEXT_LOGGER).addFilter(_NotFromWarmUp())  # before preload: it declares a component
     preload()
+    compat.check_once()  # the rest of the touch points, now that folium and streamlit-folium are imported
     steps: list[tuple[str, Callable[[], object]]] = []
     try:
         from rightsmap import cache, i18n, public_sections
@@ -157,10 +163,10 @@ def warm() -> None:
 def tcp_listener(sock: socket.socket) -> socket.socket:
     """sock as a TCP socket object (proto IPPROTO_TCP), so that asyncio turns Nagle off on its connections.
 
-    Streamlit 1.67 binds its server socket as socket.socket(family) (proto 0), and asyncio sets
+    Streamlit binds its server socket as socket.socket(family) (proto 0), and asyncio sets
     TCP_NODELAY only on connections of sockets whose proto is IPPROTO_TCP. With Nagle on, every
-    message after the first of a run waited for the browser's delayed ACK: about 40 ms added to
-    every page run (bench/README.md). The same open socket, only described correctly.
+    message after the first of a run waits for the browser's delayed ACK (~40 ms a run). The same
+    open socket, only described correctly.
     """
     if sock.proto != 0 or sock.family not in (socket.AF_INET, socket.AF_INET6):
         return sock
@@ -173,32 +179,10 @@ def tcp_listener(sock: socket.socket) -> socket.socket:
 
 def bind_tcp_sockets() -> None:
     """Make Streamlit's server bind its socket through tcp_listener (see there)."""
-    try:
-        from streamlit.web.server.starlette import starlette_server
-    except ImportError:  # another Streamlit server: nothing to do
-        return
-    bind = getattr(starlette_server, "_bind_socket", None)
-    if bind is None or getattr(bind, "rightsmap_tcp", False):
-        return
-
-    def bind_tcp(address: str, port: int, backlog: int) -> socket.socket:
-        return tcp_listener(bind(address, port, backlog))
-
-    bind_tcp.rightsmap_tcp = True
-    starlette_server._bind_socket = bind_tcp
+    compat.bind_socket_through(tcp_listener)
 
 
-# The element types of the public overview (the default page) whose code Streamlit's frontend loads
-# only once the first element of the type has arrived: Vite chunks, named by their keys in Streamlit's
-# static/manifest.json (matched by suffix). The rest of the page's elements are in the main bundle.
-FIRST_PAGE_ELEMENTS = (
-    "widgets/Radio/Radio.tsx",  # the language switcher
-    "widgets/Selectbox/Selectbox.tsx",  # the filters
-    "widgets/Button/Button.tsx",  # Reset filters
-    "elements/Metric/Metric.tsx",  # the headline figures
-    "widgets/CustomComponent/ComponentInstance.tsx",  # the map
-    "rehype-raw/index.js",  # Markdown with HTML: the chart
-)
+FIRST_PAGE_ELEMENTS = compat.FIRST_PAGE_ELEMENTS  # the first page's element types, by manifest key
 
 
 def element_chunks(manifest: dict[str, dict], elements: tuple[str, ...] = FIRST_PAGE_ELEMENTS) -> list[str]:
@@ -236,39 +220,32 @@ def preload_element_code() -> None:
     browser waits for that first run. The links name Streamlit's own files, from its manifest; without
     a manifest or an index.html, the page is served as it is.
     """
+    compat.static_handler_through(_with_preloads)
+
+
+def _with_preloads(handler, directory: str):
+    """Streamlit's static handler, answering index.html with the first page's preloads."""
+    from starlette.responses import FileResponse, HTMLResponse
+
+    index = (Path(directory) / "index.html").resolve()
     try:
-        from starlette.responses import FileResponse, HTMLResponse
-        from streamlit.web.server.starlette import starlette_static_routes as routes
-    except ImportError:  # another Streamlit server: nothing to do
-        return
-    create = routes.create_streamlit_static_handler
-    if getattr(create, "rightsmap_preloads", False):
-        return
-
-    def create_with_preloads(directory: str, base_url: str | None):
-        handler = create(directory=directory, base_url=base_url)
-        index = (Path(directory) / "index.html").resolve()
-        try:
-            manifest = json.loads((Path(directory) / "manifest.json").read_text(encoding="utf-8"))
-            html = with_module_preloads(index.read_text(encoding="utf-8"), element_chunks(manifest))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            log.debug("serving Streamlit's index.html without preloads", exc_info=True)
-            return handler
-        respond = handler.get_response
-
-        async def get_response(path: str, scope):
-            response = await respond(path, scope)
-            # Every static file passes here: only a file named index.html is resolved and compared.
-            if (isinstance(response, FileResponse) and Path(response.path).name == index.name
-                    and Path(response.path).resolve() == index):
-                return HTMLResponse(html, headers={"Cache-Control": response.headers.get("cache-control", "no-cache")})
-            return response
-
-        handler.get_response = get_response
+        manifest = json.loads((Path(directory) / "manifest.json").read_text(encoding="utf-8"))
+        html = with_module_preloads(index.read_text(encoding="utf-8"), element_chunks(manifest))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        log.debug("serving Streamlit's index.html without preloads", exc_info=True)
         return handler
+    respond = handler.get_response
 
-    create_with_preloads.rightsmap_preloads = True
-    routes.create_streamlit_static_handler = create_with_preloads
+    async def get_response(path: str, scope):
+        response = await respond(path, scope)
+        # Every static file passes here: only a file named index.html is resolved and compared.
+        if (isinstance(response, FileResponse) and Path(response.path).name == index.name
+                and Path(response.path).resolve() == index):
+            return HTMLResponse(html, headers={"Cache-Control": response.headers.get("cache-control", "no-cache")})
+        return response
+
+    handler.get_response = get_response
+    return handler
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -281,13 +258,13 @@ def main(argv: list[str] | None = None) -> int:
     from rightsmap import assets, config
 
     assets.ensure_leaflet(config.STATIC_DIR)
+    missing = compat.check(compat.SERVER)  # names each missing internal on stderr; its user falls back
     bind_tcp_sockets()
     preload_element_code()
-    threading.Thread(target=_when_serving, args=(warm,), name=WARM_UP_THREAD, daemon=True).start()
-    from streamlit.web import cli
-
+    if WARM_UP_NEEDS not in missing:
+        threading.Thread(target=_when_serving, args=(warm,), name=WARM_UP_THREAD, daemon=True).start()
     sys.argv = ["streamlit", "run", str(DASHBOARD), *args]
-    return cli.main()
+    return compat.run_streamlit()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ puts the English back when the language is English again.
 
 The words are read from Streamlit's frontend bundle of one version (READ_FROM). tests/test_streamlit_words.py
 fails loudly when the installed Streamlit is another version or its bundle no longer holds one of the
-source fragments below: then read the new bundle and update WORDS. The one other place that styles
+source fragments below: then read the new bundle and update WORDS (rightsmap.compat.check() names
+them when the server starts). The one other place that styles
 Streamlit's elements is presentation mode's large type (rightsmap/presenting.py). ("Select all" is
 not here: the app's multiselects set select_all=False, a public option, since none chosen means all.)
 """
@@ -24,10 +25,11 @@ import json
 
 import streamlit as st
 
+from rightsmap import compat
 from rightsmap.i18n import LANGUAGES, Translator, translator
 from rightsmap.vocab import N_
 
-READ_FROM = "1.67.0"  # the Streamlit version whose frontend these words were read from
+READ_FROM = compat.FRONTEND_READ_FROM  # the Streamlit version whose frontend these words were read from
 
 # Streamlit's English -> (our message, a fragment of the frontend's source that shows the English).
 WORDS: dict[str, tuple[str, str]] = {
@@ -71,6 +73,9 @@ TOUCHES: dict[str, str] = {
     '[data-testid="stMarkdownContainer"] table': '"data-testid":`stMarkdownContainer`',  # tables on a phone
 }
 KEY = "rightsmap-streamlit-words"  # the hidden container's key (Streamlit adds the class st-key-<key>)
+# compat.check() names any of these that another Streamlit's frontend lacks, at the server's start.
+compat.expect_in_frontend([*(fragment for _message, fragment in [*WORDS.values(), *PATTERNS.values()]),
+                           *WRAPPED.values(), *TOUCHES.values()])
 
 _SCRIPT = """
 <style>.st-key-%(key)s { display: none; }

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from rightsmap import cache, config, db, i18n, plaintext
+from rightsmap import cache, compat, config, db, i18n, plaintext
 from rightsmap.filters import URL_KEYS, Filters, Notice, add_months, from_query_params, month_text, months_between
 from rightsmap.sample import SAMPLE_CALIBRATION
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
@@ -269,17 +269,14 @@ def ensure_entry_script_ran() -> None:
     at once when a room opens the same link) switches the legacy mode off
     and reruns, which sends it through dashboard.py like every later run.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    context = get_script_run_ctx()
-    shared = getattr(context, "shared", None)
-    if shared is not None and LANG_KEY in shared.widget_user_keys_this_run:
+    drew = compat.entry_script_drew(LANG_KEY)
+    if drew:
         st.session_state["_entry_reruns"] = 0
         return  # the entry script drew the sidebar in this run
-    if shared is None and not PagesManager.uses_pages_directory:
-        return  # no way to tell (another Streamlit version): trust the legacy flag
-    PagesManager.uses_pages_directory = False
+    legacy = compat.legacy_pages_mode()
+    if legacy is None or (drew is None and not legacy):
+        return  # no way to tell or to fix it (compat.check named what is missing): trust the legacy flag
+    compat.leave_legacy_pages_mode()
     attempts = st.session_state.get("_entry_reruns", 0)
     if attempts >= 3:  # never loop: say what is wrong instead
         st.error("The dashboard could not start this page. Open the link again, or start from the home page.")

@@ -14,7 +14,7 @@ import pytest
 import streamlit_folium
 from app_support import map_reports, open_dashboard
 
-from rightsmap import maps, mapview
+from rightsmap import compat, maps, mapview
 from rightsmap.public_filters import all_quarters
 from rightsmap.vocab import REGION_CODES
 
@@ -178,24 +178,24 @@ def test_a_warm_rerun_of_the_public_page_builds_no_map(monkeypatch):
 
 def test_a_map_rendered_again_compiles_no_template_again_and_a_new_one_few():
     mapview.render(_layer(VALUES), key="m", height=300, returned_objects=[])
-    first = mapview._compiled.cache_info()
+    first = compat.compiled.cache_info()
     again = mapview.render(_layer(VALUES), key="m", height=300, returned_objects=[])
-    assert mapview._compiled.cache_info().misses == first.misses
+    assert compat.compiled.cache_info().misses == first.misses
     other = mapview.render(_layer({**VALUES, "KG-N": 30.0}), key="m", height=300, returned_objects=[])
     # Only what shows the values changes: the styles, the legend, and the data the layer adds.
-    assert mapview._compiled.cache_info().misses - first.misses <= 5
+    assert compat.compiled.cache_info().misses - first.misses <= 5
     assert again["feature_group"] != other["feature_group"] and again["script"] == other["script"]
 
 
 def test_a_long_rendered_text_is_compiled_but_not_remembered(monkeypatch):
     """The base map's text holds the GeoJSON of the shapes and is rendered once: remembering it only used memory."""
     remembered = []
-    compiled = mapview._compiled
-    monkeypatch.setattr(mapview, "_compiled", lambda environment, source, *rest: remembered.append(len(source))
+    compiled = compat.compiled
+    monkeypatch.setattr(compat, "compiled", lambda environment, source, *rest: remembered.append(len(source))
                         or compiled(environment, source, *rest))
     result = mapview.render(_layer({**VALUES, "KG-N": 31.0}), key="m", height=300, returned_objects=[])
-    assert remembered and max(remembered) <= mapview.REMEMBERED_SOURCE_CHARS
-    assert len(result["script"]) > mapview.REMEMBERED_SOURCE_CHARS  # the long text was rendered all the same
+    assert remembered and max(remembered) <= compat.REMEMBERED_SOURCE_CHARS
+    assert len(result["script"]) > compat.REMEMBERED_SOURCE_CHARS  # the long text was rendered all the same
     assert '"KG-N"' in result["feature_group"]
 
 
@@ -203,7 +203,7 @@ def test_remembered_compilation_renders_exactly_what_jinja2_would():
     source = "{% for x in items %}<b>{{ x | upper }}</b>{% if not loop.last %}, {% endif %}{% endfor %} {{ n * 2 }}"
     environment = jinja2.Environment(autoescape=True)
     remembered = [environment.from_string(source) for _ in range(2)]
-    fresh = environment.template_class.from_code(environment, mapview._compile(environment, source), {}, None)
+    fresh = environment.template_class.from_code(environment, compat._ORIGINAL_COMPILE(environment, source), {}, None)
     values = {"items": ["a", "<b>"], "n": 21}
     assert remembered[0].render(values) == remembered[1].render(values) == fresh.render(values)
     assert remembered[0].render(values) == "<b>A</b>, <b>&lt;B&gt;</b> 42"
