@@ -43,6 +43,10 @@ STAFF_MARKER = "Staff view: exact counts."
 PUBLIC_MARKER = "Public view."
 # A login takes one argon2 hash and a rerun; on a loaded machine that can take a while.
 LOGIN_TIMEOUT_MS = 60_000
+# How long expect() waits for a condition, for every browser test: set here only, once, since it is
+# Playwright's process-wide setting (set per module, the last module imported won for all of them).
+EXPECT_TIMEOUT_MS = 60_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 def free_port() -> int:

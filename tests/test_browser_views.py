@@ -38,7 +38,6 @@ from rightsmap.vocab import PERPETRATORS, REGIONS, VIOLATION_TYPES
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 60_000  # a cold public page gathers the protected table; the machine may be busy
-expect.set_options(timeout=TIMEOUT_MS)
 
 K = config.MIN_COUNT  # the server reads the same setting from the same environment
 REGION_NAMES = {region.name_en for region in REGIONS}
