@@ -61,11 +61,11 @@ def _compiled(environment: jinja2.Environment, source: str, name: str | None, fi
 def _compile_once(self: jinja2.Environment, source: Any, name: str | None = None, filename: str | None = None,
                   raw: bool = False, defer_init: bool = False) -> Any:
     if raw or not isinstance(source, str) or len(source) > REMEMBERED_SOURCE_CHARS:  # as jinja2 does
-        return _compile(self, source, name, filename, raw, defer_init)
+        return _compile(self, source, name, filename, raw, defer_init)  # type: ignore[call-overload]
     return _compiled(self, source, name, filename, defer_init)
 
 
-jinja2.Environment.compile = _compile_once
+jinja2.Environment.compile = _compile_once  # type: ignore[method-assign]
 
 
 # What a map reports by default: the region last clicked, so panning and zooming do not rerun the page.

@@ -184,7 +184,7 @@ def bind_tcp_sockets() -> None:
     def bind_tcp(address: str, port: int, backlog: int) -> socket.socket:
         return tcp_listener(bind(address, port, backlog))
 
-    bind_tcp.rightsmap_tcp = True
+    bind_tcp.rightsmap_tcp = True  # type: ignore[attr-defined]
     starlette_server._bind_socket = bind_tcp
 
 
@@ -264,10 +264,10 @@ def preload_element_code() -> None:
                 return HTMLResponse(html, headers={"Cache-Control": response.headers.get("cache-control", "no-cache")})
             return response
 
-        handler.get_response = get_response
+        handler.get_response = get_response  # type: ignore[method-assign]
         return handler
 
-    create_with_preloads.rightsmap_preloads = True
+    create_with_preloads.rightsmap_preloads = True  # type: ignore[attr-defined]
     routes.create_streamlit_static_handler = create_with_preloads
 
 
