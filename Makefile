@@ -41,8 +41,10 @@ serve-lan: setup
 	$(BIN)/python -m compileall -q rightsmap >/dev/null
 	$(BIN)/python -m rightsmap.lan $(LAN)
 
+# mypy checks rightsmap/, dashboard.py and pages/ (pyproject.toml); its cache makes a second run quick.
 test: setup-dev
 	$(BIN)/python -m ruff check .
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 # Would the newest Streamlit and streamlit-folium break the app? A scratch venv (UPGRADE_VENV) with them
@@ -54,9 +56,10 @@ upgrade-check: debian-packages
 
 lint: setup-dev
 	$(BIN)/python -m ruff check .
+	$(BIN)/python -m mypy
 
 clean:
-	rm -rf $(VENV) static .pytest_cache
+	rm -rf $(VENV) static .pytest_cache .mypy_cache
 
 # Re-extract the messages after changing text in the code, then translate the new entries in
 # rightsmap/locales/{ru,ky}/LC_MESSAGES/messages.po (tests fail while any entry is untranslated).

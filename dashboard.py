@@ -61,6 +61,7 @@ on_staff_page = navigation.url_path in {path for *_rest, path in STAFF_PAGES}
 PRESENTATION_PATHS = ("show", "present")  # full-screen slides: the sample banner takes one line there
 
 try:
+    cache.ready(_, public=not on_staff_page)  # the first start's spinners, in the language
     if user is not None and on_staff_page:
         st.session_state["filters"] = ui.sidebar_filters()
     else:

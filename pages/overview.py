@@ -1,5 +1,7 @@
 """Overview: headline figures against the previous period, and the national timeline."""
 
+from typing import Literal
+
 import streamlit as st
 
 from rightsmap import cache, charts, downloads, metrics, ui
@@ -30,7 +32,7 @@ for column, (key, metric, label) in zip(st.columns(4), HEADLINES, strict=True):
         shown = _.percent(value)
         delta = None if value is None or previous is None else _("{change} points",
                                                                   change=_.number(value - previous, decimals=1))
-        colour = "normal"  # more coverage is better
+        colour: Literal["normal", "inverse"] = "normal"  # more coverage is better
     else:
         shown = _.number(value)
         change = metrics.change(value, previous)

@@ -196,7 +196,7 @@ class Attacker:
         """The years (name, four quarters) of which all four quarters are among these."""
         inside = set(quarters)
         found = (year_of(q[:4] + YEAR_MARK + q[7:]) for q in quarters if q[4:7] == "-Q1")
-        return [(y, parts) for y, parts in found if set(parts) <= inside]
+        return [(y, parts) for y, parts in (f for f in found if f is not None) if set(parts) <= inside]
 
     @staticmethod
     def _home(period: str) -> str:

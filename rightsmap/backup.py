@@ -151,7 +151,7 @@ def _write_manifest(path: Path, text: str) -> None:
 def backups(folder: Path, stem: str) -> list[Path]:
     """The backups of a database named stem in folder, oldest first (their names sort by time)."""
     return sorted(p for p in folder.glob(f"{glob_escape(stem)}-*.duckdb")
-                  if _STAMP.search(p.name) and p.name[: -len(_STAMP.search(p.name).group())] == stem)
+                  if (stamp := _STAMP.search(p.name)) and p.name[: -len(stamp.group())] == stem)
 
 
 def glob_escape(text: str) -> str:

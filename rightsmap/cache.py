@@ -22,17 +22,19 @@ import streamlit as st
 
 from rightsmap import assets, config, db, metrics, period, sample
 from rightsmap.filters import Filters
+from rightsmap.i18n import Translator
+from rightsmap.vocab import N_
 
 DbKey = tuple[str, int]
 
 
-@st.cache_resource(show_spinner="Preparing the map files…")
+@st.cache_resource(show_spinner=False)  # ready() shows the spinner, in the session's language
 def _prepare_static() -> bool:
     assets.ensure_leaflet()
     return True
 
 
-@st.cache_resource(show_spinner="Building the sample database (first start only)…")
+@st.cache_resource(show_spinner=False)  # see ready()
 def _ensure_default_sample() -> bool:
     sample.ensure(config.DEFAULT_DB)
     return True
@@ -51,6 +53,31 @@ def db_key() -> DbKey:
             f"No database at {path} (set by RIGHTSMAP_DB). Check the path, or unset RIGHTSMAP_DB "
             "to use the sample data."
         ) from None
+
+
+# What ready() has made in this process. A cache may forget a value since: it is then made again, without
+# a spinner, which is all that is lost.
+_made: set[Hashable] = set()
+
+
+def _once(key: Hashable, text: str, translate: Translator, make: Callable[[], object]) -> None:
+    if key not in _made:
+        with st.spinner(translate(text)):
+            make()
+        _made.add(key)
+
+
+def ready(translate: Translator, *, public: bool) -> None:
+    """Make what a first run waits for, under a spinner in the session's language: the map files, the
+    sample on a first start and, for the public view, its protected table. (Streamlit's own spinner text
+    is fixed when this module loads, in English, so the cached functions show none.)"""
+    _once("static", N_("Preparing the map files…"), translate, _prepare_static)
+    if config.db_path() == config.DEFAULT_DB:
+        _once("sample", N_("Building the sample database (first start only)…"), translate, _ensure_default_sample)
+    if public:
+        key = db_key()
+        _once(("protected", key, config.MIN_COUNT), N_("Protecting small counts for the public view…"), translate,
+              lambda: _protected(key, config.MIN_COUNT))
 
 
 # The connection open on each path. DuckDB hands a new connection to a path the
@@ -242,7 +269,7 @@ def export_data(filters: Filters, *, metric: str = "cases", violation_type: str 
 
 # Resources, not data: computed once per database file and k, shared by every
 # session, and never copied (nothing changes them).
-@st.cache_resource(max_entries=2, show_spinner="Protecting small counts for the public view…")
+@st.cache_resource(max_entries=2, show_spinner=False)  # see ready()
 def _protected(key: DbKey, k: int) -> tuple[pd.DataFrame, dict]:
     from rightsmap import disclosure, public
 

@@ -8,7 +8,8 @@ axis: a rise in raids lines up with a fall in reach.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, TypeGuard
 
 import altair as alt
 import pandas as pd
@@ -20,6 +21,9 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 EVENT_COLOR = "#B00020"
 Y_AXIS_WIDTH = 64  # pixels reserved for every y axis, so stacked charts align
 Domain = tuple[dt.date, dt.date]
+# A finished chart of any kind (what alt.layer, alt.vconcat and st.altair_chart take).
+AnyChart = alt.Chart | alt.LayerChart | alt.FacetChart | alt.ConcatChart | alt.HConcatChart | alt.VConcatChart \
+    | alt.RepeatChart
 ENGLISH = translator("en")
 
 
@@ -46,7 +50,7 @@ def _x(grain: str, domain: Domain | None, translate: Translator) -> alt.X:
 
 def _y(field: str, title: str, *, whole: bool = True) -> alt.Y:
     """A value axis; whole (a count) has ticks on whole numbers only, never 2,5."""
-    ticks = {"tickMinStep": 1, "format": ",d"} if whole else {}
+    ticks: dict[str, Any] = {"tickMinStep": 1, "format": ",d"} if whole else {}
     return alt.Y(field, title=title, axis=alt.Axis(minExtent=Y_AXIS_WIDTH, maxExtent=Y_AXIS_WIDTH, **ticks))
 
 
@@ -102,7 +106,7 @@ def lines(frame: pd.DataFrame, *, value: str, value_title: str, grain: str, seri
 
 
 def planned_vs_reached(frame: pd.DataFrame, *, domain: Domain | None = None,
-                       translate: Translator = ENGLISH) -> alt.LayerChart:
+                       translate: Translator = ENGLISH) -> AnyChart:
     """Per quarter: planned as a light bar, reached as a dark bar inside it, coverage % in the tooltip."""
     planned_label, reached_label = translate("Planned"), translate("Reached")
     data = frame.rename(columns={"quarter": "period", "planned": planned_label, "reached": reached_label}).melt(
@@ -121,7 +125,7 @@ def planned_vs_reached(frame: pd.DataFrame, *, domain: Domain | None = None,
 
 
 def coverage_line(frame: pd.DataFrame, *, series_labels: Mapping[str, str] | None = None,
-                  domain: Domain | None = None, translate: Translator = ENGLISH) -> alt.LayerChart:
+                  domain: Domain | None = None, translate: Translator = ENGLISH) -> AnyChart:
     """Coverage % of plan per quarter, one line per region, with the 100% plan line."""
     data = frame.rename(columns={"quarter": "period"})
     chart = lines(data, value="coverage_pct", value_title=translate("Coverage, % of plan"), grain="quarter",
@@ -130,8 +134,8 @@ def coverage_line(frame: pd.DataFrame, *, series_labels: Mapping[str, str] | Non
     return alt.layer(chart, plan)
 
 
-def with_events(chart: alt.TopLevelMixin, events: pd.DataFrame, *,
-                translate: Translator = ENGLISH) -> alt.LayerChart:
+def with_events(chart: AnyChart, events: pd.DataFrame, *,
+                translate: Translator = ENGLISH) -> AnyChart:
     """Draw dated events (with a `title` column) over a time chart as numbered dashed rules, titles in tooltips."""
     if events.empty:
         return alt.layer(chart)
@@ -177,12 +181,12 @@ def vega_locale(translate: Translator) -> dict:
     }
 
 
-def localized(chart: alt.TopLevelMixin, translate: Translator) -> alt.TopLevelMixin:
+def localized(chart: AnyChart, translate: Translator) -> AnyChart:
     """The chart with Vega's locale set for the language (numbers and month names)."""
     return chart.configure(locale=vega_locale(translate))
 
 
-BUILDERS = {
+BUILDERS: dict[str, Callable[..., AnyChart]] = {
     "stacked_cases": stacked_cases,
     "lines": lines,
     "planned_vs_reached": planned_vs_reached,
@@ -213,5 +217,5 @@ def spec(kind: str, lang: str, options: tuple[tuple[str, object], ...], frame: p
     return localized(figure, translate).to_dict(validate=False)
 
 
-def _is_pairs(value: object) -> bool:
+def _is_pairs(value: object) -> TypeGuard[tuple[tuple[Any, Any], ...]]:
     return isinstance(value, tuple) and all(isinstance(v, tuple) and len(v) == 2 for v in value) and bool(value)

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from rightsmap import (
     cli_data,
@@ -49,7 +49,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse would print usage and exit 2; keep the exit, shorten the text
+    def error(self, message: str) -> NoReturn:  # argparse would print usage and exit 2; keep the exit, shorten the text
         command = self.prog.replace("rightsmap", "python -m rightsmap", 1)
         raise UsageError(N_("{message} (see `{command} --help`)").format(message=message, command=command))
 
@@ -167,8 +167,8 @@ def _summary(args: argparse.Namespace, out: TextIO) -> int:
     conn = db.connect(args.db)
     try:
         if args.batch is None:
-            filters = filters_from_args(args)
-            print(json.dumps(metrics.summary(conn, filters), ensure_ascii=False), file=out)
+            staff_filters = filters_from_args(args)
+            print(json.dumps(metrics.summary(conn, staff_filters), ensure_ascii=False), file=out)
             return 0
         return _summary_batch(conn, args.batch, out)
     finally:

@@ -112,28 +112,28 @@ def public_summary(conn, filters: PublicFilters, cells: tuple[dict, int] | None 
 
     cells: protected_cells(conn), when the caller reads many summaries (a batch) and has it already.
     """
-    cells, k = cells or protected_cells(conn)
+    table, k = cells or protected_cells(conn)
     headlines = {}
     for key in ("cases", "raid_events", "people_detained_in_raids", "detentions", "reached", public.COVERAGE):
         choice = public.CHOICE_BY_KEY[key]
-        headlines[key] = _figure_json(public.figure(cells, k, filters.quarters, choice.measure, filters.region))
+        headlines[key] = _figure_json(public.figure(table, k, filters.quarters, choice.measure, filters.region))
     choice, quarters, region = filters.choice, filters.quarters, filters.region
 
     def by_quarter(c: public.Choice) -> dict[str, Any]:
-        return {quarter_text(q): _figure_json(f) for q, f in public.quarter_figures(cells, k, quarters, c,
+        return {quarter_text(q): _figure_json(f) for q, f in public.quarter_figures(table, k, quarters, c,
                                                                                     region).items()}
 
     return {
         "view": "public", "k": k, "from": quarter_text(filters.quarter_from), "to": quarter_text(filters.quarter_to),
         "region": region, "show": filters.show, "headlines": headlines,
-        "chosen": _figure_json(public.figure(cells, k, quarters, choice.measure, region, choice.category)),
-        "by_region": {code: _figure_json(f) for code, f in public.region_figures(cells, k, quarters,
+        "chosen": _figure_json(public.figure(table, k, quarters, choice.measure, region, choice.category)),
+        "by_region": {code: _figure_json(f) for code, f in public.region_figures(table, k, quarters,
                                                                                  choice).items()},
         "by_quarter": by_quarter(choice),
         # What the public brief and deck add: the breakdown, and reach against cases quarter by quarter.
-        "by_perpetrator": {p: _figure_json(public.figure(cells, k, quarters, "cases", region, p))
+        "by_perpetrator": {p: _figure_json(public.figure(table, k, quarters, "cases", region, p))
                            for p in PERPETRATORS},
-        "by_type": {t: _figure_json(public.figure(cells, k, quarters, "cases_of_type", region, t))
+        "by_type": {t: _figure_json(public.figure(table, k, quarters, "cases_of_type", region, t))
                     for t in VIOLATION_TYPES},
         "cases_by_quarter": by_quarter(public.CHOICE_BY_KEY["cases"]),
         "reached_by_quarter": by_quarter(public.CHOICE_BY_KEY["reached"]),
@@ -212,7 +212,8 @@ def _truth(conn) -> dict[tuple[str, str, str], float]:
 
 def _outside_facts(attacker: attack.Attacker, truth: dict, out: TextIO) -> dict[str, Any]:
     """For each withheld regional count of cases, learnt from outside: how many further cells it exposes."""
-    tried, exposing, exposing_large, worst = 0, 0, 0, (0, None)
+    tried, exposing, exposing_large = 0, 0, 0
+    worst: tuple[int, str | None] = (0, None)
     for cell in sorted(c for c in attacker.withheld if c[1] == "cases" and c[2] != attack.COUNTRY):
         tried += 1
         value = truth.get(cell, 0.0)

@@ -77,7 +77,7 @@ def categories_with_total(measure: Measure) -> tuple[str, ...]:
 class Layout:
     """The cells of one quarter, and the linear relations between them that anybody can know."""
 
-    keys: tuple[tuple[str, str, str], ...]  # (measure, region, category)
+    keys: tuple[tuple, ...]  # (measure, region, category); a year's table adds the part (year_layout)
     equalities: np.ndarray  # rows r: equalities[r] @ cells == 0
     inequalities: np.ndarray  # rows r: inequalities[r] @ cells <= 0
 

@@ -8,6 +8,7 @@ panel costs nothing and a click does not rerun the page.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -47,7 +48,7 @@ def panel(filters: Filters, *, metric: str = "cases", violation_type: str | None
                     icon=":material/block:")
             return
         lang = st.segmented_control(_("Language of the files"), list(LANGUAGES), default=lang,
-                                    format_func=LANGUAGES.get, key=f"{key}-lang") or lang
+                                    format_func=LANGUAGES.__getitem__, key=f"{key}-lang") or lang
         st.caption(_("Every file is stamped:") + " " + make(data, lang).text())
 
         def button(column, label: str, kind: str, make_bytes: Callable[[], bytes], name: str,
@@ -56,7 +57,7 @@ def panel(filters: Filters, *, metric: str = "cases", violation_type: str | None
                                    key=f"{key}-{section}{name}", on_click="ignore", icon=":material/download:",
                                    width="stretch")
 
-        def export(kind: str, **options: str) -> Callable[[], bytes]:
+        def export(kind: str, **options: Any) -> Callable[[], bytes]:
             return lambda: render.export(kind, data, lang, **options)
 
         # Grouped, so a person finds the file they came for instead of reading every button.

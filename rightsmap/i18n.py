@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from babel import Locale
@@ -42,7 +43,8 @@ def _catalog(lang: str) -> dict[str, str]:
     with open(catalog_path(lang), "rb") as handle:
         catalog = read_po(handle, locale=lang)
     # Fuzzy entries are guesses awaiting review: never show them.
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    return {m.id: m.string for m in catalog
+            if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string and not m.fuzzy}
 
 
 @functools.cache
@@ -70,13 +72,14 @@ def language_from_locale(locale: str | None) -> str:
     return primary if primary in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def terminal_language(environ: dict[str, str] | None = None) -> str:
+def terminal_language(environ: Mapping[str, str] | None = None) -> str:
     """The command line's language: $RIGHTSMAP_LANG, else the terminal's locale, else English.
 
     A terminal with no language set (C or POSIX, as on many servers) gets
     English rather than Russian: its output often goes to logs and scripts.
     """
-    environ = os.environ if environ is None else environ
+    if environ is None:
+        environ = os.environ
     chosen = environ.get("RIGHTSMAP_LANG", "").strip().lower()
     if chosen in LANGUAGES:
         return chosen

@@ -27,6 +27,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
+from typing import cast
 
 from rightsmap import config
 from rightsmap.i18n import say
@@ -232,8 +233,9 @@ def serve(args: argparse.Namespace, extra: list[str]) -> int:
         while all(process.poll() is None for process in processes):
             time.sleep(1)
         dead = next(process for process in processes if process.poll() is not None)
+        command = list(cast("list[str]", dead.args))  # our own commands: lists
         raise LanError(N_("{program} exited (code {code}); everything was stopped").format(
-            program=" ".join(map(str, [Path(dead.args[0]).name, *dead.args[1:4]])), code=dead.returncode))
+            program=" ".join(map(str, [Path(str(command[0])).name, *command[1:4]])), code=dead.returncode))
     except KeyboardInterrupt:
         return 0
     finally:

@@ -6,6 +6,7 @@ import html
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 from branca.element import Element, MacroElement
@@ -50,7 +51,7 @@ ATTRIBUTION = N_("Boundaries: Natural Earth (public domain)")
 KG_CENTRE = (41.2, 74.77)
 KG_BOUNDS = [[39.17, 69.25], [43.27, 80.29]]
 # No tiles: keep people near the country (max bounds); quarter zoom steps fit it snugly.
-_MAP_OPTIONS = {
+_MAP_OPTIONS: dict[str, Any] = {
     "location": KG_CENTRE, "zoom_start": 6, "min_zoom": 5, "max_zoom": 10,
     "zoom_snap": 0.25, "zoom_delta": 0.5, "tiles": None, "attribution_control": True,
     "max_bounds": True, "min_lat": 36.0, "max_lat": 46.5, "min_lon": 64.0, "max_lon": 85.5,
@@ -485,14 +486,15 @@ class Restyle(MacroElement):
         self.shapes = SHAPES_JS
         self.look = look
 
-    def render(self, **kwargs) -> None:
+    def render(self, **kwargs) -> None:  # type: ignore[override]  # as MacroElement's: it adds to the root
         # As MacroElement.render, minus wrapping the script in a new Element, whose text branca would
         # compile as a template again for every new style.
         script = compat.template_script(self)
         if script is None:
             super().render(**kwargs)
             return
-        self.get_root().script.add_child(_Verbatim(script(self, kwargs)), name=self.get_name())
+        self.get_root().script.add_child(  # type: ignore[attr-defined]  # the root: a Figure
+            _Verbatim(script(self, kwargs)), name=self.get_name())
 
 
 class _Verbatim(Element):
@@ -540,7 +542,7 @@ def region_layer(
         classes.append(ValueClass("at_least", translate("≥: at least, part hidden"), BACKGROUND_COLOR, None, None))
     colors = {c.key: c for c in classes}
 
-    properties = {}
+    properties: dict[str, dict[str, Any]] = {}
     for code, value in by_code.items():
         status, label = withheld.get(code, (None, None))
         properties[code] = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from rightsmap import config
 
@@ -32,7 +33,7 @@ def follow_database(path: str | os.PathLike) -> None:
     """Follow the period of one database file, read now (scripts such as the benchmarks)."""
     from rightsmap import db, metrics  # they build on Filters, which builds on this module
 
-    conn = db.connect(path)
+    conn = db.connect(Path(path))
     try:
         span = metrics.data_span(conn)
     finally:

@@ -160,7 +160,7 @@ def coverage(cells: Cells, k: int, quarters: Sequence[dt.date], region: str = AL
     """Reached as a % of planned; hidden with its count, since with the plan it would give the count away."""
     reached = figure(cells, k, quarters, "reached", region)
     planned = figure(cells, k, quarters, "planned", region)
-    if not (reached.exact and planned.exact):
+    if not (reached.exact and planned.exact) or reached.value is None or planned.value is None:
         return Figure(HIDDEN)
     if planned.value == 0:
         return Figure(NO_DATA)

@@ -106,7 +106,7 @@ def svg(figures: Mapping[dt.date, Figure], *, value_title: str, translate: Trans
             parts.append(_text(centre, plot_bottom + 16, name, text_anchor="middle"))
 
     legend_y = height - 12
-    x = plot_left
+    x: float = plot_left
     for colour, label in ((EXACT_COLOR, translate("exact")), (PARTLY_HIDDEN_COLOR, translate("partly hidden"))):
         parts.append(f'<rect x="{x}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>')
         parts.append(_text(x + 14, legend_y, label))

@@ -27,7 +27,7 @@ def panel(filters: PublicFilters) -> None:
         return
     with expander:
         lang = st.segmented_control(_("Language of the files"), list(LANGUAGES), default=_.lang,
-                                    format_func=LANGUAGES.get, key="public-downloads-lang") or _.lang
+                                    format_func=LANGUAGES.__getitem__, key="public-downloads-lang") or _.lang
         cells, k = cache.public_cells(), config.MIN_COUNT
         sample = cache.dataset_meta().get("dataset") == "sample"
         st.caption(_("Every file is stamped:") + " " + public_files.filters_stamp(filters, k, sample, lang).text())

@@ -5,6 +5,8 @@ Each section adds the figures it showed to `shown`, so the page can explain the 
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from rightsmap import cache, config, maps, mapview, public, public_chart, public_ui, ui
@@ -110,7 +112,8 @@ class Sections:
         texts, figures = cache.derived(("breakdown", split, cache.db_key(), self.k, self._.lang, tuple(f.quarters),
                                         f.region), build)
         self.shown += figures
-        for column, text in zip(st.columns(len(texts)) if split else [st], texts, strict=True):
+        places: list[Any] = st.columns(len(texts)) if split else [st]
+        for column, text in zip(places, texts, strict=True):
             column.markdown(text)
 
     def region_table(self, by_region: dict[str, public.Figure]) -> None:

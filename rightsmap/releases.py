@@ -72,14 +72,14 @@ def withheld_before(conn, k: int) -> dict:
 
 
 def hold(previous: pd.DataFrame, exact: pd.DataFrame, table: pd.DataFrame, k: int,
-         keep: dict[dt.date, np.ndarray]) -> pd.DataFrame:
+         keep: dict[dt.date | int, np.ndarray]) -> pd.DataFrame:
     """The new protected table, withholding more where comparing it with `previous` would narrow a cell."""
     lay = disclosure.layout()
     at = lay.index()
     vectors = disclosure.quarter_vectors(exact)
     span = (min(vectors), max(vectors)) if vectors else None
     years = set(disclosure.full_years(list(vectors)))
-    keep = {q: hidden.copy() for q, hidden in keep.items()}
+    keep = {q: hidden.copy() for q, hidden in keep.items()}  # per quarter (a date) and per year (an int)
     growing = _growing_quarters(previous, vectors)
     for _round in range(len(lay.keys)):
         narrowed = [n for n in joint_narrowed(previous, table, k) if n[0] in growing or (
@@ -113,12 +113,12 @@ def hold(previous: pd.DataFrame, exact: pd.DataFrame, table: pd.DataFrame, k: in
                 log.warning("comparing releases narrows %s %s; nothing left to withhold", quarter, key)
                 growing.discard(quarter)
         # A quarter of a full year is protected again with its year (and the year's other quarters).
-        changed = set()
+        changed: set[dt.date] = set()
         for quarter, _key in narrowed:
             year = quarter if isinstance(quarter, int) else quarter.year
             if year in years:
                 changed.update(disclosure.year_quarters(year))
-            elif quarter in vectors:
+            elif isinstance(quarter, dt.date) and quarter in vectors:
                 changed.add(quarter)
         redone = disclosure.protect(exact[pd.to_datetime(exact["quarter"]).dt.date.isin(changed)], k, keep, span)
         table = pd.concat([table[~table["quarter"].isin(changed)], redone], ignore_index=True)
@@ -165,7 +165,7 @@ def _changed_quarters(previous: pd.DataFrame, table: pd.DataFrame) -> list[dt.da
             frame["status"], strict=True)}
 
     old, new = cells(previous), cells(table)
-    changed = set()
+    changed: set[dt.date] = set()
     for key in old.keys() | new.keys():
         if old.get(key) != new.get(key):  # a changed year cell: compare its four quarters (and so the year)
             changed.update(disclosure.year_quarters(key[0].year) if key[1] == disclosure.YEAR else [key[0]])

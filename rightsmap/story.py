@@ -140,7 +140,7 @@ def from_dict(value: Any) -> Story:
                                violation_type=view.get("violation_type"), slide=view.get("slide", "headline")))
         except StoryError as exc:
             raise StoryError(f"view {number}: {exc}") from None
-    return Story(name=value.get("name"), views=tuple(parsed))
+    return Story(name=value.get("name", ""), views=tuple(parsed))  # checked by Story
 
 
 def from_json(text: str | bytes) -> Story:

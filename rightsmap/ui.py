@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Hashable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -146,7 +146,7 @@ def sidebar_filters() -> Filters:
     if month_from > month_to:
         st.sidebar.caption(_("The period was given backwards, so its ends are swapped."))
         month_from, month_to = month_to, month_from
-    values = {"month_from": month_from, "month_to": month_to}
+    values: dict[str, Any] = {"month_from": month_from, "month_to": month_to}
     if regions:
         values["regions"] = tuple(regions)
     if types:

@@ -43,6 +43,10 @@ STAFF_MARKER = "Staff view: exact counts."
 PUBLIC_MARKER = "Public view."
 # A login takes one argon2 hash and a rerun; on a loaded machine that can take a while.
 LOGIN_TIMEOUT_MS = 60_000
+# How long expect() waits for a condition, for every browser test: set here only, once, since it is
+# Playwright's process-wide setting (set per module, the last module imported won for all of them).
+EXPECT_TIMEOUT_MS = 60_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 def free_port() -> int:
@@ -59,7 +63,12 @@ class AppServer:
     tests' own RIGHTSMAP_USERS (conftest.py) is set per test and never reaches it.
     """
 
-    def __init__(self, db_path: Path, log_dir: Path, users_path: Path, *, startup_timeout: float = 60.0):
+    def __init__(self, db_path: Path, log_dir: Path, users_path: Path, *, startup_timeout: float = 60.0,
+                 launcher: list[str] | None = None, options: tuple[str, ...] = ()):
+        """launcher: a command that starts the app, instead of this one; it gets the port and options
+        only (no address), as `make run` starts it."""
+        self.launcher = launcher
+        self.options = options
         self.db_path = db_path
         self.users_path = users_path
         self.log_dir = log_dir
@@ -80,6 +89,9 @@ class AppServer:
             "--server.port", str(self.port),
             "--browser.gatherUsageStats", "false",
         ]  # fmt: skip
+        if self.launcher is not None:
+            command = [*self.launcher, "--server.headless", "true", "--server.port", str(self.port)]
+        command += self.options
         env = {**os.environ, "RIGHTSMAP_DB": str(self.db_path), "RIGHTSMAP_USERS": str(self.users_path)}
         # Logs go to files, not pipes: a full pipe would block the server.
         with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:

@@ -76,3 +76,32 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def make_run_command() -> list[str]:
+    """The command `make run` starts the app with (its last line), with this interpreter for the venv's."""
+    import shlex
+    import subprocess
+    import sys
+
+    from rightsmap import config
+
+    planned = subprocess.run(["make", "--dry-run", "--old-file=setup", "run"], cwd=config.ROOT, capture_output=True,
+                             text=True, check=True, timeout=60)
+    line = next(line for line in planned.stdout.splitlines() if "rightsmap.serve" in line)
+    words = shlex.split(line)
+    assert words[0].endswith("/python"), line
+    return [sys.executable, *words[1:]]
+
+
+@pytest.fixture(scope="session")
+def made_run(tmp_path_factory: pytest.TempPathFactory, staff_users: Path):
+    """The app started as `make run` starts it (from the project folder, with its options only), on a free
+    port, reading a sample of its own; Streamlit's script health check on, which runs the entry script."""
+    from browser_support import AppServer
+
+    db_path = sample.build(tmp_path_factory.mktemp("make-run-db") / "rightsmap.duckdb")
+    server = AppServer(db_path, tmp_path_factory.mktemp("make-run-logs"), staff_users, launcher=make_run_command(),
+                       options=("--server.scriptHealthCheckEnabled", "true")).start()
+    yield server
+    server.stop()

@@ -41,7 +41,6 @@ BANNER = "Illustrative sample data, not real case records"
 REGION_NAMES = {region.name_en for region in REGIONS}
 # A rerun on a loaded machine can take several seconds; conditions, not sleeps, decide.
 TIMEOUT_MS = 30_000
-expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,6 @@ from rightsmap.i18n import LANGUAGES
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 60_000
-expect.set_options(timeout=TIMEOUT_MS)
 SERIOUS = ("serious", "critical")
 PUBLIC_PAGES = ("/", "/show", "/show?slide=map", "/show?slide=timeline", "/show?slide=breakdown", "/about")
 STAFF_PAGES = ("/overview", "/map", "/timelines", "/reach", "/present", "/data")

@@ -43,7 +43,6 @@ pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000  # a file is made when its button is clicked; a deck takes a few seconds
 VIEW = "staff view, exact counts"
 PUBLIC_VIEW = "public (disclosure control applied)"
-expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")

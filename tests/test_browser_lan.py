@@ -48,7 +48,6 @@ pytestmark = [
 ]
 
 TIMEOUT_MS = 90_000
-expect.set_options(timeout=TIMEOUT_MS)
 STARTUP_S = 180
 
 

@@ -19,7 +19,6 @@ from rightsmap import auth, sample
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 60_000
-expect.set_options(timeout=TIMEOUT_MS)
 PROJECTOR = {"width": 1920, "height": 1080}
 SIZES = {390: 844, 1400: 900, 1920: 1080}  # width -> height of the screen
 MIN_PX = 18

@@ -16,7 +16,6 @@ from rightsmap.i18n import translator
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 60_000
-expect.set_options(timeout=TIMEOUT_MS)
 PHONE = {"width": 390, "height": 844}
 
 

@@ -18,7 +18,6 @@ from rightsmap.vocab import PERPETRATORS, VIOLATION_TYPES
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 60_000
-expect.set_options(timeout=TIMEOUT_MS)
 KY = i18n.translator("ky")
 
 

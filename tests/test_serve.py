@@ -11,6 +11,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -108,22 +110,58 @@ def test_the_public_page_imports_no_matplotlib():
     assert done.returncode == 0, done.stderr
 
 
-def test_serve_runs_streamlit_on_the_dashboard_with_the_options_given(monkeypatch):
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", errors="replace")
+
+
+def test_serve_runs_streamlit_on_the_dashboard_with_the_options_given(made_run):
+    """`make run`'s command, given a port and the script health check: Streamlit got both, and runs
+    dashboard.py (its pages and its public view) without an exception."""
+    from bench.stclient import StreamlitSession
+
+    # The check exists only because the option given turned it on; it runs the entry script to its end.
+    assert _get(f"{made_run.url}/_stcore/script-health-check") == (200, "ok")
+
+    async def first_run():
+        async with StreamlitSession(made_run.url, query_string="lang=en") as session:
+            return await session.run(), session.page_titles
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # a loop of its own, as _nodelay_of_accepted
+        result, titles = pool.submit(asyncio.run, first_run()).result(timeout=120)
+    assert result.finished and not result.exceptions, result
+    assert "Overview" in result.headings  # the public view: the default page
+    assert {"Overview", "Present", "About the data", "Map", "Timelines", "Import data"} <= set(titles.values())
+    # The launcher's own part: the first page's element code is listed in the page the browser loads.
+    status, index = _get(made_run.url + "/")
+    assert status == 200 and '<link rel="modulepreload"' in index
+
+
+def test_serve_hands_the_warm_up_to_a_thread_of_its_own_and_does_not_wait_for_it(monkeypatch):
+    """The warm-up waits for the server to answer, so the launcher must not: were it called in the
+    launcher's own thread, Streamlit would never start."""
     from streamlit.web import cli
 
-    ran, warmed = {}, []
-    monkeypatch.setattr(cli, "main", lambda: ran.setdefault("argv", list(sys.argv)) and 0)
-    monkeypatch.setattr(serve, "_when_serving", lambda then: warmed.append(then))
-    monkeypatch.setattr(serve, "bind_tcp_sockets", lambda: warmed.append("tcp"))
-    monkeypatch.setattr(serve, "preload_element_code", lambda: warmed.append("preloads"))
+    server_started = threading.Event()
+    handed: list[tuple[object, str]] = []
+    handed_over = threading.Event()
+
+    def when_serving(then):
+        handed.append((then, threading.current_thread().name))
+        handed_over.set()
+        assert server_started.wait(30), "the warm-up ran before the server was started"
+
+    monkeypatch.setattr(cli, "main", lambda: server_started.set() or 0)
+    monkeypatch.setattr(serve, "_when_serving", when_serving)
+    monkeypatch.setattr(serve, "bind_tcp_sockets", lambda: None)  # process-wide patches: tested below
+    monkeypatch.setattr(serve, "preload_element_code", lambda: None)
     monkeypatch.setattr(sys, "argv", ["serve"])
-    serve.main(["--server.port", "8502"])
-    assert ran["argv"] == ["streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", "8502"]
-    for _ in range(100):  # the warm-up thread has started and handed over its work
-        if warmed:
-            break
-        threading.Event().wait(0.01)
-    assert warmed == ["tcp", "preloads", serve.warm]
+    assert serve.main([]) == 0
+    assert handed_over.wait(30)  # the real condition: the thread has run and handed the warm-up over
+    assert handed == [(serve.warm, serve.WARM_UP_THREAD)]
 
 
 class _Health(http.server.BaseHTTPRequestHandler):

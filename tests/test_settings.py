@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
+import urllib.request
+from pathlib import Path
+
+import pytest
 
 from rightsmap import config
 
@@ -26,10 +31,23 @@ def test_no_other_site_may_embed_and_control_the_app():
     assert streamlit_settings()["client"]["allowedOrigins"] == []
 
 
-def test_make_run_uses_these_settings():
-    # `make run` starts Streamlit (through rightsmap.serve: `streamlit run dashboard.py`, see
-    # tests/test_serve.py) from the project folder, where it reads .streamlit/config.toml; a flag
-    # there (--server.address) would override the file, so there must be none.
-    makefile = (config.ROOT / "Makefile").read_text(encoding="utf-8")
-    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert "-m rightsmap.serve" in run and "--server" not in run
+def _listening_addresses(port: int) -> set[str]:
+    """The local addresses (hex, as the kernel writes them) of the TCP sockets listening on port."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table, encoding="ascii") as file:
+            for line in file.readlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.rsplit(":", 1)
+                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                    found.add(address)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's table of sockets")
+def test_make_run_uses_these_settings(made_run):
+    """`make run`'s own command, from the project folder, with no --server.address of its own: the
+    server listens on 127.0.0.1 only and lets no other site embed it, as .streamlit/config.toml says."""
+    assert _listening_addresses(made_run.port) == {"0100007F"}  # 127.0.0.1, and no IPv6 socket
+    with urllib.request.urlopen(f"{made_run.url}/_stcore/host-config", timeout=60) as response:
+        assert json.load(response)["allowedOrigins"] == []

@@ -13,7 +13,7 @@ from rightsmap.i18n import Translator
 from rightsmap.vocab import N_
 
 
-def projector(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def projector(chart: charts.AnyChart) -> charts.AnyChart:
     """Large black type for axes and legends, readable on a projector (keeps the chart's other settings)."""
     # 18 px and up: what reads from the back of a room on a 1920 x 1080 projector.
     return (chart.configure_axis(labelFontSize=18, titleFontSize=20, labelColor="#000000", titleColor="#000000")
@@ -30,7 +30,7 @@ def _events(data: ExportData, _: Translator) -> pd.DataFrame:
     return data.events.assign(title=event_titles(data.events, _.lang))
 
 
-def timeline(data: ExportData, _: Translator) -> alt.TopLevelMixin:
+def timeline(data: ExportData, _: Translator) -> charts.AnyChart:
     """Cases by perpetrator month by month, with the numbered events."""
     labels = {code: _.perpetrator(code) for code in data.filters.perpetrators}
     bars = charts.stacked_cases(data.cases_by_perpetrator, labels=labels, grain="month",
@@ -38,30 +38,30 @@ def timeline(data: ExportData, _: Translator) -> alt.TopLevelMixin:
     return charts.with_events(bars, _events(data, _), translate=_)
 
 
-def cases_by_type(data: ExportData, _: Translator) -> alt.TopLevelMixin:
+def cases_by_type(data: ExportData, _: Translator) -> charts.AnyChart:
     labels = {code: _.violation_type(code) for code in data.filters.types}
     return charts.stacked_cases(data.cases_by_type, labels=labels, grain="month",
                                 legend_title=_("Violation type"), domain=_domain(data), translate=_)
 
 
-def raids(data: ExportData, _: Translator) -> alt.TopLevelMixin:
+def raids(data: ExportData, _: Translator) -> charts.AnyChart:
     return charts.lines(data.raids.assign(measure="raids"), value="raid_events", value_title=_("Raids"),
                         grain="month", series="measure", series_labels={"raids": _("Raids")}, domain=_domain(data),
                         translate=_)
 
 
-def reach(data: ExportData, _: Translator) -> alt.TopLevelMixin:
+def reach(data: ExportData, _: Translator) -> charts.AnyChart:
     """Planned against reached per quarter, above cases and raids on the same time axis."""
     # Each part keeps its own colours and y axis; the time axis is the same explicit domain in both.
     return alt.vconcat(reach_planned(data, _), reach_pressure(data, _)).resolve_scale(color="independent",
                                                                                        y="independent")
 
 
-def reach_planned(data: ExportData, _: Translator) -> alt.TopLevelMixin:
+def reach_planned(data: ExportData, _: Translator) -> charts.AnyChart:
     return charts.planned_vs_reached(data.reach, domain=_domain(data), translate=_)
 
 
-def reach_pressure(data: ExportData, _: Translator) -> alt.TopLevelMixin:
+def reach_pressure(data: ExportData, _: Translator) -> charts.AnyChart:
     """Cases and raids per quarter, with the numbered events."""
     quarter = pd.to_datetime(data.cases_by_perpetrator["period"]).dt.to_period("Q").dt.start_time
     cases = (data.cases_by_perpetrator.assign(period=quarter).groupby("period", as_index=False)["cases"].sum()
@@ -76,23 +76,23 @@ def reach_pressure(data: ExportData, _: Translator) -> alt.TopLevelMixin:
     return charts.with_events(lines, _events(data, _), translate=_)
 
 
-def coverage_by_region(data: ExportData, _: Translator) -> alt.TopLevelMixin:
+def coverage_by_region(data: ExportData, _: Translator) -> charts.AnyChart:
     names = {code: _.region(code) for code in data.filters.regions}
     return charts.coverage_line(data.reach_by_region, series_labels=names, domain=_domain(data), translate=_)
 
 
-def by_type(data: ExportData, _: Translator) -> alt.TopLevelMixin:
+def by_type(data: ExportData, _: Translator) -> charts.AnyChart:
     labels = {code: _.violation_type(code) for code in data.summary["cases_by_type"]}
     return charts.breakdown(counts=data.summary["cases_by_type"], labels=labels, title="", translate=_)
 
 
-def by_perpetrator(data: ExportData, _: Translator) -> alt.TopLevelMixin:
+def by_perpetrator(data: ExportData, _: Translator) -> charts.AnyChart:
     labels = {code: _.perpetrator(code) for code in data.summary["cases_by_perpetrator"]}
     return charts.breakdown(counts=data.summary["cases_by_perpetrator"], labels=labels, title="", translate=_)
 
 
 # name -> (title, builder). The names are the file names.
-CHARTS: dict[str, tuple[str, Callable[[ExportData, Translator], alt.TopLevelMixin]]] = {
+CHARTS: dict[str, tuple[str, Callable[[ExportData, Translator], charts.AnyChart]]] = {
     "timeline": (N_("Cases by perpetrator, month by month, with events"), timeline),
     "cases_by_type": (N_("Cases by violation type, month by month"), cases_by_type),
     "raids": (N_("Raids, month by month"), raids),

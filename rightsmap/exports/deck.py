@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
@@ -34,7 +35,7 @@ def _text(slide: Slide, text: str, left, top, width, height, *, size: int, bold:
         run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, color
 
 
-def _slide(deck: Presentation, title: str, stamp: Stamp) -> Slide:
+def _slide(deck: Deck, title: str, stamp: Stamp) -> Slide:
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
     _text(slide, title, MARGIN, Inches(0.25), WIDTH - 2 * MARGIN, Inches(0.8), size=32, bold=True)
     _text(slide, stamp.text(), MARGIN, HEIGHT - Inches(0.55), WIDTH - 2 * MARGIN, Inches(0.45), size=9, color=GREY)
@@ -54,7 +55,7 @@ def _subtitle(slide: Slide, data: ExportData, _: Translator) -> None:
           size=14, color=GREY)
 
 
-def add_slide(deck: Presentation, kind: str, data: ExportData, lang: str, stamp: Stamp) -> Slide:
+def add_slide(deck: Deck, kind: str, data: ExportData, lang: str, stamp: Stamp) -> Slide:
     """One presentation slide (headline, map, timeline or reach) for the data."""
     _ = translator(lang)
     title = metric_label(data, _) if kind == "map" else _(SLIDES[kind])

@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 
 from pptx import Presentation
+from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Emu, Inches
 
@@ -41,7 +42,7 @@ def definition(key: str, _: Translator) -> str:
     return f"{choice.label(_)}: {_(metrics.METRICS[choice.measure].definition)}"
 
 
-def _slide(deck: Presentation, title: str, data: PublicData, stamp: Stamp, _: Translator,
+def _slide(deck: Deck, title: str, data: PublicData, stamp: Stamp, _: Translator,
            figures: Sequence[public.Figure], notes: Sequence[str]) -> Slide:
     """A slide with its title, the filters, the marks its figures need, the stamp, and speaker notes."""
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
@@ -64,7 +65,7 @@ def _slide(deck: Presentation, title: str, data: PublicData, stamp: Stamp, _: Tr
 
 def _picture(slide: Slide, content: bytes, left: int, width: int) -> None:
     """A picture fitted into the content area's column from left, width wide, centred in it."""
-    picture = slide.shapes.add_picture(io.BytesIO(content), left, CONTENT_TOP)
+    picture = slide.shapes.add_picture(io.BytesIO(content), Emu(left), CONTENT_TOP)
     scale = min(width / picture.width, (CONTENT_BOTTOM - CONTENT_TOP) / picture.height)
     picture.width, picture.height = Emu(int(picture.width * scale)), Emu(int(picture.height * scale))
     picture.left = Emu(int(left + (width - picture.width) / 2))

@@ -41,7 +41,7 @@ def event_lines(events: Sequence[Event]) -> list[str]:
 def _bar(ax: Axes, position: float, figure: Figure, _: Translator, *, percent: bool, horizontal: bool,
          font_size: float, top: float, rotate: bool) -> None:
     """One bar (or none) and its label: the figure as the public view writes it."""
-    length = figure.value if figure.status in (EXACT, AT_LEAST) else 0.0
+    length = (figure.value or 0.0) if figure.status in (EXACT, AT_LEAST) else 0.0
     style = {"color": EXACT_COLOR} if figure.status == EXACT else {
         "color": PARTLY_COLOR, "hatch": HATCH, "edgecolor": EXACT_COLOR, "linewidth": 0.8}
     if length:
@@ -83,7 +83,7 @@ def fit_quarter_labels(ax: Axes) -> None:
     whatever the picture's width.
     """
     def crowded() -> bool:
-        ax.figure.draw_without_rendering()
+        ax.figure.draw_without_rendering()  # type: ignore[union-attr]  # a Figure: ax is drawn on one
         boxes = sorted((t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()), key=lambda b: b.x0)
         return any(left.x1 + 2 > right.x0 for left, right in pairwise(boxes))
 
@@ -161,7 +161,7 @@ def breakdown(by_perpetrator: Mapping[str, Figure], by_type: Mapping[str, Figure
         # Each group in its own part of the picture, headed from its left edge: a heading over the bars
         # alone ran off the picture in Kyrgyz.
         for part, figures, name, heading in zip(
-                fig.subfigures(1, 2, width_ratios=(1, 1.25)), (by_perpetrator, by_type),
+                fig.subfigures(1, 2, width_ratios=(1, 1.25)), (by_perpetrator, by_type),  # type: ignore[arg-type]
                 (_.perpetrator, _.violation_type), (_("By perpetrator"), _("By violation type")), strict=True):
             part.suptitle(heading, x=0.02, ha="left", fontsize=font_size * 1.1, fontweight="bold")
             breakdown_axes(part.add_subplot(), figures, name, None, _, font_size=font_size)

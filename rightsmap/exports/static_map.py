@@ -11,8 +11,10 @@ import io
 import math
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import matplotlib
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -27,7 +29,7 @@ from rightsmap.i18n import Translator, translator
 
 FONT = "DejaVu Sans"  # ships with matplotlib; covers Cyrillic, including Kyrgyz letters
 # text.parse_math off: imported titles are data, and "$5 … $10" or "$\nocommand$" must show as written.
-RC = {"font.family": FONT, "svg.fonttype": "none", "pdf.fonttype": 42, "text.parse_math": False}
+RC: dict[Any, Any] = {"font.family": FONT, "svg.fonttype": "none", "pdf.fonttype": 42, "text.parse_math": False}
 DASH = (0, (4, 3))  # "no data": dashed outline, as on screen
 # Cities sit close to oblast labels: their labels are nudged (in points) away from them.
 _CITY_OFFSETS = {"KG-GB": (10, 10), "KG-GO": (12, 4)}
@@ -58,7 +60,7 @@ def draw(ax: Axes, data: ExportData, _: Translator, *, legend: bool = True, font
                  title=metric_label(data, _), translate=_, legend=legend, font_size=font_size)
 
 
-_LINE_STYLES = {"nodata": "--", "small": ":"}
+_LINE_STYLES: dict[str, Any] = {"nodata": "--", "small": ":"}
 
 
 def draw_regions(ax: Axes, values, classes: list[maps.ValueClass], *, chosen: dict[str, maps.ValueClass],
@@ -96,7 +98,7 @@ def draw_regions(ax: Axes, values, classes: list[maps.ValueClass], *, chosen: di
     ax.set_ylim(south - 0.2, north + 0.2)
     ax.set_axis_off()
     if legend:
-        handles = [Patch(facecolor=c.color, edgecolor=maps.OUTLINE_COLOR,
+        handles: list[Artist] = [Patch(facecolor=c.color, edgecolor=maps.OUTLINE_COLOR,
                          linestyle=_LINE_STYLES.get(c.key, "--" if c.key == "at_least" else "-"), label=c.label)
                    for c in classes]
         handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white",

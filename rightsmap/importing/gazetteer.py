@@ -54,7 +54,7 @@ _CYR = re.compile(r"[\u0400-\u04ff]")
 _LAT = re.compile(r"[A-Za-z]")
 
 
-def _fix_script(word: str) -> str:
+def _fix_script(word: re.Match[str]) -> str:
     cyrillic, latin = len(_CYR.findall(word.group())), len(_LAT.findall(word.group()))
     if cyrillic and latin:
         return word.group().translate(_TO_CYRILLIC if cyrillic >= latin else _TO_LATIN)

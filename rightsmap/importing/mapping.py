@@ -67,7 +67,7 @@ class MappingProblem(FileProblem):
 
 @dataclass(frozen=True)
 class Mapping:
-    kind: str | None = None
+    kind: str  # set by the file or by the caller (parse refuses neither)
     columns: dict[str, str] = field(default_factory=dict)  # rightsmap column -> the file's header
     split: dict[str, str] = field(default_factory=dict)
     date_formats: tuple[str, ...] = ()

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -225,7 +226,8 @@ def _read_xlsx(data: bytes | Path) -> RawTable:
             raise FileProblem(N_("the first sheet is empty"))
         limits.check_columns(len(headers))
         header_row = sheet.min_row if sheet.min_row else 1
-        numbers, cells = [], [[] for _ in headers]
+        numbers: list[int] = []
+        cells: list[list[Any]] = [[] for _ in headers]
         for offset, values in enumerate(rows, start=1):
             # A sheet that declares no size is counted as it is read.
             limits.check_rows(offset, limits.MAX_XLSX_ROWS)

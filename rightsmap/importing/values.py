@@ -48,7 +48,7 @@ def violation_types(text: str) -> tuple[list[str] | None, str | None]:
     if None in codes:
         return None, N_("unknown violation type; use the codes or Russian labels ({codes})").format(
             codes=", ".join(VIOLATION_TYPES))
-    return sorted(set(codes)), None
+    return sorted({code for code in codes if code is not None}), None
 
 
 def perpetrator(text: str) -> tuple[str | None, str | None]:
@@ -83,7 +83,7 @@ def period(text: str) -> tuple[dt.date | None, str | None]:
     elif match := _RU_QUARTER.fullmatch(key):
         number = match.group(1)
         year, quarter = int(match.group(2)), int(number) if number.isdigit() else _ROMAN[number]
-    if year is None:
+    if year is None or quarter is None:  # set together
         return None, N_("not a period; use 2017-Q2, 2017-05 or 2 кв. 2017")
     return dt.date(year, 3 * quarter - 2, 1), None
 
@@ -123,7 +123,7 @@ def date(text: str, today: dt.date) -> tuple[dt.date | None, str | None]:
     return value, None
 
 
-def count(text: str, maximum: int) -> tuple[int | None, str | None]:
+def count(text: str, maximum: int | None) -> tuple[int | None, str | None]:
     """A whole number from 0 to maximum; '1 000' and '12.0' are read as numbers."""
     compact = re.sub(r"[\s\u00a0\u202f]", "", text)
     if _NEGATIVE.fullmatch(compact):
@@ -131,7 +131,7 @@ def count(text: str, maximum: int) -> tuple[int | None, str | None]:
     if not _WHOLE.fullmatch(compact):
         return None, N_("not a whole number")
     value = int(compact.split(".")[0])
-    if value > maximum:
+    if maximum is not None and value > maximum:
         return None, N_("larger than {maximum}; check the number").format(maximum=f"{maximum:,}")
     return value, None
 
