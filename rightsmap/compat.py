@@ -460,6 +460,7 @@ def bind_socket_through(wrap: Callable[[Any], Any]) -> bool:
         return wrap(bind(address, port, backlog))
 
     bind_wrapped.rightsmap_wrapped = True  # type: ignore[attr-defined]
+    bind_wrapped.__wrapped__ = bind  # type: ignore[attr-defined]  # Streamlit's own, for tests that compare
     starlette_server._bind_socket = bind_wrapped
     return True
 

@@ -405,7 +405,7 @@ def db_table(conn) -> pd.DataFrame:
     has_period = conn.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = "
                               "'protected_cells' AND column_name = 'period'").fetchall()[0][0]
     # A table stored before years were protected has quarter cells only.
-    table = db.run(conn, "protected_cells" if has_period else "protected_cells_quarters")
+    table = db.run(conn, "protected_cells") if has_period else db.run(conn, "protected_cells_quarters")
     if not has_period:
         table.insert(1, "period", QUARTER)
     table["quarter"] = pd.to_datetime(table["quarter"]).dt.date

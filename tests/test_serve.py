@@ -235,7 +235,8 @@ def _nodelay_of_accepted(listener: socket.socket) -> int:
 def test_streamlit_s_own_listener_leaves_nagle_on_and_tcp_listener_turns_it_off():
     from streamlit.web.server.starlette import starlette_server
 
-    original = starlette_server._bind_socket
+    # Streamlit's own, even when an earlier test made the server bind through tcp_listener.
+    original = getattr(starlette_server._bind_socket, "__wrapped__", starlette_server._bind_socket)
     # What Streamlit 1.67 does: asyncio leaves Nagle on, so replies wait for delayed ACKs.
     assert _nodelay_of_accepted(original("127.0.0.1", 0, 8)) == 0
     listener = serve.tcp_listener(original("127.0.0.1", 0, 8))
