@@ -207,7 +207,12 @@ def _truth(conn) -> dict[tuple[str, str, str], float]:
     exact = db.run(conn, "quarter_cells", month_from=pd.Timestamp(span["first_month"]).date(),
                    month_to=pd.Timestamp(span["last_month"]).date())
     cases = exact[exact["measure"] == "cases"].groupby(["quarter", "region"])["value"].sum()
-    return {(_quarter_name(pd.Timestamp(q)), "cases", region): float(v) for (q, region), v in cases.items()}
+    truth = {(_quarter_name(pd.Timestamp(q)), "cases", region): float(v) for (q, region), v in cases.items()}
+    # A year cell's true count is its quarters' sum (the attacker names it "2016-Y").
+    for (q, region), v in cases.items():
+        year = (f"{pd.Timestamp(q).year}{attack.YEAR_MARK}", "cases", region)
+        truth[year] = truth.get(year, 0.0) + float(v)
+    return truth
 
 
 def _outside_facts(attacker: attack.Attacker, truth: dict, out: TextIO) -> dict[str, Any]:

@@ -177,6 +177,24 @@ def test_the_attacker_narrows_nothing_on_a_sparse_import(tmp_path, year_2021, se
         assert figure["status"] == "exact" or s["show"] != "cases" or figure == HIDDEN
 
 
+def test_outside_facts_are_counted_for_quarter_and_year_cells(tmp_path, year_2021):
+    """`audit --outside-facts` on a whole year of sparse data: each withheld regional count of cases, quarter
+    or year, taken as known at its true value (a year's is its quarters' sum), and what it exposes."""
+    target = store.create_empty(tmp_path / "real.duckdb")
+    assert run_import("cases", write(tmp_path / "cases.csv", sparse_cases(18, n=40)), target)[0] == 0
+    out = io.StringIO()
+    code = cli.main(["audit", "--db", str(target), "--outside-facts"], out=out)
+    result = json.loads(out.getvalue().splitlines()[-1])
+    assert code == 0 and result["passed"]
+    facts = result["outside_facts"]
+    lines = [line for line in out.getvalue().splitlines() if line.startswith("OUTSIDE FACT: ")]
+    assert facts["facts_tried"] >= 1 and facts["facts_exposing_more"] == len(lines)
+    assert facts["facts_at_least_k_exposing_more"] <= facts["facts_exposing_more"] <= facts["facts_tried"]
+    withheld_years = [c for c in attack.Attacker(K).read_all(printed(target, attack.batch_lines(
+        year_2021, ["cases"]), tmp_path)).withheld if c[0] == "2021-Y" and c[2] != attack.COUNTRY]
+    assert withheld_years  # year cells are among the facts tried (a year's truth is its quarters' sum)
+
+
 def test_public_batch_reports_a_bad_line_and_goes_on(sample_db, tmp_path):
     batch = write(tmp_path / "b.jsonl", '{"from": "2017-Q1", "to": "2017-Q1"}\n{"show": "names"}\n[1]\n'
                                         '{"region": "KG-N", "colour": "red"}\n')
