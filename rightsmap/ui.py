@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from rightsmap import cache, config, db, i18n, plaintext
+from rightsmap import cache, cache_rules, config, db, i18n, plaintext
 from rightsmap.filters import URL_KEYS, Filters, Notice, add_months, from_query_params, month_text, months_between
 from rightsmap.sample import SAMPLE_CALIBRATION
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
@@ -29,8 +29,9 @@ OPENING_LINK = "opening_link"
 
 
 def translator() -> i18n.Translator:
-    """The translator for the language chosen in this session."""
-    return i18n.translator(st.session_state.get(CHOSEN_LANG, i18n.DEFAULT_LANGUAGE))
+    """The translator for the language chosen in this session; in a cached value's build, for its `lang`."""
+    built_in = cache_rules.build_language()  # raises in a build whose key has no language
+    return i18n.translator(built_in or st.session_state.get(CHOSEN_LANG, i18n.DEFAULT_LANGUAGE))
 
 
 def init_language() -> i18n.Translator:
@@ -255,6 +256,7 @@ def database_error(exc: db.DatabaseError, *, details: bool = False) -> None:
 
 def current_filters() -> Filters:
     """The filters the entry script read from the sidebar on this run."""
+    cache_rules.refuse_in_build("the session's filters")
     ensure_entry_script_ran()
     return st.session_state["filters"]
 
@@ -341,15 +343,15 @@ def event_list_text(filters: Filters) -> str:
 
 def _public_titles() -> tuple[tuple[dt.date, str | None, str], ...]:
     """Every public event as (date, region or None for the whole country, title in the chosen language)."""
-    lang = translator().lang
+    return _public_titles_in(translator().lang)
 
-    def build() -> tuple[tuple[dt.date, str | None, str], ...]:
-        every = cache.all_events()
-        titled = event_titles(every[every["public"].fillna(False).astype(bool)])
-        return tuple((pd.Timestamp(row.event_date).date(), None if pd.isna(row.region) else row.region, row.title)
-                     for row in titled.itertuples())
 
-    return cache.derived(("public titles", cache.db_key(), lang), build)
+@cache.kept
+def _public_titles_in(lang: str) -> tuple[tuple[dt.date, str | None, str], ...]:
+    every = cache.all_events()
+    titled = event_titles(every[every["public"].fillna(False).astype(bool)])
+    return tuple((pd.Timestamp(row.event_date).date(), None if pd.isna(row.region) else row.region, row.title)
+                 for row in titled.itertuples())
 
 
 def escape_markdown(text: str) -> str:
@@ -372,17 +374,21 @@ def chart(kind: str, frame: pd.DataFrame | None = None, *, events: pd.DataFrame 
     if source is None:
         spec = cache.chart_spec(kind, lang, frozen, frame, events, height)
     else:
-        spec = cache.chart_spec_by_source(kind, lang, frozen, height, (cache.db_key(), source), frame, events)
+        spec = cache.chart_spec_by_source(kind, lang, frozen, height, source, frame, events)
     st.vega_lite_chart(spec, width="stretch")
 
 
 def events(filters: Filters) -> pd.DataFrame:
-    """The events for the filters, with their titles in the chosen language (shared: do not change it).
+    """The events for the filters, with their titles in the chosen language (the caller's own copy).
 
     Kept per database file, filters and language: filtering and titling them was ~3 ms a rerun.
     """
-    return cache.derived(("titled events", cache.db_key(), filters, translator().lang),
-                         lambda: event_titles(cache.events(filters)))
+    return _titled_events(filters, translator().lang)
+
+
+@cache.kept
+def _titled_events(filters: Filters, lang: str) -> pd.DataFrame:
+    return event_titles(cache.events(filters))
 
 
 COLUMN_LABELS = {
