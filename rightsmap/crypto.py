@@ -121,7 +121,7 @@ def open_with(path: Path | str, key: str | None, *, read_only: bool, own_instanc
         raise db.DatabaseError(NOT_ENCRYPTED.format(path=path))
     conn = memory()
     try:
-        if not read_only:
+        if not read_only and key is not None:
             enable_writing(conn, key)
         attach(conn, path, CATALOG, key, read_only=read_only)
         conn.execute(f"USE {CATALOG}")
