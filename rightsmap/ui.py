@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Hashable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +19,8 @@ from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
+T = TypeVar("T")
+F = TypeVar("F")
 _KEYS = {"regions": "f_regions", "from": "f_from", "to": "f_to", "types": "f_types", "perpetrators": "f_perpetrators"}
 LANG_KEY = "f_lang"  # the switcher widget
 # The chosen language, kept apart from the widget: Streamlit drops a widget's state
@@ -96,27 +99,18 @@ def _reset() -> None:
     st.session_state["url_notices"] = []
 
 
-def _widget_state_intact() -> bool:
-    return all(key in st.session_state for key in _KEYS.values())
-
-
 def sidebar_filters() -> Filters:
     """Draw the shared filters in the sidebar, mirror them in the URL, and return them."""
-    if "filters_initialised" not in st.session_state:
+    def from_the_link() -> tuple[Filters, list[Notice]]:
         # First staff run of this browser session: the link is the source of truth, as it was opened.
-        params = {**st.session_state.get(OPENING_LINK, {}), **st.query_params.to_dict()}
-        filters, notices = from_query_params(params)
+        read = from_query_params({**st.session_state.get(OPENING_LINK, {}), **st.query_params.to_dict()})
         init_language()
-        _widgets_from(filters)
-        st.session_state["url_notices"] = st.session_state.pop("lang_notices", []) + notices
-        st.session_state["filters_initialised"] = True
-    elif not _widget_state_intact():
-        # Streamlit drops a widget's state after a run that did not draw it (a page run
-        # on its own, see ensure_entry_script_ran, or a first run cut short by the next
-        # one): restore the widgets from the last filters, else from the link, never from
-        # their defaults.
-        last = st.session_state.get("filters")
-        _widgets_from(last if last is not None else from_query_params(st.query_params.to_dict())[0])
+        return read
+
+    def last() -> Filters:  # the last filters, else the link's, never the widgets' defaults
+        return st.session_state.get("filters") or from_query_params(st.query_params.to_dict())[0]
+
+    STAFF_SIDEBAR.seed(from_the_link, _widgets_from, last, lambda: st.session_state.pop("lang_notices", []))
     init_language()
 
     span = Filters()
@@ -144,9 +138,7 @@ def sidebar_filters() -> Filters:
                                       select_all=False)
         st.button(_("Reset filters"), width="stretch", on_click=_reset)
 
-    if month_from > month_to:
-        st.sidebar.caption(_("The period was given backwards, so its ends are swapped."))
-        month_from, month_to = month_to, month_from
+    month_from, month_to = in_order(month_from, month_to)
     values = {"month_from": month_from, "month_to": month_to}
     if regions:
         values["regions"] = tuple(regions)
@@ -155,12 +147,53 @@ def sidebar_filters() -> Filters:
     if perpetrators:
         values["perpetrators"] = tuple(perpetrators)
     filters = Filters(**values)
-    _mirror_in_url(filters)
-    for notice in st.session_state.get("url_notices", []):
-        st.warning(notice.text(_), icon=":material/link_off:")
-    for problem in config.SETTING_PROBLEMS:
-        st.warning(problem, icon=":material/settings:")
+    STAFF_SIDEBAR.finish(filters.to_query_params(), URL_KEYS)
     return filters
+
+
+@dataclass(frozen=True)
+class FilterSidebar:
+    """The pattern both views' sidebar filters follow, by the session keys each keeps its state under.
+
+    A session's first run reads the link (its notices stay shown until a reset); a later run whose widgets
+    Streamlit forgot (it drops a widget's state after any run that did not draw it: a page run on its own,
+    see ensure_entry_script_ran, or a first run cut short by the next one) sets them again from the last
+    filters, never from their defaults. Each run ends by mirroring the filters in the link.
+    """
+
+    initialised: str
+    notices: str
+    widget_keys: tuple[str, ...]
+
+    def seed(self, from_link: Callable[[], tuple[F, list[Notice]]], widgets_from: Callable[[F], None],
+             last: Callable[[], F], language_notices: Callable[[], list[Notice]]) -> None:
+        if self.initialised not in st.session_state:
+            filters, notices = from_link()
+            widgets_from(filters)
+            st.session_state[self.notices] = language_notices() + notices
+            st.session_state[self.initialised] = True
+        elif not all(key in st.session_state for key in self.widget_keys):
+            widgets_from(last())
+
+    def finish(self, params: dict[str, str], url_keys: tuple[str, ...]) -> None:
+        """Mirror the filters in the link; show the link's notices and the settings' problems."""
+        mirror_in_url(params, url_keys)
+        for notice in st.session_state.get(self.notices, []):
+            st.warning(notice.text(translator()), icon=":material/link_off:")
+        for problem in config.SETTING_PROBLEMS:
+            st.warning(problem, icon=":material/settings:")
+
+
+STAFF_SIDEBAR = FilterSidebar("filters_initialised", "url_notices", tuple(_KEYS.values()))
+
+
+def in_order(first: T, last: T) -> tuple[T, T]:
+    """A period's ends in order; given backwards, swapped, with a word in the sidebar."""
+    if first > last:  # type: ignore[operator]
+        _ = translator()
+        st.sidebar.caption(_("The period was given backwards, so its ends are swapped."))
+        return last, first
+    return first, last
 
 
 def follow_the_span(key_from: str, key_to: str, offered: Sequence[dt.date], last_offered: str) -> None:
@@ -180,10 +213,6 @@ def follow_the_span(key_from: str, key_to: str, offered: Sequence[dt.date], last
             st.session_state[key] = new_end
         elif value not in offered:
             st.session_state[key] = min(max(value, first), last)
-
-
-def _mirror_in_url(filters: Filters) -> None:
-    mirror_in_url(filters.to_query_params(), URL_KEYS)
 
 
 def mirror_in_url(wanted: dict[str, str], keys: tuple[str, ...]) -> None:
