@@ -107,10 +107,10 @@ def sidebar_filters() -> Filters:
         init_language()
         return read
 
-    def last() -> Filters:  # the last filters, else the link's, never the widgets' defaults
+    def last_filters() -> Filters:  # the last filters, else the link's, never the widgets' defaults
         return st.session_state.get("filters") or from_query_params(st.query_params.to_dict())[0]
 
-    STAFF_SIDEBAR.seed(from_the_link, _widgets_from, last, lambda: st.session_state.pop("lang_notices", []))
+    STAFF_SIDEBAR.seed(from_the_link, _widgets_from, last_filters, lambda: st.session_state.pop("lang_notices", []))
     init_language()
 
     span = Filters()
