@@ -271,6 +271,19 @@ def lazy_expander(label: str, *, key: str, icon: str | None = None) -> DeltaGene
     return expander if expander.open else None
 
 
+def files_language(default: str, key: str) -> str:
+    """The language of the files a download panel makes, chosen in the panel (both views' panels ask so)."""
+    _ = translator()
+    return st.segmented_control(_("Language of the files"), list(i18n.LANGUAGES), default=default,
+                                format_func=i18n.LANGUAGES.get, key=key) or default
+
+
+def stamp_caption(stamp: str) -> None:
+    """Under a download panel's language: what every file it makes is stamped with."""
+    _ = translator()
+    st.caption(_("Every file is stamped:") + " " + stamp)
+
+
 def database_error(exc: db.DatabaseError, *, details: bool = False) -> None:
     """Stop the page: the reason only for a logged-in staff member, since it names server paths; always in the log."""
     _ = translator()
