@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextvars
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from types import MappingProxyType
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -31,7 +30,7 @@ import streamlit as st
 
 from rightsmap import assets, config, db, i18n, metrics, period, sample
 from rightsmap import cache_rules as rules
-from rightsmap.cache_rules import Frame
+from rightsmap.cache_rules import Derived, Frame
 from rightsmap.filters import Filters
 
 DbKey = tuple[str, int]
@@ -174,38 +173,6 @@ def stamped(*, max_entries: int, shared: bool = False, spinner: str | bool = Fal
         return call
 
     return decorate
-
-
-class Derived:
-    """What pages make from their cached figures, kept by a key that names everything it depends on.
-
-    A dictionary that forgets the least recently used of its `size` values, not st.cache_resource:
-    Streamlit hashes a key's every part on each call (1-4 ms for a key with a period's quarters, each
-    call, against microseconds here). Use it through @kept, which makes the key; it must be made of plain
-    values (str, numbers, dates, tuples of them, frozen dataclasses).
-    """
-
-    def __init__(self, size: int):
-        self.size = size
-        self._values: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __call__(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-        value = build()  # unlocked: two sessions may build the same value at once, and keep one
-        with self._lock:
-            self._values[key] = value
-            self._values.move_to_end(key)
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
 
 
 derived = Derived(512)

@@ -13,7 +13,9 @@ import contextvars
 import dataclasses
 import datetime as dt
 import inspect
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from types import MappingProxyType
 from typing import Any
 
@@ -113,3 +115,35 @@ def bind(signature: inspect.Signature, names: tuple[str, ...], skip: int, args: 
         values = tuple(bound.arguments[name] for name in names)
     hash(values)  # a key: typed, hashable values only (a DataFrame is not one)
     return values
+
+
+class Derived:
+    """What pages make from their cached figures, kept by a key that names everything it depends on.
+
+    A dictionary that forgets the least recently used of its `size` values, not st.cache_resource:
+    Streamlit hashes a key's every part on each call (1-4 ms for a key with a period's quarters, each
+    call, against microseconds here). Use it through @kept, which makes the key; it must be made of plain
+    values (str, numbers, dates, tuples of them, frozen dataclasses).
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = build()  # unlocked: two sessions may build the same value at once, and keep one
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
