@@ -2,9 +2,11 @@
 
 from dataclasses import replace
 
+import pyarrow as pa
 import streamlit as st
 
 from rightsmap import cache, charts, downloads, links, maps, mapview, metrics, ui
+from rightsmap.filters import Filters
 from rightsmap.staff import require as require_staff
 from rightsmap.vocab import N_, REGION_CODES, VIOLATION_TYPES
 
@@ -17,6 +19,16 @@ LINK = (  # what the link holds beside the filters: metric, type, clicked region
                  next(iter(VIOLATION_TYPES.values()))),
     links.Choice("detail", "map_region_pick", REGION_CODES, None, N_("no region")),
 )
+
+
+
+@cache.kept
+def map_table(everywhere: Filters, metric: str, violation_type: str | None, lang: str) -> pa.Table:
+    """The numbers behind the map, in the language, as an Arrow table."""
+    values = cache.region_values(everywhere, metric, violation_type)
+    return cache.arrow_table(ui.table_frame(values.assign(region=values["code"])[
+        ["code", "region", *values.columns.drop("code")]]))
+
 
 filters = ui.current_filters()
 _ = ui.translator()
@@ -92,10 +104,6 @@ with right:
 
 if numbers := ui.lazy_expander(_("The numbers behind the map"), key="map-table"):
     with numbers:
-        st.dataframe(cache.derived(("map table", cache.db_key(), everywhere, metric, violation_type, _.lang),
-                                   lambda: cache.arrow_table(ui.table_frame(
-                                       values.assign(region=values["code"])[
-                                           ["code", "region", *values.columns.drop("code")]]))),
-                     hide_index=True)
+        st.dataframe(map_table(everywhere, metric, violation_type, _.lang), hide_index=True)
 links.mirror(LINK, {"metric": metric, "vtype": violation_type, "detail": st.session_state.get("map_selected")})
 downloads.panel(filters, metric=metric, violation_type=violation_type, charts=("by_type", "by_perpetrator"))

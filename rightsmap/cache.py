@@ -1,31 +1,43 @@
-"""The Streamlit caching wrappers for data: one connection per database file, frames keyed by filters.
+"""The Streamlit caching wrappers for data: values keyed by what they depend on, one connection per database file.
 
-(What the pages make from that data is kept by `derived`, keyed by what it depends on; the map's
-component arguments are cached beside their drawing, in rightsmap.mapview.)
+Every cached value is made by a function decorated here, and its key is made by construction:
+- `@stamped(...)` caches fn(conn, *args) by st.cache_data (each caller unpickles its own copy) or, shared,
+  by st.cache_resource; `@kept` keeps what pages make from those figures (frames named, tables as text) in
+  `derived`. The key is the function, the database file's stamp (path and modification time) and every
+  argument, bound by name; the function gets the connection opened on that very file.
+- Such a function depends on nothing else: it may not be a closure, may not read a Translator from its
+  module, and may not read the session (ui.translator() inside a build answers the build's own `lang`
+  argument, and raises when it has none; ui.current_filters() raises).
+- A shared value is immutable: tuples, frozen dataclasses, Arrow tables, read-only mappings, and frames
+  as `Frame`, which hands each caller its own copy.
 
-Every cached frame is keyed by the database file's identity (path and
-modification time), so when an import swaps in a new file the app shows the
-new data on its next rerun, without a restart.
+When an import or undo swaps in a new file, the next run opens a connection on it; the old one is dropped,
+not closed, so a session still running on it finishes, and it closes when its last user lets go.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from rightsmap import assets, config, db, metrics, period, sample
+from rightsmap import assets, config, db, i18n, metrics, period, sample
+from rightsmap import cache_rules as rules
+from rightsmap.cache_rules import Derived, Frame
 from rightsmap.filters import Filters
 from rightsmap.i18n import Translator
 from rightsmap.vocab import N_
 
 DbKey = tuple[str, int]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @st.cache_resource(show_spinner=False)  # ready() shows the spinner, in the session's language
@@ -75,143 +87,8 @@ def ready(translate: Translator, *, public: bool) -> None:
     if config.db_path() == config.DEFAULT_DB:
         _once("sample", N_("Building the sample database (first start only)…"), translate, _ensure_default_sample)
     if public:
-        key = db_key()
-        _once(("protected", key, config.MIN_COUNT), N_("Protecting small counts for the public view…"), translate,
-              lambda: _protected(key, config.MIN_COUNT))
-
-
-# The connection open on each path. DuckDB hands a new connection to a path the
-# database instance that is already open there, even after an import has
-# replaced the file, so the old connection is closed before the new one opens.
-_open: dict[str, duckdb.DuckDBPyConnection] = {}
-
-
-# One entry: when the file changes, the old connection is dropped and closed.
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _connection(path: str, stamp: int) -> duckdb.DuckDBPyConnection:
-    previous = _open.pop(path, None)
-    if previous is not None:
-        previous.close()
-    _open[path] = db.connect(path, read_only=True)
-    return _open[path]
-
-
-def connection() -> duckdb.DuckDBPyConnection:
-    return _connection(*db_key())
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def _summary(key: DbKey, filters: Filters) -> dict[str, Any]:
-    return metrics.summary(_connection(*key), filters)
-
-
-def summary(filters: Filters) -> dict[str, Any]:
-    return _summary(db_key(), filters)
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def _region_values(key: DbKey, filters: Filters, metric: str, violation_type: str | None) -> pd.DataFrame:
-    return metrics.region_values(_connection(*key), filters, metric, violation_type)
-
-
-def region_values(filters: Filters, metric: str, violation_type: str | None = None) -> pd.DataFrame:
-    return _region_values(db_key(), filters, metric, violation_type)
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def _cases_series(key: DbKey, filters: Filters, by: str, grain: str, by_region: bool) -> pd.DataFrame:
-    return metrics.cases_series(_connection(*key), filters, by=by, grain=grain, by_region=by_region)
-
-
-def cases_series(filters: Filters, *, by: str, grain: str, by_region: bool) -> pd.DataFrame:
-    return _cases_series(db_key(), filters, by, grain, by_region)
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def _raids_series(key: DbKey, filters: Filters, grain: str, by_region: bool) -> pd.DataFrame:
-    return metrics.raids_series(_connection(*key), filters, grain=grain, by_region=by_region)
-
-
-def raids_series(filters: Filters, *, grain: str, by_region: bool) -> pd.DataFrame:
-    return _raids_series(db_key(), filters, grain, by_region)
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def _reach_series(key: DbKey, filters: Filters, by_region: bool) -> pd.DataFrame:
-    return metrics.reach_series(_connection(*key), filters, by_region=by_region)
-
-
-def reach_series(filters: Filters, *, by_region: bool) -> pd.DataFrame:
-    return _reach_series(db_key(), filters, by_region)
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def _rate_series(key: DbKey, filters: Filters, metric: str, grain: str) -> pd.DataFrame:
-    return metrics.rate_series(_connection(*key), filters, metric=metric, grain=grain)
-
-
-def rate_series(filters: Filters, *, metric: str, grain: str) -> pd.DataFrame:
-    return _rate_series(db_key(), filters, metric, grain)
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _estimates(key: DbKey) -> pd.DataFrame:
-    return metrics.estimates(_connection(*key))
-
-
-def estimates() -> pd.DataFrame:
-    """Every population size estimate with its source (the About page)."""
-    return _estimates(db_key())
-
-
-# A resource, read-only: every event, read once per database file; events() filters it (a few
-# dozen rows), so a new period or region costs no query.
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _all_events(key: DbKey) -> pd.DataFrame:
-    return metrics.all_events(_connection(*key))
-
-
-def events(filters: Filters) -> pd.DataFrame:
-    return metrics.events_in(_all_events(db_key()), filters)
-
-
-def all_events() -> pd.DataFrame:
-    """Every event in the database (shared: do not change it)."""
-    return _all_events(db_key())
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _dataset_meta(key: DbKey) -> dict[str, str]:
-    return metrics.dataset_meta(_connection(*key))
-
-
-def dataset_meta() -> dict[str, str]:
-    return _dataset_meta(db_key())
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _data_span(key: DbKey) -> tuple[Any, Any]:
-    return metrics.data_span(_connection(*key))
-
-
-def data_span() -> tuple[Any, Any]:
-    return _data_span(db_key())
-
-
-def _months(key: DbKey) -> period.Span:
-    first, last = metrics.data_span(_connection(*key))
-    return period.as_month(first), period.as_month(last)
-
-
-def data_months() -> period.Span:
-    """The first and last month of the current database's data (None, None when it is empty).
-
-    Kept per database file by `derived`, not st.cache_resource: every Filters() asks, and Streamlit's
-    hashing of the key cost more than the rest of a Filters() together. A new file, as an import
-    writes, is a new key, so its months show on the next rerun.
-    """
-    key = _stamp()
-    return derived(("data_months", key), lambda: _months(key))
+        _once(("protected", db_key(), config.MIN_COUNT), N_("Protecting small counts for the public view…"),
+              translate, lambda: _protected(config.MIN_COUNT))
 
 
 _prepared: set = set()  # database paths whose one-time preparations db_key() has made in this process
@@ -230,12 +107,206 @@ def _stamp() -> DbKey:
         return db_key()  # builds the sample, or says what is missing
 
 
-def published_quarters() -> tuple:
-    """The quarters the current protected table publishes (kept like data_months)."""
+# --- the connection: one per file, never closed under a user ---------------------------------
+
+class _Live:
+    """The newest file's stamp and connection, by path."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[str, tuple[DbKey, duckdb.DuckDBPyConnection]] = {}
+        self.lock = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _live() -> _Live:
+    """The process's connections (st.cache_resource.clear() forgets them, as it forgets every resource)."""
+    return _Live()
+
+
+# The stamp and connection a build runs on, so that what it asks for comes from the same file.
+_SNAPSHOT: contextvars.ContextVar[tuple[DbKey, duckdb.DuckDBPyConnection] | None] = contextvars.ContextVar(
+    "rightsmap_snapshot", default=None)
+
+
+def _current() -> tuple[DbKey, duckdb.DuckDBPyConnection]:
+    """The database file's stamp now, and a connection opened on that very file."""
+    inside = _SNAPSHOT.get()
+    if inside is not None:
+        return inside
+    while True:
+        key, live = _stamp(), _live()
+        with live.lock:
+            held = live.by_path.get(key[0])
+            if held is not None and held[0] == key:
+                return held
+            # A DuckDB of its own: connect(path) would hand back the instance still open on the old file.
+            conn = db.connect(key[0], read_only=True, own_instance=True)
+            if _stamp() == key:  # not swapped again while it opened: it reads the file so stamped
+                # The old connection is dropped, not closed: sessions still running on it hold it, and it
+                # closes when the last of them lets go (tests/test_cache.py).
+                live.by_path[key[0]] = (key, conn)
+                return key, conn
+        conn.close()  # nobody has it yet: try again on the newer file
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The connection to the current database file (hold it only for the run: the next file gets another)."""
+    return _current()[1]
+
+
+# --- the decorators ---------------------------------------------------------------------------
+
+def _build(fn: Callable, snapshot: tuple[DbKey, duckdb.DuckDBPyConnection], names: tuple[str, ...],
+           values: tuple, first: tuple = ()) -> Any:
+    """fn run on the snapshot's file, with the session out of its reach (see the module's docstring)."""
+    for name in fn.__code__.co_names:
+        if isinstance(fn.__globals__.get(name), i18n.Translator):
+            raise rules.HiddenDependency(f"{fn.__qualname__} reads the translator {name}: give it a `lang` argument")
+    arguments = dict(zip(names, values, strict=True))
+    lang = arguments.get("lang")
+    build = rules.BUILD.set((fn.__qualname__, lang if isinstance(lang, str) else None))
+    inside = _SNAPSHOT.set(snapshot)
+    try:
+        return fn(*first, **arguments)
+    finally:
+        _SNAPSHOT.reset(inside)
+        rules.BUILD.reset(build)
+
+
+def stamped(*, max_entries: int, shared: bool = False) -> Callable[[Callable[Concatenate[Any, P], R]], Callable[P, R]]:
+    """fn(conn, *args) cached by the database file's stamp and every argument (shared: st.cache_resource)."""
+
+    def decorate(fn: Callable[Concatenate[Any, P], R]) -> Callable[P, R]:
+        signature, names = rules.parameters(fn, 1)
+
+        def cached(stamp: DbKey, values: tuple, _snapshot: tuple) -> Any:
+            value = _build(fn, _snapshot, names, values, first=(_snapshot[1],))
+            return rules.shared(value, fn.__qualname__) if shared else value
+
+        # Streamlit tells caches apart by module, name and source: each function is its own.
+        cached.__module__, cached.__qualname__, cached.__name__ = fn.__module__, fn.__qualname__, fn.__name__
+        store = (st.cache_resource if shared else st.cache_data)(max_entries=max_entries, show_spinner=False)  # see ready()
+        kept_values = store(cached)
+
+        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            snapshot = _current()
+            values = rules.bind(signature, names, 1, args, kwargs)
+            return rules.handed_out(kept_values(snapshot[0], values, _snapshot=snapshot))
+
+        call.__name__, call.__qualname__, call.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+        call.clear = kept_values.clear  # type: ignore[attr-defined]
+        return call
+
+    return decorate
+
+
+derived = Derived(512)
+
+
+def kept(fn: Callable[P, R]) -> Callable[P, R]:
+    """fn(*args) kept in `derived` by fn, the database file's stamp and every argument; its value shared."""
+    signature, names = rules.parameters(fn, 0)
+    where = (fn.__code__.co_filename, fn.__qualname__)  # page scripts all run as __main__
+
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        values = rules.bind(signature, names, 0, args, kwargs)
+        snapshot = _current()
+        return rules.handed_out(derived((where, snapshot[0], values),
+                                        lambda: rules.shared(_build(fn, snapshot, names, values), fn.__qualname__)))
+
+    call.__name__, call.__qualname__, call.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    return call
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """frame (without its index) as an Arrow table, which st.dataframe sends without converting it again."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+# --- the data -----------------------------------------------------------------------------------
+
+
+@stamped(max_entries=512)
+def summary(conn: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
+    return metrics.summary(conn, filters)
+
+
+@stamped(max_entries=512)
+def region_values(conn: duckdb.DuckDBPyConnection, filters: Filters, metric: str,
+                  violation_type: str | None = None) -> pd.DataFrame:
+    return metrics.region_values(conn, filters, metric, violation_type)
+
+
+@stamped(max_entries=512)
+def cases_series(conn: duckdb.DuckDBPyConnection, filters: Filters, *, by: str, grain: str,
+                 by_region: bool) -> pd.DataFrame:
+    return metrics.cases_series(conn, filters, by=by, grain=grain, by_region=by_region)
+
+
+@stamped(max_entries=512)
+def raids_series(conn: duckdb.DuckDBPyConnection, filters: Filters, *, grain: str, by_region: bool) -> pd.DataFrame:
+    return metrics.raids_series(conn, filters, grain=grain, by_region=by_region)
+
+
+@stamped(max_entries=512)
+def reach_series(conn: duckdb.DuckDBPyConnection, filters: Filters, *, by_region: bool) -> pd.DataFrame:
+    return metrics.reach_series(conn, filters, by_region=by_region)
+
+
+@stamped(max_entries=128)
+def rate_series(conn: duckdb.DuckDBPyConnection, filters: Filters, *, metric: str, grain: str) -> pd.DataFrame:
+    return metrics.rate_series(conn, filters, metric=metric, grain=grain)
+
+
+@stamped(max_entries=4)
+def estimates(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every population size estimate with its source (the About page)."""
+    return metrics.estimates(conn)
+
+
+# Shared: every event, read once per database file; events() filters it (a few dozen rows), so a new
+# period or region costs no query.
+@stamped(max_entries=2, shared=True)
+def all_events(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every event in the database (each caller its own copy)."""
+    return metrics.all_events(conn)
+
+
+def events(filters: Filters) -> pd.DataFrame:
+    return metrics.events_in(all_events(), filters)
+
+
+@stamped(max_entries=4)
+def dataset_meta(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return metrics.dataset_meta(conn)
+
+
+@stamped(max_entries=4)
+def data_span(conn: duckdb.DuckDBPyConnection) -> tuple[Any, Any]:
+    return metrics.data_span(conn)
+
+
+@kept
+def data_months() -> period.Span:
+    """The first and last month of the current database's data (None, None when it is empty).
+
+    Kept, not st.cache_resource: every Filters() asks, and Streamlit's hashing of the key cost more than
+    the rest of a Filters() together. A new file, as an import writes, is a new key.
+    """
+    first, last = metrics.data_span(connection())
+    return period.as_month(first), period.as_month(last)
+
+
+@kept
+def _published_quarters(k: int) -> tuple:
     from rightsmap import public
 
-    key, k = _stamp(), config.MIN_COUNT
-    return derived(("published_quarters", key, k), lambda: public.published_quarters(_protected(key, k)[0]))
+    return public.published_quarters(protected_table(k))
+
+
+def published_quarters() -> tuple:
+    """The quarters the current protected table publishes."""
+    return _published_quarters(config.MIN_COUNT)
 
 
 def follow_the_database() -> None:
@@ -243,111 +314,70 @@ def follow_the_database() -> None:
     period.follow(data_months, published_quarters)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _batches(key: DbKey) -> pd.DataFrame:
+@stamped(max_entries=4)
+def batches(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The import batches in the current database, newest first (for the staff page)."""
     from rightsmap.importing.report import batches as list_batches
 
-    return list_batches(_connection(*key))
+    return list_batches(conn)
 
 
-def batches() -> pd.DataFrame:
-    """The import batches in the current database, newest first (for the staff page)."""
-    return _batches(db_key())
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _export_data(key: DbKey, filters: Filters, metric: str, violation_type: str | None, view: str):
+@stamped(max_entries=64)
+def export_data(conn: duckdb.DuckDBPyConnection, filters: Filters, *, metric: str = "cases",
+                violation_type: str | None = None, view: str = "full"):
+    """Every number the presentation and the exports show for one view (rightsmap.exports.data.gather)."""
     from rightsmap.exports import data as export_data
 
-    return export_data.gather(_connection(*key), filters, metric=metric, violation_type=violation_type, view=view)
+    return export_data.gather(conn, filters, metric=metric, violation_type=violation_type, view=view)
 
 
-def export_data(filters: Filters, *, metric: str = "cases", violation_type: str | None = None, view: str = "full"):
-    """Every number the presentation and the exports show for one view (rightsmap.exports.data.gather)."""
-    return _export_data(db_key(), filters, metric, violation_type, view)
-
-
-# Resources, not data: computed once per database file and k, shared by every
-# session, and never copied (nothing changes them).
-@st.cache_resource(max_entries=2, show_spinner=False)  # see ready()
-def _protected(key: DbKey, k: int) -> tuple[pd.DataFrame, dict]:
+# Shared: computed once per database file and k, and handed out without a copy but the frame's.
+@stamped(max_entries=2, shared=True)  # see ready()
+def _protected(conn: duckdb.DuckDBPyConnection, k: int) -> tuple[Frame, MappingProxyType]:
     from rightsmap import disclosure, public
 
-    table = disclosure.stored_or_computed(_connection(*key), k)
-    return table, public.index(table)
+    table = disclosure.stored_or_computed(conn, k)
+    return Frame(table), MappingProxyType(public.index(table))
 
 
-def protected_table() -> pd.DataFrame:
+def protected_table(k: int | None = None) -> pd.DataFrame:
     """The public view's one protected table (rightsmap.disclosure): quarter x region x category."""
-    return _protected(db_key(), config.MIN_COUNT)[0]
+    return _protected(config.MIN_COUNT if k is None else k)[0].frame()
 
 
-def public_cells() -> dict:
-    """The protected table as a lookup for rightsmap.public's figures."""
-    return _protected(db_key(), config.MIN_COUNT)[1]
+def public_cells(k: int | None = None) -> MappingProxyType:
+    """The protected table as a read-only lookup for rightsmap.public's figures."""
+    return _protected(config.MIN_COUNT if k is None else k)[1]
 
 
-# A resource, not data: the spec is returned without a copy (Streamlit copies the
-# top level before it changes anything), and its datasets are already Arrow bytes,
-# so a warm rerun neither unpickles nor re-encodes them.
+# A resource, not data: the spec is returned as a copy of its top level only (Streamlit changes nothing
+# deeper), and its datasets are already Arrow bytes, so a warm rerun neither unpickles nor re-encodes them.
 @st.cache_resource(max_entries=512, show_spinner=False)
-def chart_spec(kind: str, lang: str, options: tuple, frame: pd.DataFrame | None = None,
-               events: pd.DataFrame | None = None, height: int | None = None) -> dict:
-    """A finished chart spec; building and serialising charts was most of a warm rerun."""
+def _chart_spec(kind: str, lang: str, options: tuple, frame: pd.DataFrame | None = None,
+                events: pd.DataFrame | None = None, height: int | None = None) -> dict:
     from rightsmap import charts  # Altair: imported by the staff pages' first chart, not by the public view
 
     return _with_arrow(charts.spec(kind, lang, options, frame, events, height))
 
 
+def chart_spec(kind: str, lang: str, options: tuple, frame: pd.DataFrame | None = None,
+               events: pd.DataFrame | None = None, height: int | None = None) -> dict:
+    """A finished chart spec; building and serialising charts was most of a warm rerun."""
+    return dict(_chart_spec(kind, lang, options, frame, events, height))
+
+
 @st.cache_resource(max_entries=512, show_spinner=False)
-def chart_spec_by_source(kind: str, lang: str, options: tuple, height: int | None, source: Hashable,
-                         _frame: pd.DataFrame | None = None, _events: pd.DataFrame | None = None) -> dict:
-    """chart_spec, keyed by what the frames were made from (source) instead of by hashing them."""
+def _chart_spec_by_source(kind: str, lang: str, options: tuple, height: int | None, source: Hashable,
+                          _frame: pd.DataFrame | None = None, _events: pd.DataFrame | None = None) -> dict:
     from rightsmap import charts  # see chart_spec
 
     return _with_arrow(charts.spec(kind, lang, options, _frame, _events, height))
 
 
-class Derived:
-    """What pages make from their cached figures (frames reshaped and named, tables as text or Arrow),
-    kept by a key that names everything it depends on: the database, the filters, the language, the
-    page's choices. Shared by sessions: nothing may change a value taken from here.
-
-    A dictionary that forgets the least recently used of its `size` values, not st.cache_resource:
-    Streamlit hashes a key's every part on each call (1-4 ms for a key with a period's quarters, each
-    call, against microseconds here). The key is hashed as Python hashes it, so it must be made of plain
-    values (str, numbers, dates, tuples of them, frozen dataclasses).
-    """
-
-    def __init__(self, size: int):
-        self.size = size
-        self._values: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __call__(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-        value = build()  # unlocked: two sessions may build the same value at once, and keep one
-        with self._lock:
-            self._values[key] = value
-            self._values.move_to_end(key)
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-
-
-derived = Derived(512)
-
-
-def arrow_table(frame: pd.DataFrame) -> pa.Table:
-    """frame (without its index) as an Arrow table, which st.dataframe sends without converting it again."""
-    return pa.Table.from_pandas(frame, preserve_index=False)
+def chart_spec_by_source(kind: str, lang: str, options: tuple, height: int | None, source: Hashable,
+                         frame: pd.DataFrame | None = None, events: pd.DataFrame | None = None) -> dict:
+    """chart_spec, keyed by the database file and what the frames were made from (source), not by hashing them."""
+    return dict(_chart_spec_by_source(kind, lang, options, height, (_current()[0], source), frame, events))
 
 
 def _with_arrow(spec: dict) -> dict:

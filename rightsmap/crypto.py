@@ -99,24 +99,29 @@ def is_encrypted(path: Path | str) -> bool | None:
     return bool(int.from_bytes(header[_FLAGS], "little") & 1)
 
 
-def open_file(path: Path | str, *, read_only: bool):
+def open_file(path: Path | str, *, read_only: bool, own_instance: bool = False):
     """Open a database file with the configured key, or as a plain file when there is none."""
-    return open_with(path, configured_key(), read_only=read_only)
+    return open_with(path, configured_key(), read_only=read_only, own_instance=own_instance)
 
 
-def open_with(path: Path | str, key: str | None, *, read_only: bool):
-    """Open a database file with this key (None: a plain file). Raises DatabaseError, never showing the key."""
+def open_with(path: Path | str, key: str | None, *, read_only: bool, own_instance: bool = False):
+    """Open a database file with this key (None: a plain file). Raises DatabaseError, never showing the key.
+
+    own_instance: a plain file too is ATTACHed to a DuckDB of its own, as an encrypted one always is.
+    duckdb.connect(path) hands back the instance already open on that path, which still reads the file an
+    import has since replaced; an own instance reads the file there now, beside any older one still in use.
+    """
     path = Path(path)
     encrypted = is_encrypted(path)
-    if key is None:
-        if encrypted:
-            raise db.DatabaseError(NO_KEY.format(path=path))
+    if key is None and encrypted:
+        raise db.DatabaseError(NO_KEY.format(path=path))
+    if key is None and not own_instance:
         return duckdb.connect(str(path), read_only=read_only)
-    if encrypted is False:
+    if key is not None and encrypted is False:
         raise db.DatabaseError(NOT_ENCRYPTED.format(path=path))
     conn = memory()
     try:
-        if not read_only:
+        if not read_only and key is not None:
             enable_writing(conn, key)
         attach(conn, path, CATALOG, key, read_only=read_only)
         conn.execute(f"USE {CATALOG}")

@@ -54,8 +54,12 @@ def query_header(name: str) -> dict[str, str]:
     return header
 
 
-def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the database; read-only unless asked. Raises DatabaseError with an actionable message."""
+def connect(path: Path | str | None = None, *, read_only: bool = True,
+            own_instance: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database; read-only unless asked. Raises DatabaseError with an actionable message.
+
+    own_instance: a DuckDB of its own (rightsmap.crypto.open_with), so a file swapped in at the same
+    path is read as it is now, while connections to the file it replaced stay open for their users."""
     db_file = config.db_path(path)
     if read_only and not db_file.is_file():
         raise DatabaseError(N_(
@@ -66,7 +70,7 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
 
     try:
         # Encrypted when a key is configured (RIGHTSMAP_DB_KEY_FILE), a plain file otherwise.
-        conn = crypto.open_file(db_file, read_only=read_only)
+        conn = crypto.open_file(db_file, read_only=read_only, own_instance=own_instance)
     except duckdb.IOException as exc:
         raise DatabaseError(CANNOT_OPEN.format(path=db_file, problem=_first_line(exc))) from None
     except duckdb.Error as exc:

@@ -20,7 +20,6 @@ from rightsmap.exports.data import ExportData
 from rightsmap.exports.stamp import make
 from rightsmap.exports.tables import TABLES
 from rightsmap.filters import Filters
-from rightsmap.i18n import LANGUAGES
 
 
 def panel(filters: Filters, *, metric: str = "cases", violation_type: str | None = None, lang: str | None = None,
@@ -47,9 +46,8 @@ def panel(filters: Filters, *, metric: str = "cases", violation_type: str | None
             st.info(_("Downloads are not available for this view: {reason}.", reason=str(exc)),
                     icon=":material/block:")
             return
-        lang = st.segmented_control(_("Language of the files"), list(LANGUAGES), default=lang,
-                                    format_func=LANGUAGES.__getitem__, key=f"{key}-lang") or lang
-        st.caption(_("Every file is stamped:") + " " + make(data, lang).text())
+        lang = ui.files_language(lang, f"{key}-lang")
+        ui.stamp_caption(make(data, lang).text())
 
         def button(column, label: str, kind: str, make_bytes: Callable[[], bytes], name: str,
                    section: str = "") -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rightsmap import period
+from rightsmap import period, url_codec
+from rightsmap.url_codec import Notice
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -95,16 +96,7 @@ class Filters:
 
     def to_query_params(self) -> dict[str, str]:
         """URL query parameters; values equal to the default are left out."""
-        default = Filters()
-        params: dict[str, str] = {}
-        for name, value in (("regions", self.regions), ("types", self.types), ("perpetrators", self.perpetrators)):
-            if value != getattr(default, name):
-                params[name] = ",".join(value)
-        if self.month_from != default.month_from:
-            params["from"] = month_text(self.month_from)
-        if self.month_to != default.month_to:
-            params["to"] = month_text(self.month_to)
-        return params
+        return url_codec.encode(self, Filters(), URL_PARAMS)
 
 
 def _check_codes(values: tuple[str, ...], known: tuple[str, ...], empty: str, unknown_codes: str) -> None:
@@ -120,67 +112,23 @@ def _ordered(values: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ...]
     return tuple(code for code in known if code in chosen)
 
 
+def _offered_months() -> tuple[dt.date, ...]:
+    first, last = period.months()  # as Filters() has them
+    return tuple(add_months(first, n) for n in range(months_between(first, last)))
+
+
+# The link's parameters, in the order a link's notices are given.
+URL_PARAMS = (
+    url_codec.code_list("regions", "regions", REGION_CODES),
+    url_codec.code_list("types", "types", tuple(VIOLATION_TYPES)),
+    url_codec.code_list("perpetrators", "perpetrators", tuple(PERPETRATORS)),
+    *(url_codec.period_end(key, attr, parse_month, month_text,
+                           N_("Ignored {key}={value} in the link: expected a month such as 2017-05."), _offered_months)
+      for key, attr in (("from", "month_from"), ("to", "month_to"))),
+)
 URL_KEYS = ("regions", "from", "to", "types", "perpetrators")
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A message for the person who opened a link, in English with {placeholders}; translate at display."""
-
-    message: str
-    values: tuple[tuple[str, str], ...] = ()
-    translated: tuple[str, ...] = ()  # names of values that are messages too (a default's label)
-
-    def text(self, translate: Callable[[str], str] = str) -> str:
-        values = {k: translate(v) if k in self.translated else v for k, v in self.values}
-        return translate(self.message).format(**values)
-
-    def __str__(self) -> str:
-        return self.text()
 
 
 def from_query_params(params: Mapping[str, Any]) -> tuple[Filters, list[Notice]]:
     """Filters from URL query parameters, and a notice for every value that fell back to its default."""
-    default = Filters()
-    notices: list[Notice] = []
-    values: dict[str, Any] = {}
-    for key, attr, known in (
-        ("regions", "regions", REGION_CODES),
-        ("types", "types", tuple(VIOLATION_TYPES)),
-        ("perpetrators", "perpetrators", tuple(PERPETRATORS)),
-    ):
-        raw = params.get(key)
-        if raw is None:
-            continue
-        codes = tuple(c.strip() for c in str(raw).split(",") if c.strip())
-        unknown = [c for c in codes if c not in known]
-        if not codes or unknown:
-            shown = ", ".join(unknown)[:80] if unknown else "—"
-            notices.append(Notice(N_("Ignored {key}={value} in the link: not a known code. Showing all."),
-                                  (("key", key), ("value", shown))))
-            continue
-        values[attr] = codes
-    for key, attr in (("from", "month_from"), ("to", "month_to")):
-        raw = params.get(key)
-        if raw is None:
-            continue
-        try:
-            month = parse_month(str(raw))
-        except ValueError:
-            notices.append(Notice(N_("Ignored {key}={value} in the link: expected a month such as 2017-05."),
-                                  (("key", key), ("value", str(raw)[:20]))))
-            continue
-        lo, hi = default.month_from, default.month_to
-        if not lo <= month <= hi:
-            notices.append(Notice(N_("Ignored {key}={value} in the link: the data covers {first} to {last}."),
-                                  (("key", key), ("value", month_text(month)),
-                                   ("first", month_text(lo)), ("last", month_text(hi)))))
-            continue
-        values[attr] = month
-    try:
-        return Filters(**values), notices
-    except ValueError:
-        values.pop("month_from", None)
-        values.pop("month_to", None)
-        notices.append(Notice(N_("Ignored the period in the link: it starts after it ends. Showing the whole period.")))
-        return Filters(**values), notices
+    return url_codec.decode(params, URL_PARAMS, Filters, ("month_from", "month_to"))

@@ -9,7 +9,6 @@ import streamlit as st
 
 from rightsmap import cache, config, ui
 from rightsmap.exports import public_files
-from rightsmap.i18n import LANGUAGES
 from rightsmap.public_filters import PublicFilters
 
 PANEL_KEY = "public-downloads"
@@ -26,11 +25,10 @@ def panel(filters: PublicFilters) -> None:
     if expander is None:
         return
     with expander:
-        lang = st.segmented_control(_("Language of the files"), list(LANGUAGES), default=_.lang,
-                                    format_func=LANGUAGES.__getitem__, key="public-downloads-lang") or _.lang
+        lang = ui.files_language(_.lang, "public-downloads-lang")
         cells, k = cache.public_cells(), config.MIN_COUNT
         sample = cache.dataset_meta().get("dataset") == "sample"
-        st.caption(_("Every file is stamped:") + " " + public_files.filters_stamp(filters, k, sample, lang).text())
+        ui.stamp_caption(public_files.filters_stamp(filters, k, sample, lang).text())
 
         def make(kind: str) -> bytes:
             events = public_files.public_events(cache.all_events(), filters, lang)

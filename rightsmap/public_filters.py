@@ -13,14 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rightsmap import period
+from rightsmap import period, url_codec
 from rightsmap.disclosure import ALL, MEASURE_BY_KEY
-from rightsmap.filters import Filters, Notice, add_months
+from rightsmap.filters import Filters, add_months
 from rightsmap.public import CHOICE_BY_KEY, Choice
+from rightsmap.url_codec import Notice
 from rightsmap.vocab import N_, REGION_CODES
 
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
-URL_KEYS = ("q_from", "q_to", "region", "show")
 
 
 def quarter_text(quarter: dt.date) -> str:
@@ -80,61 +80,24 @@ class PublicFilters:
         return CHOICE_BY_KEY[self.show]
 
     def to_query_params(self) -> dict[str, str]:
-        default = PublicFilters()
-        params: dict[str, str] = {}
-        if self.quarter_from != default.quarter_from:
-            params["q_from"] = quarter_text(self.quarter_from)
-        if self.quarter_to != default.quarter_to:
-            params["q_to"] = quarter_text(self.quarter_to)
-        if self.region != ALL:
-            params["region"] = self.region
-        if self.show != default.show:
-            params["show"] = self.show
-        return params
+        """URL query parameters; values equal to the default are left out."""
+        return url_codec.encode(self, PublicFilters(), URL_PARAMS)
+
+
+def _label_of_the_default() -> str:
+    return MEASURE_BY_KEY[CHOICE_BY_KEY[PublicFilters().show].measure].label
+
+
+URL_PARAMS = (
+    *(url_codec.period_end(key, attr, parse_quarter, quarter_text,
+                           N_("Ignored {key}={value} in the link: expected a quarter such as 2017-Q2."), all_quarters)
+      for key, attr in (("q_from", "quarter_from"), ("q_to", "quarter_to"))),
+    url_codec.one_code("region", "region", lambda: REGION_CODES),
+    url_codec.one_code("show", "show", lambda: tuple(CHOICE_BY_KEY), limit=30, showing=_label_of_the_default),
+)
+URL_KEYS = tuple(param.key for param in URL_PARAMS)
 
 
 def from_query_params(params: Mapping[str, Any]) -> tuple[PublicFilters, list[Notice]]:
     """Public filters from the URL, and a notice for every value that fell back to its default."""
-    default = PublicFilters()
-    known = all_quarters()
-    values: dict[str, Any] = {}
-    notices: list[Notice] = []
-    for key, attr in (("q_from", "quarter_from"), ("q_to", "quarter_to")):
-        raw = params.get(key)
-        if raw is None:
-            continue
-        try:
-            quarter = parse_quarter(str(raw))
-        except ValueError:
-            notices.append(Notice(N_("Ignored {key}={value} in the link: expected a quarter such as 2017-Q2."),
-                                  (("key", key), ("value", str(raw)[:20]))))
-            continue
-        if quarter not in known:
-            notices.append(Notice(N_("Ignored {key}={value} in the link: the data covers {first} to {last}."),
-                                  (("key", key), ("value", quarter_text(quarter)),
-                                   ("first", quarter_text(known[0])), ("last", quarter_text(known[-1])))))
-            continue
-        values[attr] = quarter
-    raw = params.get("region")
-    if raw is not None:
-        if str(raw) in REGION_CODES:
-            values["region"] = str(raw)
-        else:
-            notices.append(Notice(N_("Ignored {key}={value} in the link: not a known code. Showing all."),
-                                  (("key", "region"), ("value", str(raw)[:20]))))
-    raw = params.get("show")
-    if raw is not None:
-        if str(raw) in CHOICE_BY_KEY:
-            values["show"] = str(raw)
-        else:
-            notices.append(Notice(N_("Ignored {key}={value} in the link: not a known code. Showing {default}."),
-                                  (("key", "show"), ("value", str(raw)[:30]),
-                                   ("default", MEASURE_BY_KEY[CHOICE_BY_KEY[default.show].measure].label)),
-                                  translated=("default",)))
-    try:
-        return PublicFilters(**values), notices
-    except ValueError:
-        values.pop("quarter_from", None)
-        values.pop("quarter_to", None)
-        notices.append(Notice(N_("Ignored the period in the link: it starts after it ends. Showing the whole period.")))
-        return PublicFilters(**values), notices
+    return url_codec.decode(params, URL_PARAMS, PublicFilters, ("quarter_from", "quarter_to"))

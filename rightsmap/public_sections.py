@@ -100,17 +100,7 @@ class Sections:
     def breakdown(self, *, split: bool = False) -> None:
         """Cases by perpetrator and by type: one table, or (split, for a slide) a table for each side by side."""
         f = self.filters
-
-        def build() -> tuple[tuple[str, ...], tuple[public.Figure, ...]]:
-            rows, figures = public.breakdown(self.cells, self.k, f.quarters, f.region, self._)
-            if not split:
-                return (ui.text_table_markdown(public.BREAKDOWN_COLUMNS, rows),), tuple(figures)
-            groups = dict.fromkeys(group for group, _name, _shown in rows)
-            return tuple(ui.text_table_markdown((group, "shown"), [(n, s) for g, n, s in rows if g == group])
-                         for group in groups), tuple(figures)
-
-        texts, figures = cache.derived(("breakdown", split, cache.db_key(), self.k, self._.lang, tuple(f.quarters),
-                                        f.region), build)
+        texts, figures = _breakdown(split, self.k, tuple(f.quarters), f.region, self._.lang)
         self.shown += figures
         places: list[Any] = st.columns(len(texts)) if split else [st]
         for column, text in zip(places, texts, strict=True):
@@ -118,14 +108,7 @@ class Sections:
 
     def region_table(self, by_region: dict[str, public.Figure]) -> None:
         """The figures behind the map, as a table of text."""
-        _, percent = self._, self.filters.choice.percent
-
-        def build() -> str:
-            return ui.text_table_markdown(("name", "shown"), ((_.region(code), f.text(_, percent=percent))
-                                                              for code, f in by_region.items()))
-
-        st.markdown(cache.derived(("region table", _.lang, percent,
-                           tuple((code, f.status, f.value) for code, f in by_region.items())), build))
+        st.markdown(_region_table(tuple(by_region.items()), self.filters.choice.percent, self._.lang))
 
     def events(self) -> None:
         """The events in the period that concern the region or the whole country, as numbered text."""
@@ -137,3 +120,23 @@ class Sections:
     def marks(self) -> None:
         for mark in public.mark_texts(self.shown, self.k, self._):
             st.caption(mark)
+
+
+@cache.kept
+def _breakdown(split: bool, k: int, quarters: tuple, region: str, lang: str
+               ) -> tuple[tuple[str, ...], tuple[public.Figure, ...]]:
+    """The breakdown's tables as text, and its figures."""
+    rows, figures = public.breakdown(cache.public_cells(k), k, quarters, region, ui.translator())
+    if not split:
+        return (ui.text_table_markdown(public.BREAKDOWN_COLUMNS, rows),), tuple(figures)
+    groups = dict.fromkeys(group for group, _name, _shown in rows)
+    return tuple(ui.text_table_markdown((group, "shown"), [(n, s) for g, n, s in rows if g == group])
+                 for group in groups), tuple(figures)
+
+
+@cache.kept
+def _region_table(figures: tuple[tuple[str, public.Figure], ...], percent: bool, lang: str) -> str:
+    """The figures behind the map, as a table of text."""
+    _ = ui.translator()
+    return ui.text_table_markdown(("name", "shown"), ((_.region(code), f.text(_, percent=percent))
+                                                      for code, f in figures))

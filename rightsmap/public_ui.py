@@ -13,6 +13,7 @@ from rightsmap.vocab import REGION_CODES
 _KEYS = {"q_from": "p_from", "q_to": "p_to", "region": "p_region", "show": "p_show"}
 STATE = "public_filters"
 _PENDING_REGION = "p_region_pending"
+SIDEBAR = ui.FilterSidebar("public_filters_initialised", "public_url_notices", tuple(_KEYS.values()))
 
 
 def _widgets_from(filters: PublicFilters) -> None:
@@ -29,14 +30,9 @@ def _reset() -> None:
 
 def sidebar_filters() -> PublicFilters:
     """Draw the public filters in the sidebar, mirror them in the URL, and return them."""
-    if "public_filters_initialised" not in st.session_state:
-        filters, notices = public_filters.from_query_params(st.query_params.to_dict())
-        _widgets_from(filters)
-        # The staff view shows the language notice too, on its first page, so it is not popped here.
-        st.session_state["public_url_notices"] = st.session_state.get("lang_notices", []) + notices
-        st.session_state["public_filters_initialised"] = True
-    elif not all(key in st.session_state for key in _KEYS.values()):
-        _widgets_from(st.session_state.get(STATE, PublicFilters()))
+    # The staff view shows the language notice too, on its first page, so it is not popped here.
+    SIDEBAR.seed(lambda: public_filters.from_query_params(st.query_params.to_dict()), _widgets_from,
+                 lambda: st.session_state.get(STATE, PublicFilters()), lambda: st.session_state.get("lang_notices", []))
     if _PENDING_REGION in st.session_state:  # a click on the map, applied before the widget is drawn
         st.session_state[_KEYS["region"]] = st.session_state.pop(_PENDING_REGION)
     quarters = public_filters.all_quarters()
@@ -54,15 +50,9 @@ def sidebar_filters() -> PublicFilters:
                                     help=_("The public view counts whole quarters."))
         quarter_to = st.selectbox(_("To"), quarters, key=_KEYS["q_to"], format_func=_.quarter)
         st.button(_("Reset filters"), width="stretch", on_click=_reset)
-    if quarter_from > quarter_to:
-        st.sidebar.caption(_("The period was given backwards, so its ends are swapped."))
-        quarter_from, quarter_to = quarter_to, quarter_from
+    quarter_from, quarter_to = ui.in_order(quarter_from, quarter_to)
     filters = PublicFilters(quarter_from=quarter_from, quarter_to=quarter_to, region=region, show=show)
-    ui.mirror_in_url(filters.to_query_params(), public_filters.URL_KEYS)
-    for notice in st.session_state.get("public_url_notices", []):
-        st.warning(notice.text(_), icon=":material/link_off:")
-    for problem in config.SETTING_PROBLEMS:
-        st.warning(problem, icon=":material/settings:")
+    SIDEBAR.finish(filters.to_query_params(), public_filters.URL_KEYS)
     st.session_state[STATE] = filters
     return filters
 

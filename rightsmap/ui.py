@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Hashable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from rightsmap import cache, compat, config, db, i18n, plaintext
+from rightsmap import cache, cache_rules, compat, config, db, i18n, plaintext
 from rightsmap.filters import URL_KEYS, Filters, Notice, add_months, from_query_params, month_text, months_between
 from rightsmap.sample import SAMPLE_CALIBRATION
 from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
@@ -18,6 +19,8 @@ from rightsmap.vocab import N_, PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
+T = TypeVar("T")
+F = TypeVar("F")
 _KEYS = {"regions": "f_regions", "from": "f_from", "to": "f_to", "types": "f_types", "perpetrators": "f_perpetrators"}
 LANG_KEY = "f_lang"  # the switcher widget
 # The chosen language, kept apart from the widget: Streamlit drops a widget's state
@@ -29,8 +32,9 @@ OPENING_LINK = "opening_link"
 
 
 def translator() -> i18n.Translator:
-    """The translator for the language chosen in this session."""
-    return i18n.translator(st.session_state.get(CHOSEN_LANG, i18n.DEFAULT_LANGUAGE))
+    """The translator for the language chosen in this session; in a cached value's build, for its `lang`."""
+    built_in = cache_rules.build_language()  # raises in a build whose key has no language
+    return i18n.translator(built_in or st.session_state.get(CHOSEN_LANG, i18n.DEFAULT_LANGUAGE))
 
 
 def init_language() -> i18n.Translator:
@@ -95,27 +99,18 @@ def _reset() -> None:
     st.session_state["url_notices"] = []
 
 
-def _widget_state_intact() -> bool:
-    return all(key in st.session_state for key in _KEYS.values())
-
-
 def sidebar_filters() -> Filters:
     """Draw the shared filters in the sidebar, mirror them in the URL, and return them."""
-    if "filters_initialised" not in st.session_state:
+    def from_the_link() -> tuple[Filters, list[Notice]]:
         # First staff run of this browser session: the link is the source of truth, as it was opened.
-        params = {**st.session_state.get(OPENING_LINK, {}), **st.query_params.to_dict()}
-        filters, notices = from_query_params(params)
+        read = from_query_params({**st.session_state.get(OPENING_LINK, {}), **st.query_params.to_dict()})
         init_language()
-        _widgets_from(filters)
-        st.session_state["url_notices"] = st.session_state.pop("lang_notices", []) + notices
-        st.session_state["filters_initialised"] = True
-    elif not _widget_state_intact():
-        # Streamlit drops a widget's state after a run that did not draw it (a page run
-        # on its own, see ensure_entry_script_ran, or a first run cut short by the next
-        # one): restore the widgets from the last filters, else from the link, never from
-        # their defaults.
-        last = st.session_state.get("filters")
-        _widgets_from(last if last is not None else from_query_params(st.query_params.to_dict())[0])
+        return read
+
+    def last_filters() -> Filters:  # the last filters, else the link's, never the widgets' defaults
+        return st.session_state.get("filters") or from_query_params(st.query_params.to_dict())[0]
+
+    STAFF_SIDEBAR.seed(from_the_link, _widgets_from, last_filters, lambda: st.session_state.pop("lang_notices", []))
     init_language()
 
     span = Filters()
@@ -143,9 +138,7 @@ def sidebar_filters() -> Filters:
                                       select_all=False)
         st.button(_("Reset filters"), width="stretch", on_click=_reset)
 
-    if month_from > month_to:
-        st.sidebar.caption(_("The period was given backwards, so its ends are swapped."))
-        month_from, month_to = month_to, month_from
+    month_from, month_to = in_order(month_from, month_to)
     values: dict[str, Any] = {"month_from": month_from, "month_to": month_to}
     if regions:
         values["regions"] = tuple(regions)
@@ -154,12 +147,53 @@ def sidebar_filters() -> Filters:
     if perpetrators:
         values["perpetrators"] = tuple(perpetrators)
     filters = Filters(**values)
-    _mirror_in_url(filters)
-    for notice in st.session_state.get("url_notices", []):
-        st.warning(notice.text(_), icon=":material/link_off:")
-    for problem in config.SETTING_PROBLEMS:
-        st.warning(problem, icon=":material/settings:")
+    STAFF_SIDEBAR.finish(filters.to_query_params(), URL_KEYS)
     return filters
+
+
+@dataclass(frozen=True)
+class FilterSidebar:
+    """The pattern both views' sidebar filters follow, by the session keys each keeps its state under.
+
+    A session's first run reads the link (its notices stay shown until a reset); a later run whose widgets
+    Streamlit forgot (it drops a widget's state after any run that did not draw it: a page run on its own,
+    see ensure_entry_script_ran, or a first run cut short by the next one) sets them again from the last
+    filters, never from their defaults. Each run ends by mirroring the filters in the link.
+    """
+
+    initialised: str
+    notices: str
+    widget_keys: tuple[str, ...]
+
+    def seed(self, from_link: Callable[[], tuple[F, list[Notice]]], widgets_from: Callable[[F], None],
+             last: Callable[[], F], language_notices: Callable[[], list[Notice]]) -> None:
+        if self.initialised not in st.session_state:
+            filters, notices = from_link()
+            widgets_from(filters)
+            st.session_state[self.notices] = language_notices() + notices
+            st.session_state[self.initialised] = True
+        elif not all(key in st.session_state for key in self.widget_keys):
+            widgets_from(last())
+
+    def finish(self, params: dict[str, str], url_keys: tuple[str, ...]) -> None:
+        """Mirror the filters in the link; show the link's notices and the settings' problems."""
+        mirror_in_url(params, url_keys)
+        for notice in st.session_state.get(self.notices, []):
+            st.warning(notice.text(translator()), icon=":material/link_off:")
+        for problem in config.SETTING_PROBLEMS:
+            st.warning(problem, icon=":material/settings:")
+
+
+STAFF_SIDEBAR = FilterSidebar("filters_initialised", "url_notices", tuple(_KEYS.values()))
+
+
+def in_order(first: T, last: T) -> tuple[T, T]:
+    """A period's ends in order; given backwards, swapped, with a word in the sidebar."""
+    if first > last:  # type: ignore[operator]
+        _ = translator()
+        st.sidebar.caption(_("The period was given backwards, so its ends are swapped."))
+        return last, first
+    return first, last
 
 
 def follow_the_span(key_from: str, key_to: str, offered: Sequence[dt.date], last_offered: str) -> None:
@@ -179,10 +213,6 @@ def follow_the_span(key_from: str, key_to: str, offered: Sequence[dt.date], last
             st.session_state[key] = new_end
         elif value not in offered:
             st.session_state[key] = min(max(value, first), last)
-
-
-def _mirror_in_url(filters: Filters) -> None:
-    mirror_in_url(filters.to_query_params(), URL_KEYS)
 
 
 def mirror_in_url(wanted: dict[str, str], keys: tuple[str, ...]) -> None:
@@ -241,6 +271,19 @@ def lazy_expander(label: str, *, key: str, icon: str | None = None) -> DeltaGene
     return expander if expander.open else None
 
 
+def files_language(default: str, key: str) -> str:
+    """The language of the files a download panel makes, chosen in the panel (both views' panels ask so)."""
+    _ = translator()
+    return st.segmented_control(_("Language of the files"), list(i18n.LANGUAGES), default=default,
+                                format_func=i18n.LANGUAGES.__getitem__, key=key) or default
+
+
+def stamp_caption(stamp: str) -> None:
+    """Under a download panel's language: what every file it makes is stamped with."""
+    _ = translator()
+    st.caption(_("Every file is stamped:") + " " + stamp)
+
+
 def database_error(exc: db.DatabaseError, *, details: bool = False) -> None:
     """Stop the page: the reason only for a logged-in staff member, since it names server paths; always in the log."""
     _ = translator()
@@ -255,6 +298,7 @@ def database_error(exc: db.DatabaseError, *, details: bool = False) -> None:
 
 def current_filters() -> Filters:
     """The filters the entry script read from the sidebar on this run."""
+    cache_rules.refuse_in_build("the session's filters")
     ensure_entry_script_ran()
     return st.session_state["filters"]
 
@@ -338,15 +382,15 @@ def event_list_text(filters: Filters) -> str:
 
 def _public_titles() -> tuple[tuple[dt.date, str | None, str], ...]:
     """Every public event as (date, region or None for the whole country, title in the chosen language)."""
-    lang = translator().lang
+    return _public_titles_in(translator().lang)
 
-    def build() -> tuple[tuple[dt.date, str | None, str], ...]:
-        every = cache.all_events()
-        titled = event_titles(every[every["public"].fillna(False).astype(bool)])
-        return tuple((pd.Timestamp(row.event_date).date(), None if pd.isna(row.region) else row.region, row.title)
-                     for row in titled.itertuples())
 
-    return cache.derived(("public titles", cache.db_key(), lang), build)
+@cache.kept
+def _public_titles_in(lang: str) -> tuple[tuple[dt.date, str | None, str], ...]:
+    every = cache.all_events()
+    titled = event_titles(every[every["public"].fillna(False).astype(bool)])
+    return tuple((pd.Timestamp(row.event_date).date(), None if pd.isna(row.region) else row.region, row.title)
+                 for row in titled.itertuples())
 
 
 def escape_markdown(text: str) -> str:
@@ -369,17 +413,21 @@ def chart(kind: str, frame: pd.DataFrame | None = None, *, events: pd.DataFrame 
     if source is None:
         spec = cache.chart_spec(kind, lang, frozen, frame, events, height)
     else:
-        spec = cache.chart_spec_by_source(kind, lang, frozen, height, (cache.db_key(), source), frame, events)
+        spec = cache.chart_spec_by_source(kind, lang, frozen, height, source, frame, events)
     st.vega_lite_chart(spec, width="stretch")
 
 
 def events(filters: Filters) -> pd.DataFrame:
-    """The events for the filters, with their titles in the chosen language (shared: do not change it).
+    """The events for the filters, with their titles in the chosen language (the caller's own copy).
 
     Kept per database file, filters and language: filtering and titling them was ~3 ms a rerun.
     """
-    return cache.derived(("titled events", cache.db_key(), filters, translator().lang),
-                         lambda: event_titles(cache.events(filters)))
+    return _titled_events(filters, translator().lang)
+
+
+@cache.kept
+def _titled_events(filters: Filters, lang: str) -> pd.DataFrame:
+    return event_titles(cache.events(filters))
 
 
 COLUMN_LABELS = {
