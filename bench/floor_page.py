@@ -15,16 +15,17 @@ import os
 import streamlit as st
 
 from rightsmap import cache, public_filters, ui
-from rightsmap.public_filters import PublicFilters, quarter_text
+from rightsmap.public_filters import PublicFilters
 from rightsmap.public_sections import Sections
 
 SECTIONS = ("headlines", "timeline", "breakdown", "marks", "events")
 
 st.set_page_config(page_title="rightsmap: the bench's floor", layout="wide")
 cache.follow_the_database()  # the filters offer the data's period, as in dashboard.py
-ui.init_language()
+_ = ui.init_language()
 quarters = public_filters.all_quarters()
-first = st.sidebar.selectbox("From", quarters, format_func=quarter_text, key="floor_from")
+# Labelled as the app's "From" box labels them (bench/sequence.py types these labels).
+first = st.sidebar.selectbox("From", quarters, format_func=_.quarter, key="floor_from")
 page = Sections(PublicFilters(quarter_from=first, quarter_to=quarters[-1]))
 st.caption(page.describe())  # "<from> to <to> · ...": what the bench waits for, as on the app's page
 page.map()

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from bench import browser, load, naive, proxy, scale, sequence  # noqa: E402
 from bench.server import Server  # noqa: E402
 from bench.stclient import StreamlitSession  # noqa: E402
-from rightsmap import auth, config, db, disclosure, maps, metrics, period, public, public_filters, sample  # noqa: E402
+from rightsmap import auth, config, db, disclosure, maps, metrics, public, public_filters, sample  # noqa: E402
 from rightsmap.filters import Filters  # noqa: E402
 from rightsmap.vocab import VIOLATION_TYPES  # noqa: E402
 
@@ -204,6 +204,8 @@ async def _filter_changes(url: str, page: str, periods: list[str], region: str |
             await session.run()
         seconds = []
         for period in periods:
+            if period not in session.options.get("From", []):
+                raise RuntimeError(f"{page}: no {period!r} among the \"From\" options {session.options.get('From')}")
             session.set_selectbox("From", period)
             run = await session.run()
             if run.exceptions or not run.finished:
@@ -488,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
         geo_cache = Path(tempfile.gettempdir()) / "rightsmap-bench-geodata"
         log("building the sample database and the full-resolution boundaries")
         db_path = sample.build(work / "sample.duckdb")
-        period.follow_database(db_path)  # the filters offer the data's period
+        sequence.follow(db_path)  # the filters offer the data's months and published quarters, as in the app
         full_geojson = naive.full_resolution_geojson(geo_cache)
         results["payload"] = payload(db_path, full_geojson)
         results["startup"] = measure_startup(work, db_path, full_geojson, repeats)

@@ -2,6 +2,8 @@
 
 recolouring_months is for the staff map page and the naive page ("From" months);
 recolouring_quarters is for the public view ("From" quarters, the published measure "cases").
+Both return the options' labels as the English page shows them (lang=en): the protocol client sends
+a select box's label, and Chromium types it.
 """
 
 from __future__ import annotations
@@ -9,10 +11,29 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from rightsmap import config, db, disclosure, maps, metrics, period, public
+from rightsmap import config, db, disclosure, i18n, maps, metrics, period, public
 from rightsmap.filters import Filters, month_text
-from rightsmap.public_filters import PublicFilters, all_quarters, quarter_text
+from rightsmap.public_filters import PublicFilters, all_quarters
 from rightsmap.sample import months
+
+ENGLISH = i18n.translator("en")
+
+
+def quarter_label(quarter) -> str:
+    """A quarter as the public "From" box and caption show it in English ("2019 Q3")."""
+    return ENGLISH.quarter(quarter)
+
+
+def follow(db_path: Path) -> None:
+    """Offer db_path's period as the app does (rightsmap.cache.follow_the_database): the data's months
+    and the quarters its protected table publishes, read now."""
+    conn = db.connect(db_path, read_only=True)
+    try:
+        span = metrics.data_span(conn)
+        published = public.published_quarters(disclosure.stored_or_computed(conn, config.MIN_COUNT))
+    finally:
+        conn.close()
+    period.follow(lambda: span, lambda: published)
 
 
 def _signature(conn, month_from) -> tuple:
@@ -39,7 +60,7 @@ def _changing_order(signatures: dict, first, count: int) -> list:
 
 def recolouring_months(db_path: Path, count: int) -> list[str]:
     """Up to count distinct "From" months (To = the last month) in an order where each step changes the map."""
-    period.follow_database(db_path)
+    follow(db_path)
     conn = db.connect(db_path)
     try:
         candidates = [m for m in months() if m <= Filters().month_to]
@@ -63,7 +84,7 @@ def _public_signature(cells, quarter_from) -> tuple:
 
 def recolouring_quarters(db_path: Path, count: int) -> list[str]:
     """Up to count distinct public "From" quarters (To = the last quarter), each step recolouring the public map."""
-    period.follow_database(db_path)
+    follow(db_path)
     conn = db.connect(db_path, read_only=True)
     try:
         cells = public.index(disclosure.stored_or_computed(conn, config.MIN_COUNT))
@@ -71,9 +92,9 @@ def recolouring_quarters(db_path: Path, count: int) -> list[str]:
         conn.close()
     quarters = all_quarters()
     signatures = {q: _public_signature(cells, q) for q in quarters[:-1]}
-    return [quarter_text(q) for q in _changing_order(signatures, quarters[0], count)]
+    return [quarter_label(q) for q in _changing_order(signatures, quarters[0], count)]
 
 
 def last_quarter() -> str:
     """The last public quarter of the database recolouring_quarters last read."""
-    return quarter_text(all_quarters()[-1])
+    return quarter_label(all_quarters()[-1])
