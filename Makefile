@@ -33,18 +33,20 @@ debian-packages:
 # compile them again (about 0.1 s of the first page's wait). compileall skips what is up to date.
 run: setup
 	$(BIN)/python -m compileall -q rightsmap >/dev/null
-	$(BIN)/python -m rightsmap.serve
+	$(BIN)/python -m rightsmap.cli.serve
 
 # The app behind Caddy with TLS on this machine's LAN address (README: "Serving a meeting room or an
 # office"). Options go in LAN, e.g. `make serve-lan LAN="--view both"`.
 serve-lan: setup
 	$(BIN)/python -m compileall -q rightsmap >/dev/null
-	$(BIN)/python -m rightsmap.lan $(LAN)
+	$(BIN)/python -m rightsmap.cli.lan $(LAN)
 
 # mypy checks rightsmap/, dashboard.py and pages/ (pyproject.toml); its cache makes a second run quick.
+# lint-imports checks the package's layers (pyproject.toml, README "Architecture").
 test: setup-dev
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # Would the newest Streamlit and streamlit-folium break the app? A scratch venv (UPGRADE_VENV) with them
@@ -57,6 +59,7 @@ upgrade-check: debian-packages
 lint: setup-dev
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) static .pytest_cache .mypy_cache

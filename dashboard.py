@@ -4,8 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from rightsmap import cache, compat, config, db, public_ui, staff, streamlit_words, ui
-from rightsmap.vocab import N_
+from rightsmap import compat
+from rightsmap.data import db
+from rightsmap.domain import config
+from rightsmap.domain.vocab import N_
+from rightsmap.web import cache, public_ui, staff, streamlit_words, ui
 
 HERE = Path(__file__).resolve().parent
 

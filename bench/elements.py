@@ -31,7 +31,7 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
 from bench import browser, sequence  # noqa: E402
 from bench.run import floor_server, log, p95  # noqa: E402
-from rightsmap import sample  # noqa: E402
+from rightsmap.records import sample  # noqa: E402
 
 SECTIONS = ("headlines", "timeline", "breakdown", "marks", "events")  # bench/floor_page.py's SECTIONS
 DEFAULT_VARIANTS = ("captions:15", "captions:30", "headlines", "timeline", "sections")

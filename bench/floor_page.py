@@ -1,6 +1,6 @@
 """The floor under the two Chromium figures: the public view's map and one "From" box, nothing else.
 
-Not a page of the app. bench/run.py starts it as the app is started (rightsmap.serve: the same warm-up
+Not a page of the app. bench/run.py starts it as the app is started (rightsmap.cli.serve: the same warm-up
 and socket) and times it beside the app, in turns: what Streamlit, streamlit-folium and Leaflet cost
 for this very map on this machine, before any of the rest of the page (filters, figures, chart,
 tables, panels). The app's figure minus this one is what the rest of the page costs.
@@ -14,9 +14,10 @@ import os
 
 import streamlit as st
 
-from rightsmap import cache, public_filters, ui
-from rightsmap.public_filters import PublicFilters
-from rightsmap.public_sections import Sections
+from rightsmap.disclosure import public_filters
+from rightsmap.disclosure.public_filters import PublicFilters
+from rightsmap.web import cache, ui
+from rightsmap.web.public_sections import Sections
 
 SECTIONS = ("headlines", "timeline", "breakdown", "marks", "events")
 

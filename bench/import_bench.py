@@ -26,8 +26,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rightsmap import store  # noqa: E402
-from rightsmap.importing import gazetteer, pipeline, values  # noqa: E402
+from rightsmap.records import store  # noqa: E402
+from rightsmap.records.importing import gazetteer, pipeline, values  # noqa: E402
 
 PLACES = ["г. Бишкек", "Бишкек", "Ош", "Ошская обл.", "Сокулукский район", "Каракол", "Ysyk-Kol", "Djalal-Abad",
           "Нарын", "Талас", "Баткен", "Токмок", "Кара-Балта", "Узген", "Кант", "Чолпон-Ата"]

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import naive  # noqa: E402
 
-from rightsmap.sample import months  # noqa: E402
-from rightsmap.vocab import PERPETRATORS, REGION_BY_CODE, REGION_CODES, VIOLATION_TYPES  # noqa: E402
+from rightsmap.domain.vocab import PERPETRATORS, REGION_BY_CODE, REGION_CODES, VIOLATION_TYPES  # noqa: E402
+from rightsmap.records.sample import months  # noqa: E402
 
 all_months = [m.strftime("%Y-%m") for m in months()]
 with st.sidebar:

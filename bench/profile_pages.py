@@ -25,8 +25,10 @@ from streamlit.testing.v1 import AppTest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from rightsmap import auth, sample, staff  # noqa: E402
-from rightsmap.public_filters import all_quarters  # noqa: E402
+from rightsmap.data import auth  # noqa: E402
+from rightsmap.disclosure.public_filters import all_quarters  # noqa: E402
+from rightsmap.records import sample  # noqa: E402
+from rightsmap.web import staff  # noqa: E402
 
 PUBLIC_PAGES = ["pages/public.py", "pages/show.py", "pages/about.py"]
 STAFF_PAGES = ["pages/overview.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/present.py"]

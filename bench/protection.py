@@ -19,7 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rightsmap import attack, audit, cli_public, db, disclosure, period, sample  # noqa: E402
+from rightsmap import attack  # noqa: E402
+from rightsmap.data import db, metrics
+from rightsmap.disclosure import audit, figures, layout, protect
+from rightsmap.records import sample
 
 
 def _timed(function):
@@ -29,20 +32,20 @@ def _timed(function):
 
 
 def one_round(exact, k: int, years: bool, quarters) -> dict[str, float]:
-    original = disclosure.full_years
+    original = layout.full_years
     if not years:
-        disclosure.full_years = lambda _quarters: []
+        layout.full_years = lambda _quarters: []
     try:
-        protect_s, table = _timed(lambda: disclosure.protect(exact, k))
+        protect_s, table = _timed(lambda: protect.protect(exact, k))
     finally:
-        disclosure.full_years = original
+        layout.full_years = original
     audit_s, findings = _timed(lambda: audit.audit(table, k))
     assert all(f.width >= k for f in findings)
     attack_s, narrowed = _timed(lambda: attack.Attacker(k).read_all(
-        cli_public.public_figures(table, k, quarters)).ranges(narrower_than=k))
+        figures.public_figures(table, k, quarters)).ranges(narrower_than=k))
     assert not narrowed
     return {"years": years, "protect_s": round(protect_s, 2), "audit_s": round(audit_s, 2),
-            "attacker_s": round(attack_s, 2), "withheld": int((table["status"] != disclosure.SHOWN).sum())}
+            "attacker_s": round(attack_s, 2), "withheld": int((table["status"] != layout.SHOWN).sum())}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,10 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=5)
     args = parser.parse_args(argv)
     path = args.db or sample.build(Path(tempfile.mkdtemp()) / "sample.duckdb")
-    period.follow_database(path)
+    metrics.follow_database(path)
     conn = db.connect(path)
     try:
-        exact = disclosure._exact(conn)
+        exact = protect.exact_cells(conn)
     finally:
         conn.close()
     quarters = sorted({q.date() if hasattr(q, "date") else q for q in exact["quarter"]})

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench import load
 from bench.server import Server, free_port
-from rightsmap import lan
+from rightsmap.cli import lan
 
 HOST = "127.0.0.1"
 

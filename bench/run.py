@@ -36,9 +36,13 @@ sys.path.insert(0, str(ROOT))
 from bench import browser, load, naive, proxy, scale, sequence  # noqa: E402
 from bench.server import Server  # noqa: E402
 from bench.stclient import StreamlitSession  # noqa: E402
-from rightsmap import auth, config, db, disclosure, maps, metrics, public, public_filters, sample  # noqa: E402
-from rightsmap.filters import Filters  # noqa: E402
-from rightsmap.vocab import VIOLATION_TYPES  # noqa: E402
+from rightsmap.data import auth, db, metrics  # noqa: E402
+from rightsmap.disclosure import protect, public, public_filters  # noqa: E402
+from rightsmap.domain import config  # noqa: E402
+from rightsmap.domain.filters import Filters  # noqa: E402
+from rightsmap.domain.vocab import VIOLATION_TYPES  # noqa: E402
+from rightsmap.records import sample  # noqa: E402
+from rightsmap.render import maps  # noqa: E402
 
 RESULTS = HERE / "results.json"
 IMPORT_BENCH = HERE / "import_bench.py"
@@ -109,7 +113,7 @@ def payload(db_path: Path, full_geojson: Path) -> dict:
                                          percent=metrics.METRICS[metric].percent)
                 sizes[metric if violation_type is None else f"{metric}:{violation_type}"] = \
                     maps.map_payload_bytes(figure)
-        cells = public.index(disclosure.stored_or_computed(conn, config.MIN_COUNT))
+        cells = public.index(protect.stored_or_computed(conn, config.MIN_COUNT))
         for choice in public.CHOICES:
             sizes[f"public:{choice.key}"] = maps.map_payload_bytes(_public_map(cells, choice))
     finally:

@@ -4,7 +4,7 @@ Written straight into the tables (not through the importer), as the rows an
 import of more detailed data would add: each extra copy of a cases row gets
 another set of violation types, so the per-type queries see more distinct
 combinations; raids and detentions get extra rows per region and month. Then the
-public view's protected table is stored again, as every write does (disclosure.store),
+public view's protected table is stored again, as every write does (releases.store),
 so the public view shows the bigger data.
 """
 
@@ -17,8 +17,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rightsmap import config, disclosure
-from rightsmap.vocab import VIOLATION_TYPES
+from rightsmap.disclosure import releases
+from rightsmap.domain import config
+from rightsmap.domain.vocab import VIOLATION_TYPES
 
 TYPES = list(VIOLATION_TYPES)
 
@@ -41,7 +42,7 @@ def scaled_copy(source: Path, target: Path, factor: int, seed: int = 7) -> dict[
             for table in ("raids", "detentions"):
                 # Fixed names only; table names cannot be bound.
                 conn.execute(f"INSERT INTO {table} SELECT t.* FROM {table} AS t, range({factor - 1})")  # noqa: S608
-            disclosure.store(conn, config.MIN_COUNT)
+            releases.store(conn, config.MIN_COUNT)
         conn.execute("CHECKPOINT")
         return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
                 for table in ("cases", "raids", "detentions", "reach")}

@@ -11,10 +11,13 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from rightsmap import config, db, disclosure, i18n, maps, metrics, period, public
-from rightsmap.filters import Filters, month_text
-from rightsmap.public_filters import PublicFilters, all_quarters
-from rightsmap.sample import months
+from rightsmap.data import db, metrics
+from rightsmap.disclosure import protect, public
+from rightsmap.disclosure.public_filters import PublicFilters, all_quarters
+from rightsmap.domain import config, i18n, period
+from rightsmap.domain.filters import Filters, month_text
+from rightsmap.records.sample import months
+from rightsmap.render import maps
 
 ENGLISH = i18n.translator("en")
 
@@ -25,12 +28,12 @@ def quarter_label(quarter) -> str:
 
 
 def follow(db_path: Path) -> None:
-    """Offer db_path's period as the app does (rightsmap.cache.follow_the_database): the data's months
+    """Offer db_path's period as the app does (rightsmap.web.cache.follow_the_database): the data's months
     and the quarters its protected table publishes, read now."""
     conn = db.connect(db_path, read_only=True)
     try:
         span = metrics.data_span(conn)
-        published = public.published_quarters(disclosure.stored_or_computed(conn, config.MIN_COUNT))
+        published = public.published_quarters(protect.stored_or_computed(conn, config.MIN_COUNT))
     finally:
         conn.close()
     period.follow(lambda: span, lambda: published)
@@ -87,7 +90,7 @@ def recolouring_quarters(db_path: Path, count: int) -> list[str]:
     follow(db_path)
     conn = db.connect(db_path, read_only=True)
     try:
-        cells = public.index(disclosure.stored_or_computed(conn, config.MIN_COUNT))
+        cells = public.index(protect.stored_or_computed(conn, config.MIN_COUNT))
     finally:
         conn.close()
     quarters = all_quarters()

@@ -1,4 +1,4 @@
-"""Start a script as rightsmap.serve starts the app (bench/floor_page.py, for bench/run.py).
+"""Start a script as rightsmap.cli.serve starts the app (bench/floor_page.py, for bench/run.py).
 
     python bench/serve_floor.py SCRIPT [streamlit run options]
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rightsmap import serve  # noqa: E402
+from rightsmap.cli import serve  # noqa: E402
 
 serve.DASHBOARD = Path(sys.argv[1]).resolve()
 sys.exit(serve.main(sys.argv[2:]))

@@ -37,10 +37,10 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60.0) -> Server:
-        # The app starts as `make run` starts it (rightsmap.serve: streamlit run, Nagle off, a warm-up);
+        # The app starts as `make run` starts it (rightsmap.cli.serve: streamlit run, Nagle off, a warm-up);
         # the floor page the same way; any other script (the naive page) with the socket fix but no warm-up.
         if self.script == "dashboard.py":
-            launcher = ["-m", "rightsmap.serve"]
+            launcher = ["-m", "rightsmap.cli.serve"]
         else:
             launcher = [str(ROOT / "bench" / ("serve_floor.py" if self.as_app else "serve_script.py")), self.script]
         command = [sys.executable, *launcher,

@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 UPGRADED = ("streamlit", "streamlit-folium")
 CHECK = ("import sys\n"
-         "from rightsmap import compat, mapview, streamlit_words  # the modules that register what they touch\n"
+         "from rightsmap import compat\n"
+         "from rightsmap.web import mapview, streamlit_words  # the modules that register what they touch\n"
          "missing = compat.check()\n"
          "print('compat.check(): ' + ('every touch point is there' if not missing else 'missing: ' + '; '.join(missing)))\n"
          "sys.exit(1 if missing else 0)\n")

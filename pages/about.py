@@ -3,10 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from rightsmap import cache, config, metrics, public, staff, ui
-from rightsmap.public_filters import quarter_text
-from rightsmap.sample import SAMPLE_CALIBRATION, is_sample_text
-from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+from rightsmap.data import metrics
+from rightsmap.disclosure import public
+from rightsmap.disclosure.public_filters import quarter_text
+from rightsmap.domain import config
+from rightsmap.domain.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+from rightsmap.records.sample import SAMPLE_CALIBRATION, is_sample_text
+from rightsmap.web import cache, staff, ui
 
 ui.ensure_entry_script_ran()
 _ = ui.translator()

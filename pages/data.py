@@ -3,11 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from rightsmap import cache, ui
-from rightsmap.importing import staff
-from rightsmap.staff import acting_user
-from rightsmap.staff import require as require_staff
-from rightsmap.vocab import N_
+from rightsmap.domain.vocab import N_
+from rightsmap.records.importing import staff
+from rightsmap.web import cache, ui
+from rightsmap.web.staff import acting_user, require as require_staff
 
 require_staff()  # exact counts: staff only, whatever the address
 

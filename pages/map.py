@@ -5,10 +5,12 @@ from dataclasses import replace
 import pyarrow as pa
 import streamlit as st
 
-from rightsmap import cache, charts, downloads, links, maps, mapview, metrics, ui
-from rightsmap.filters import Filters
-from rightsmap.staff import require as require_staff
-from rightsmap.vocab import N_, REGION_CODES, VIOLATION_TYPES
+from rightsmap.data import metrics
+from rightsmap.domain.filters import Filters
+from rightsmap.domain.vocab import N_, REGION_CODES, VIOLATION_TYPES
+from rightsmap.render import charts, maps
+from rightsmap.web import cache, downloads, links, mapview, ui
+from rightsmap.web.staff import require as require_staff
 
 require_staff()  # exact counts: staff only, whatever the address
 

@@ -4,10 +4,12 @@ from typing import Literal
 
 import streamlit as st
 
-from rightsmap import cache, charts, downloads, metrics, ui
+from rightsmap.data import metrics
+from rightsmap.domain.vocab import N_
 from rightsmap.exports.slides import comparison_text
-from rightsmap.staff import require as require_staff
-from rightsmap.vocab import N_
+from rightsmap.render import charts
+from rightsmap.web import cache, downloads, ui
+from rightsmap.web.staff import require as require_staff
 
 require_staff()  # exact counts: staff only, whatever the address
 

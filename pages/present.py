@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from rightsmap import cache, downloads, presenting, ui
-from rightsmap.staff import require as require_staff
+from rightsmap.web import cache, downloads, presenting, ui
+from rightsmap.web.staff import require as require_staff
 
 require_staff()  # exact counts: staff only, whatever the address
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from rightsmap import public_downloads, public_ui, ui
-from rightsmap.public_sections import Sections
+from rightsmap.web import public_downloads, public_ui, ui
+from rightsmap.web.public_sections import Sections
 
 filters = public_ui.current_filters()
 _ = ui.translator()

@@ -6,10 +6,11 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from rightsmap import cache, charts, downloads, ui
-from rightsmap.cache_rules import Frame
-from rightsmap.filters import Filters
-from rightsmap.staff import require as require_staff
+from rightsmap.domain.filters import Filters
+from rightsmap.render import charts
+from rightsmap.web import cache, downloads, ui
+from rightsmap.web.cache_rules import Frame
+from rightsmap.web.staff import require as require_staff
 
 require_staff()  # exact counts: staff only, whatever the address
 

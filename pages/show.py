@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from rightsmap import presenting, public_ui, ui
-from rightsmap.public_sections import Sections
+from rightsmap.web import presenting, public_ui, ui
+from rightsmap.web.public_sections import Sections
 
 SLIDES = ("headline", "map", "timeline", "breakdown")
 

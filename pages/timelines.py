@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from rightsmap import cache, charts, downloads, links, metrics, ui
-from rightsmap.staff import require as require_staff
-from rightsmap.vocab import N_
+from rightsmap.data import metrics
+from rightsmap.domain.vocab import N_
+from rightsmap.render import charts
+from rightsmap.web import cache, downloads, links, ui
+from rightsmap.web.staff import require as require_staff
 
 require_staff()  # exact counts: staff only, whatever the address
 

@@ -1,5 +1,5 @@
 import sys
 
-from rightsmap.cli import main
+from rightsmap.cli.main import main
 
 sys.exit(main())

@@ -3,7 +3,7 @@
 A minor release of any of them can rename what is touched here without an error of its own. So each
 touch point (TOUCH_POINTS) names the internal, says in one line why the app touches it and what it does
 without it, and has a probe. check() runs every probe once per process as the server starts
-(rightsmap.serve, and dashboard.py under a plain `streamlit run`): a missing internal is named on
+(rightsmap.cli.serve, and dashboard.py under a plain `streamlit run`): a missing internal is named on
 stderr and in the log, and the code that uses it takes its plain path (available() is False). A page
 never sees a traceback from here. tests/test_compat.py fails when a pinned internal changes shape;
 `make upgrade-check` runs it, the browser tests and a quick bench against the newest Streamlit.
@@ -163,9 +163,9 @@ FIRST_PAGE_ELEMENTS = (
     "widgets/CustomComponent/ComponentInstance.tsx",  # the map
     "rehype-raw/index.js",  # Markdown with HTML: the chart
 )
-# The Streamlit version whose frontend bundle the fragments below (and rightsmap.streamlit_words') were read from.
+# The Streamlit version whose frontend bundle the fragments below (and rightsmap.web.streamlit_words') were read from.
 FRONTEND_READ_FROM = "1.67.0"
-# What presentation mode's large type (rightsmap.presenting.CSS) styles in Streamlit's frontend, as the
+# What presentation mode's large type (rightsmap.web.presenting.CSS) styles in Streamlit's frontend, as the
 # frontend's bundle spells it; tests/test_compat.py checks that every data-testid in that CSS is here.
 PRESENTING_TEST_IDS = {
     "stCaptionContainer": "`stCaptionContainer`",
@@ -217,7 +217,7 @@ TOUCH_POINTS: tuple[TouchPoint, ...] = (
                "those words stay English and that styling is not applied", _frontend_probe),
 )
 BY_NAME = {touch.internal: touch for touch in TOUCH_POINTS}
-# Probed before Streamlit starts (rightsmap.serve): only Streamlit's own modules, which it imports anyway.
+# Probed before Streamlit starts (rightsmap.cli.serve): only Streamlit's own modules, which it imports anyway.
 # The others import folium and streamlit-folium, so they are probed by the warm-up, once the server answers.
 SERVER = ("streamlit starlette_server._bind_socket",
           "streamlit starlette_static_routes.create_streamlit_static_handler",
@@ -291,7 +291,7 @@ def _versions() -> str:
 
 
 def expect_in_frontend(fragments: Iterable[str]) -> None:
-    """Add fragments of Streamlit's frontend source that a module relies on (rightsmap.streamlit_words)."""
+    """Add fragments of Streamlit's frontend source that a module relies on (rightsmap.web.streamlit_words)."""
     with _lock:
         _frontend.extend(fragment for fragment in fragments if fragment not in _frontend)
 

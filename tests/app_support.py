@@ -6,7 +6,9 @@ from collections.abc import Callable, Mapping
 
 from streamlit.testing.v1 import AppTest
 
-from rightsmap import auth, config, staff
+from rightsmap.data import auth
+from rightsmap.domain import config
+from rightsmap.web import staff
 
 STAFF_NAME = "tester"
 STAFF_PASSWORD = "a long test password"
@@ -46,10 +48,10 @@ def switch_to_address(at: AppTest, url_path: str) -> AppTest:
 def map_reports(monkeypatch, report: dict | Callable[..., dict]) -> list[dict]:
     """Make every map on the page report `report` (what a click sends back); returns what was sent to it.
 
-    The maps reach the browser through rightsmap.mapview, which sends streamlit-folium's component
+    The maps reach the browser through rightsmap.web.mapview, which sends streamlit-folium's component
     the arguments st_folium computed; this stands in for that component.
     """
-    from rightsmap import mapview
+    from rightsmap.web import mapview
 
     sent: list[dict] = []
 
@@ -63,7 +65,7 @@ def map_reports(monkeypatch, report: dict | Callable[..., dict]) -> list[dict]:
 
 def drawn_layers(monkeypatch) -> list:
     """The folium regions layers the maps render from now on (their rendering cache emptied first)."""
-    from rightsmap import mapview
+    from rightsmap.web import mapview
 
     layers = []
     render = mapview.render

@@ -57,7 +57,7 @@ def free_port() -> int:
 
 
 class AppServer:
-    """The app as `make run` starts it (`python -m rightsmap.serve`) on a free local port, reading the database at db_path.
+    """The app as `make run` starts it (`python -m rightsmap.cli.serve`) on a free local port, reading the database at db_path.
 
     users_path is the staff accounts file; the server gets it explicitly, since the
     tests' own RIGHTSMAP_USERS (conftest.py) is set per test and never reaches it.
@@ -83,7 +83,7 @@ class AppServer:
 
     def start(self) -> AppServer:
         command = [
-            sys.executable, "-m", "rightsmap.serve",  # as `make run` starts it
+            sys.executable, "-m", "rightsmap.cli.serve",  # as `make run` starts it
             "--server.headless", "true",
             "--server.address", LOCAL_HOST,
             "--server.port", str(self.port),
@@ -312,7 +312,7 @@ def map_tooltips(page: Page) -> dict[str, str]:
 
 
 def table_rows(table: Locator) -> list[dict[str, str]]:
-    """Every row of a table of text (rightsmap.ui.text_table: an HTML table) as {column header: cell text}."""
+    """Every row of a table of text (rightsmap.web.ui.text_table: an HTML table) as {column header: cell text}."""
     expect(table.locator("tbody tr").first).to_be_attached()
     headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
     rows = table.evaluate("""table => [...table.querySelectorAll("tbody tr")].map(

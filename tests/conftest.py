@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from rightsmap import auth, cli, db, period, sample
+from rightsmap.cli import main as cli
+from rightsmap.data import auth, db
+from rightsmap.domain import period
+from rightsmap.records import sample
 
 
 @pytest.fixture(scope="session")
@@ -17,7 +20,7 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return sample.build(tmp_path_factory.mktemp("db") / "rightsmap.duckdb")
 
 
-# Filters() offers the data's period (rightsmap.period). Outside the app and the command line, tests
+# Filters() offers the data's period (rightsmap.domain.period). Outside the app and the command line, tests
 # see the sample's, from collection on (some test modules build filters at import);
 # test_sample.py checks that the sample database holds exactly this span.
 SAMPLE_MONTHS = (sample.months()[0], sample.months()[-1])
@@ -84,11 +87,11 @@ def make_run_command() -> list[str]:
     import subprocess
     import sys
 
-    from rightsmap import config
+    from rightsmap.domain import config
 
     planned = subprocess.run(["make", "--dry-run", "--old-file=setup", "run"], cwd=config.ROOT, capture_output=True,
                              text=True, check=True, timeout=60)
-    line = next(line for line in planned.stdout.splitlines() if "rightsmap.serve" in line)
+    line = next(line for line in planned.stdout.splitlines() if "rightsmap.cli.serve" in line)
     words = shlex.split(line)
     assert words[0].endswith("/python"), line
     return [sys.executable, *words[1:]]

@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from rightsmap import cli
+from rightsmap.cli import main as cli
 
 CASES_HEADER = "date;place;violation_types;perpetrator;detained;detention_days;extorted_som;raid"
 

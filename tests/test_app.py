@@ -6,8 +6,9 @@ import pytest
 from app_support import map_reports, open_dashboard
 from streamlit.testing.v1 import AppTest
 
-from rightsmap import config, sample
-from rightsmap.filters import parse_month
+from rightsmap.domain import config
+from rightsmap.domain.filters import parse_month
+from rightsmap.records import sample
 
 PAGES = ["pages/overview.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/about.py"]
 BANNER = "Illustrative sample data, not real case records"
@@ -117,9 +118,9 @@ def test_reach_without_a_whole_quarter_explains_itself(app):
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_reach_tables_name_regions_and_quarters_in_the_language_and_hold_the_figures(app, sample_db, lang):
     """The page keeps its tables by database, filters and language: each language gets its own names."""
-    from rightsmap import db, metrics
-    from rightsmap.filters import Filters
-    from rightsmap.i18n import translator
+    from rightsmap.data import db, metrics
+    from rightsmap.domain.filters import Filters
+    from rightsmap.domain.i18n import translator
 
     _ = translator(lang)
     at = app("pages/reach.py", lang=lang, regions="KG-GB,KG-O", **{"from": "2017-01", "to": "2017-12"})

@@ -10,12 +10,15 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from import_helpers import CASES_HEADER, run_import, write
 
-from rightsmap import attack, cli, cli_public, config, disclosure, public, store
-from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+from rightsmap import attack
+from rightsmap.cli import main as cli
+from rightsmap.disclosure import audit, figures, layout, protect, public
+from rightsmap.domain import config
+from rightsmap.domain.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+from rightsmap.records import store
 
 K = 5
 COUNTS = [key for key in public.CHOICE_BY_KEY if key not in attack.NOT_COUNTS]
@@ -127,14 +130,14 @@ def sparse_cubes(draw) -> pd.DataFrame:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(cube=sparse_cubes(), k=st.integers(2, 6))
 def test_the_attacker_narrows_nothing_on_generated_cubes(cube, k):
-    table = disclosure.protect(cube, k)
-    summaries = cli_public.public_figures(table[table["quarter"] == dt.date(2017, 1, 1)], k)
+    table = protect.protect(cube, k)
+    summaries = figures.public_figures(table[table["quarter"] == dt.date(2017, 1, 1)], k)
     attacker = attack.Attacker(k).read_all(summaries)
     assert attacker.narrowed() == []
     # Every withheld cell it sees; the plan alone is not a public figure (only inside coverage, when exact).
     published = table[table["measure"] != "planned"]
     quarter_cells = [c for c in attacker.withheld if not c[0].endswith(attack.YEAR_MARK)]
-    assert len(quarter_cells) == int((published["status"] == disclosure.HIDDEN).sum())
+    assert len(quarter_cells) == int((published["status"] == layout.HIDDEN).sum())
 
 
 # --- a sparse import, as real data is likeliest to be -----------------------------------------------------
@@ -210,7 +213,8 @@ def test_public_batch_reports_a_bad_line_and_goes_on(sample_db, tmp_path):
 
 
 def test_comparing_the_view_before_and_after_an_import_narrows_nothing(tmp_path, year_2021):
-    from rightsmap import db, releases
+    from rightsmap.data import db
+    from rightsmap.disclosure import releases
 
     target = store.create_empty(tmp_path / "real.duckdb")
     assert run_import("cases", write(tmp_path / "first.csv", sparse_cases(7, n=16)), target)[0] == 0
@@ -231,7 +235,7 @@ def test_comparing_the_view_before_and_after_an_import_narrows_nothing(tmp_path,
     conn = db.connect(target)
     try:
         recorded = conn.execute("SELECT id, k, table_sha256, published_at FROM releases ORDER BY id").fetchall()
-        stored = disclosure.stored_or_computed(conn, K)
+        stored = protect.stored_or_computed(conn, K)
     finally:
         conn.close()
     assert len(recorded) >= 2 and len({r[2] for r in recorded}) == len(recorded) and {r[1] for r in recorded} == {K}
@@ -276,15 +280,15 @@ def _growing_pair(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_release_hold_withholds_more_where_two_releases_together_narrow_a_cell():
-    from rightsmap import releases
+    from rightsmap.disclosure import releases
 
     old, new = _growing_pair(0)
-    previous = disclosure.protect(old, K)
-    careless = disclosure.protect(new, K)  # protected alone, as if nothing had been published before
+    previous = protect.protect(old, K)
+    careless = protect.protect(new, K)  # protected alone, as if nothing had been published before
     assert releases.joint_narrowed(previous, careless, K)  # comparing the two would narrow cells
     held = releases.hold(previous, new, careless, K, {})
     assert releases.joint_narrowed(previous, held, K) == []
-    assert (held["status"] == disclosure.HIDDEN).sum() > (careless["status"] == disclosure.HIDDEN).sum()
+    assert (held["status"] == layout.HIDDEN).sum() > (careless["status"] == layout.HIDDEN).sum()
 
 
 # --- the quick checks agree with the full ranges --------------------------------------------------------
@@ -294,18 +298,18 @@ def test_the_quick_checks_find_exactly_the_cells_the_full_ranges_find(sample_db,
     """`audit` and the attacker settle wide cells by the solutions they meet (much faster on years); on a
     weak table, where many cells are narrow, they must name the same cells, with the same ranges, as solving
     every cell's minimum and maximum."""
-    from rightsmap import audit, db
+    from rightsmap.data import db
 
     conn = db.connect(sample_db)
     try:
-        exact = disclosure._exact(conn)
+        exact = protect.exact_cells(conn)
     finally:
         conn.close()
     year = exact[pd.to_datetime(exact["quarter"]).dt.year == 2017]
-    monkeypatch.setattr(disclosure, "protect_quarter", lambda values, k, keep_hidden=None, frozen=None: np.where(
-        disclosure.primary(values, k) | (False if keep_hidden is None else keep_hidden), disclosure.HIDDEN,
-        disclosure.SHOWN).astype(object))
-    weak = disclosure.protect(year, K)
+    monkeypatch.setattr(protect, "protect_quarter", lambda values, k, keep_hidden=None, frozen=None: np.where(
+        protect.primary(values, k) | (False if keep_hidden is None else keep_hidden), layout.HIDDEN,
+        layout.SHOWN).astype(object))
+    weak = protect.protect(year, K)
     monkeypatch.undo()
 
     def key(f: audit.Finding) -> tuple:
@@ -320,6 +324,6 @@ def test_the_quick_checks_find_exactly_the_cells_the_full_ranges_find(sample_db,
         assert full[key(f)].low <= f.low and f.high <= full[key(f)].high
 
     quarters = sorted(set(weak["quarter"]))
-    attacker = attack.Attacker(K).read_all(cli_public.public_figures(weak, K, quarters))
+    attacker = attack.Attacker(K).read_all(figures.public_figures(weak, K, quarters))
     quick_cells = {d.cell: (d.low, d.high) for d in attacker.ranges(narrower_than=K)}
     assert quick_cells and quick_cells == {d.cell: (d.low, d.high) for d in attacker.ranges() if d.width < K}

@@ -14,7 +14,10 @@ import pytest
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from rightsmap import auth, cli, config, staff
+from rightsmap.cli import main as cli
+from rightsmap.data import auth
+from rightsmap.domain import config
+from rightsmap.web import staff
 
 PASSWORD = "correct horse battery"
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # the real parameters cost 0.25 s a hash
@@ -407,7 +410,7 @@ def test_a_damaged_file_is_one_line_on_the_command_line(users, capsys, monkeypat
 
 SCRIPT = """
 import streamlit as st
-from rightsmap import staff
+from rightsmap.web import staff
 
 st.session_state.setdefault("lang", "en")
 name = staff.current_user()

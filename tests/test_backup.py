@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from rightsmap import backup, cli, config, crypto, db, health, schema, store
+from rightsmap.cli import health, main as cli
+from rightsmap.data import crypto, db, schema
+from rightsmap.domain import config
+from rightsmap.records import backup, store
 
 KEY = "test-key-23-5f0c2b9e8d7a6f5e4d3c2b1a09f8e7d6"
 
@@ -150,7 +153,7 @@ def test_an_encrypted_database_is_backed_up_encrypted_and_restores(live, tmp_pat
     monkeypatch.setenv(crypto.TEST_SWITCH, "1")
     monkeypatch.delenv("RIGHTSMAP_DB_KEY", raising=False)
     monkeypatch.setenv("RIGHTSMAP_DB_KEY_FILE", str(key_file))
-    from rightsmap import cli_keys
+    from rightsmap.cli import keys as cli_keys
 
     cli_keys.encrypt(live)
     made = backup.make(live, tmp_path / "bk")

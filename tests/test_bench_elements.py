@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench import elements
-from rightsmap import config
+from rightsmap.domain import config
 
 FLOOR_PAGE = config.ROOT / "bench" / "floor_page.py"
 UNCHANGING = "A line of text that never changes"

@@ -32,8 +32,8 @@ from browser_support import (
 )
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from rightsmap import sample
-from rightsmap.vocab import REGIONS
+from rightsmap.domain.vocab import REGIONS
+from rightsmap.records import sample
 
 pytestmark = pytest.mark.browser
 
@@ -340,7 +340,7 @@ def test_no_other_site_may_control_the_app_from_a_frame(app_server: AppServer):
 
 
 def test_the_first_page_s_element_code_is_preloaded_with_the_page(visit: Visit, app_server: AppServer):
-    """rightsmap.serve lists the code of the first page's element types in Streamlit's page, at / and at a
+    """rightsmap.cli.serve lists the code of the first page's element types in Streamlit's page, at / and at a
     page's own address, so the browser fetches it while it waits for the first run; Chromium then takes
     the map's code from those links, not from the frontend's later imports."""
     pages = []

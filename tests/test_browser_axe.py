@@ -15,8 +15,10 @@ from axe_playwright_python.sync_playwright import Axe
 from browser_support import AppServer, Visit, log_in
 from playwright.sync_api import Browser, Frame, Page, expect
 
-from rightsmap import auth, sample, streamlit_words
-from rightsmap.i18n import LANGUAGES
+from rightsmap.data import auth
+from rightsmap.domain.i18n import LANGUAGES
+from rightsmap.records import sample
+from rightsmap.web import streamlit_words
 
 pytestmark = pytest.mark.browser
 

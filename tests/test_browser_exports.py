@@ -32,11 +32,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pptx import Presentation
 from pypdf import PdfReader
 
-from rightsmap import sample, story
-from rightsmap.exports import tables
+from rightsmap.domain.filters import Filters, parse_month
+from rightsmap.exports import story, tables
 from rightsmap.exports.chartset import CHARTS
 from rightsmap.exports.tables import TABLES
-from rightsmap.filters import Filters, parse_month
+from rightsmap.records import sample
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,6 @@
 """Real Chromium through Caddy over HTTPS, issue 23: `make serve-lan` as it starts, on loopback addresses.
 
-`python -m rightsmap.lan --view both` starts two app processes (public only, and public with the
+`python -m rightsmap.cli.lan --view both` starts two app processes (public only, and public with the
 staff login) and Caddy in front of them with a self-signed certificate. Chromium accepts that
 certificate (ignore_https_errors); the plain-HTTP checks trust it by its file, and its printed
 fingerprint is compared with the one the server presents. Every request to another host is aborted.
@@ -38,7 +38,7 @@ from browser_support import (
 )
 from playwright.sync_api import Browser, Page, expect
 
-from rightsmap import lan
+from rightsmap.cli import lan
 
 pytestmark = [
     pytest.mark.browser,
@@ -82,7 +82,7 @@ class Lan:
         return self.state / "tls" / f"rightsmap-{LOCAL_HOST}.crt"
 
     def start(self) -> Lan:
-        command = [sys.executable, "-m", "rightsmap.lan", "--address", LOCAL_HOST, "--view", "both",
+        command = [sys.executable, "-m", "rightsmap.cli.lan", "--address", LOCAL_HOST, "--view", "both",
                    "--https-port", str(self.https), "--http-port", str(self.http),
                    "--app-port", str(self.app), "--state-dir", str(self.state)]
         with self.log.open("wb") as out:

@@ -13,8 +13,8 @@ import pytest
 from browser_support import AppServer, Visit
 from playwright.sync_api import Browser, expect
 
-from rightsmap import store
-from rightsmap.importing import pipeline
+from rightsmap.records import store
+from rightsmap.records.importing import pipeline
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,8 @@ from app_support import STAFF_NAME, STAFF_PASSWORD
 from browser_support import MAP_FRAME, PUBLIC_MARKER, STAFF_MARKER, AppServer, Visit, log_in
 from playwright.sync_api import Browser, Page, expect
 
-from rightsmap import auth, sample
+from rightsmap.data import auth
+from rightsmap.records import sample
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ import pytest
 from browser_support import AppServer, Visit, map_tooltips
 from playwright.sync_api import Browser, expect
 
-from rightsmap import sample
-from rightsmap.vocab import REGIONS
+from rightsmap.domain.vocab import REGIONS
+from rightsmap.records import sample
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 30_000

@@ -10,8 +10,10 @@ import pytest
 from browser_support import MAP_FRAME, AppServer, Visit, map_tooltips
 from playwright.sync_api import Browser, Page, expect
 
-from rightsmap import auth, maps, sample
-from rightsmap.i18n import translator
+from rightsmap.data import auth
+from rightsmap.domain.i18n import translator
+from rightsmap.records import sample
+from rightsmap.render import maps
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,9 @@ import pytest
 from browser_support import AppServer, Visit, wait_until_idle
 from playwright.sync_api import Browser, Page, expect
 
-from rightsmap import i18n, sample
-from rightsmap.vocab import PERPETRATORS, VIOLATION_TYPES
+from rightsmap.domain import i18n
+from rightsmap.domain.vocab import PERPETRATORS, VIOLATION_TYPES
+from rightsmap.records import sample
 
 pytestmark = pytest.mark.browser
 

@@ -32,8 +32,10 @@ from browser_support import (
 from figure_check import disclosure_problem
 from playwright.sync_api import Browser, Dialog, Page, expect
 
-from rightsmap import auth, config, sample, store
-from rightsmap.vocab import PERPETRATORS, REGIONS, VIOLATION_TYPES
+from rightsmap.data import auth
+from rightsmap.domain import config
+from rightsmap.domain.vocab import PERPETRATORS, REGIONS, VIOLATION_TYPES
+from rightsmap.records import sample, store
 
 pytestmark = pytest.mark.browser
 

@@ -14,9 +14,12 @@ import streamlit as st
 from app_support import open_dashboard
 from import_helpers import CASES_HEADER, run_import, write
 
-from rightsmap import cache, cache_rules, i18n, metrics, store, ui
-from rightsmap.filters import Filters
-from rightsmap.vocab import REGION_CODES
+from rightsmap.data import metrics
+from rightsmap.domain import i18n
+from rightsmap.domain.filters import Filters
+from rightsmap.domain.vocab import REGION_CODES
+from rightsmap.records import store
+from rightsmap.web import cache, cache_rules, ui
 
 FOUR_CASES = (CASES_HEADER + "\n" + "\n".join(["05.01.2017;Бишкек;extortion;police;да;3;100;нет"] * 3)
               + "\n06.02.2017;Ош;threats;pimp;;;;\n")

@@ -4,10 +4,11 @@ import datetime as dt
 
 import pandas as pd
 
-from rightsmap import charts, metrics
-from rightsmap.filters import Filters, parse_month
-from rightsmap.i18n import translator
-from rightsmap.vocab import PERPETRATORS
+from rightsmap.data import metrics
+from rightsmap.domain.filters import Filters, parse_month
+from rightsmap.domain.i18n import translator
+from rightsmap.domain.vocab import PERPETRATORS
+from rightsmap.render import charts
 
 
 def _layers(spec: dict) -> list[dict]:

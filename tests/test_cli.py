@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from rightsmap import cli, config
-from rightsmap.vocab import PERPETRATORS, VIOLATION_TYPES
+from rightsmap.cli import main as cli
+from rightsmap.domain import config
+from rightsmap.domain.vocab import PERPETRATORS, VIOLATION_TYPES
 
 SUMMARY_KEYS = {"cases", "cases_by_type", "cases_by_perpetrator", "raids", "people_detained_in_raids",
                 "detentions", "planned", "reached", "coverage_pct"}

@@ -8,12 +8,11 @@ import pytest
 from app_support import open_dashboard
 from pypdf import PdfReader
 
-from rightsmap import db
-from rightsmap.exports import data as export_data
-from rightsmap.exports import render
+from rightsmap.data import db
+from rightsmap.domain.filters import Filters, parse_month
+from rightsmap.domain.i18n import translator
+from rightsmap.exports import data as export_data, render
 from rightsmap.exports.slides import comparison_text
-from rightsmap.filters import Filters, parse_month
-from rightsmap.i18n import translator
 
 EN = translator("en")
 FIRST = Filters().month_from

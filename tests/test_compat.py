@@ -20,8 +20,11 @@ import streamlit
 import streamlit_folium
 from app_support import open_dashboard
 
-from rightsmap import compat, maps, mapview, serve, streamlit_words, ui
-from rightsmap.public_filters import all_quarters
+from rightsmap import compat
+from rightsmap.cli import serve
+from rightsmap.disclosure.public_filters import all_quarters
+from rightsmap.render import maps
+from rightsmap.web import mapview, streamlit_words, ui
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,7 +55,7 @@ def test_the_pins_are_the_versions_the_touch_points_were_read_from():
 
 
 def test_every_data_testid_that_presentation_mode_styles_is_listed():
-    from rightsmap import presenting
+    from rightsmap.web import presenting
 
     styled = set(re.findall(r'data-testid="(\w+)"', presenting.CSS))
     assert styled and styled == set(compat.PRESENTING_TEST_IDS)

@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rightsmap import cli, db, public
-from rightsmap.exports import data as export_data
-from rightsmap.exports import public_files, render, tables
-from rightsmap.filters import Filters, parse_month
-from rightsmap.public_filters import PublicFilters, parse_quarter
+from rightsmap.cli import main as cli
+from rightsmap.data import db
+from rightsmap.disclosure import public
+from rightsmap.disclosure.public_filters import PublicFilters, parse_quarter
+from rightsmap.domain.filters import Filters, parse_month
+from rightsmap.exports import data as export_data, public_files, render, tables
 
 FILTERS = Filters(month_from=parse_month("2016-01"), month_to=parse_month("2017-12"))
 SEPARATORS = {"en": (",", "."), "ru": (";", ","), "ky": (";", ",")}

@@ -10,20 +10,21 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from rightsmap import audit, cli, disclosure, public, sample
-from rightsmap.disclosure import ALL, HIDDEN, SHOWN
-from rightsmap.public_filters import all_quarters
-from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+from rightsmap.cli import main as cli
+from rightsmap.disclosure import audit, layout, protect, public, solver
+from rightsmap.disclosure.layout import ALL, HIDDEN, SHOWN
+from rightsmap.disclosure.public_filters import all_quarters
+from rightsmap.domain.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+from rightsmap.records import sample
 
 K = 5
 
 
 @pytest.fixture(scope="module")
 def exact(sample_db) -> pd.DataFrame:
-    from rightsmap import db
+    from rightsmap.data import db
 
     conn = db.connect(sample_db)
     try:
@@ -34,21 +35,21 @@ def exact(sample_db) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def protected(exact) -> pd.DataFrame:
-    return disclosure.protect(exact, K)
+    return protect.protect(exact, K)
 
 
 @pytest.fixture(scope="module")
 def truth(exact) -> dict[dt.date, np.ndarray]:
-    return disclosure.quarter_vectors(exact)
+    return layout.quarter_vectors(exact)
 
 
 # --- the protected table ------------------------------------------------------------------------
 
 
 def test_small_counts_are_withheld_under_the_same_mark_as_the_others(protected, truth):
-    keys = disclosure.layout().keys
+    keys = layout.layout().keys
     assert set(protected["status"]) == {SHOWN, HIDDEN}  # nothing tells a small count from a complementary cell
-    for quarter, rows in protected[protected["period"] == disclosure.QUARTER].groupby("quarter"):
+    for quarter, rows in protected[protected["period"] == layout.QUARTER].groupby("quarter"):
         true = truth[quarter]
         status = rows["status"].to_numpy()
         small = (true >= 1) & (true <= K - 1)
@@ -61,7 +62,7 @@ def test_small_counts_are_withheld_under_the_same_mark_as_the_others(protected, 
 
 def test_the_sample_needs_and_gets_complementary_suppression(protected, exact):
     counts = protected["status"].value_counts()
-    small = sum(int(disclosure.primary(values, K).sum()) for values in disclosure.quarter_vectors(exact).values())
+    small = sum(int(protect.primary(values, K).sum()) for values in layout.quarter_vectors(exact).values())
     assert small > 100 and counts[HIDDEN] > small  # complementary cells too
     # The headline figure, every quarter's national total of cases, stays published.
     grand = protected[(protected["measure"] == "cases") & (protected["region"] == ALL) & (protected["category"] == ALL)]
@@ -69,12 +70,12 @@ def test_the_sample_needs_and_gets_complementary_suppression(protected, exact):
 
 
 def test_every_write_stores_the_protected_table_the_app_reads(sample_db, protected):
-    from rightsmap import db
+    from rightsmap.data import db
 
     conn = db.connect(sample_db)
     try:
-        stored = disclosure.stored_or_computed(conn, K)
-        other_k = disclosure.stored_or_computed(conn, K + 1)
+        stored = protect.stored_or_computed(conn, K)
+        other_k = protect.stored_or_computed(conn, K + 1)
     finally:
         conn.close()
     key = ["quarter", "period", "measure", "region", "category"]
@@ -86,14 +87,14 @@ def test_every_write_stores_the_protected_table_the_app_reads(sample_db, protect
 
 
 def test_a_table_stored_before_one_mark_is_computed_afresh(tmp_path):
-    from rightsmap import db
+    from rightsmap.data import db
 
     path = sample.build(tmp_path / "old.duckdb")
     conn = db.connect(path, read_only=False)
     try:
         # As an older version stored it: primary cells marked "small".
         conn.execute("UPDATE protected_cells SET status = 'small' WHERE status = 'hidden' AND region = 'KG-N'")
-        table = disclosure.stored_or_computed(conn, K)
+        table = protect.stored_or_computed(conn, K)
     finally:
         conn.close()
     assert set(table["status"]) == {SHOWN, HIDDEN}
@@ -107,25 +108,25 @@ def test_the_sample_passes_the_audit(protected):
 
 
 def test_every_true_value_lies_in_its_derived_range(protected, truth):
-    lay = disclosure.layout()
+    lay = layout.layout()
     at = lay.index()
     for quarter in list(truth)[8:12]:
-        rows = protected[(protected["quarter"] == quarter) & (protected["period"] == disclosure.QUARTER)]
+        rows = protected[(protected["quarter"] == quarter) & (protected["period"] == layout.QUARTER)]
         hidden = np.zeros(len(lay.keys), dtype=bool)
         for m, r, c, s in zip(rows["measure"], rows["region"], rows["category"], rows["status"], strict=True):
             hidden[at[(m, r, c)]] = s != SHOWN
         published = np.where(hidden, 0.0, truth[quarter])
-        for cell, (low, high) in audit.ranges(lay, published, hidden).items():
+        for cell, (low, high) in solver.ranges(lay, published, hidden).items():
             assert low == int(low) and (high == np.inf or high == int(high))  # whole numbers
             assert low - 1e-6 <= truth[quarter][cell] <= high + 1e-6
 
 
 def test_the_audit_finds_the_cells_primary_suppression_alone_leaves_exposed(truth):
     # Hide only the small counts: each is then the difference of published figures.
-    lay = disclosure.layout()
+    lay = layout.layout()
     values = truth[dt.date(2017, 1, 1)]
-    small = disclosure.primary(values, K)
-    narrow = [cell for cell, (low, high) in audit.ranges(lay, values, small).items() if high - low < K]
+    small = protect.primary(values, K)
+    narrow = [cell for cell, (low, high) in solver.ranges(lay, values, small).items() if high - low < K]
     assert narrow and set(narrow) <= set(np.flatnonzero(small))
 
 
@@ -155,10 +156,10 @@ def cubes(draw) -> pd.DataFrame:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(cube=cubes(), k=st.integers(2, 6))
 def test_generated_cubes_pass_the_audit(cube, k):
-    protected = disclosure.protect(cube, k)
+    protected = protect.protect(cube, k)
     findings = audit.audit(protected, k)
     assert all(f.width >= k for f in findings), [f for f in findings if f.width < k][:3]
-    values = disclosure.quarter_vectors(cube)[dt.date(2020, 1, 1)]
+    values = layout.quarter_vectors(cube)[dt.date(2020, 1, 1)]
     assert (protected["status"].to_numpy()[(values >= 1) & (values <= k - 1)] == HIDDEN).all()
 
 
@@ -168,7 +169,7 @@ def test_generated_cubes_pass_the_audit(cube, k):
 def _inner(choice: public.Choice, region: str) -> list[tuple[str, str, str]]:
     """The inner cells a figure covers, with totals expanded."""
     regions = REGION_CODES if region == ALL else (region,)
-    spec = disclosure.MEASURE_BY_KEY[choice.measure]
+    spec = layout.MEASURE_BY_KEY[choice.measure]
     categories = spec.categories if choice.category == ALL else (choice.category,)
     return [(choice.measure, r, c) for r in regions for c in categories]
 
@@ -187,7 +188,7 @@ def public_leaks(protected: pd.DataFrame) -> tuple[int, int, list]:
     n = len(quarters)
     pairs = _nested_ranges(n)
     # Quarter cells' statuses (a whole-year figure may read a year cell; the figures themselves are public's).
-    protected = protected[protected["period"] == disclosure.QUARTER]
+    protected = protected[protected["period"] == layout.QUARTER]
     status = {(pd.Timestamp(q).date(), m, r, c): s for q, m, r, c, s in zip(
         protected["quarter"], protected["measure"], protected["region"], protected["category"], protected["status"],
         strict=True)}
@@ -258,10 +259,10 @@ def test_every_public_filter_combination_hides_small_counts_and_their_difference
 
 
 def test_the_combination_check_catches_primary_suppression_alone(exact, monkeypatch):
-    monkeypatch.setattr(disclosure, "protect_quarter",
-                        lambda values, k, keep_hidden=None, frozen=None: np.where(disclosure.primary(values, k), HIDDEN,
+    monkeypatch.setattr(protect, "protect_quarter",
+                        lambda values, k, keep_hidden=None, frozen=None: np.where(protect.primary(values, k), HIDDEN,
                                                                      SHOWN).astype(object))
-    _figures, _pairs, problems = public_leaks(disclosure.protect(exact, K))
+    _figures, _pairs, problems = public_leaks(protect.protect(exact, K))
     assert any(p[0] == "one hidden cell is the difference of two exact figures" for p in problems)
 
 
@@ -278,9 +279,9 @@ def test_the_audit_command_passes_on_the_sample(sample_db):
 
 def test_the_audit_command_fails_and_names_the_cell(tmp_path, monkeypatch):
     def primary_only(values, k, keep_hidden=None, frozen=None):
-        return np.where(disclosure.primary(values, k), HIDDEN, SHOWN).astype(object)
+        return np.where(protect.primary(values, k), HIDDEN, SHOWN).astype(object)
 
-    monkeypatch.setattr(disclosure, "protect_quarter", primary_only)
+    monkeypatch.setattr(protect, "protect_quarter", primary_only)
     weak = sample.build(tmp_path / "weak.duckdb")  # stores the weakly protected table, as an old version might
     monkeypatch.undo()
     out = io.StringIO()

@@ -17,8 +17,11 @@ import sys
 import duckdb
 import pytest
 
-from rightsmap import cli, cli_keys, config, crypto, db, metrics, sample, store
-from rightsmap.filters import Filters
+from rightsmap.cli import keys as cli_keys, main as cli
+from rightsmap.data import crypto, db, metrics
+from rightsmap.domain import config
+from rightsmap.domain.filters import Filters
+from rightsmap.records import sample, store
 
 KEY = "test-key-7c1e9a5b3d2f4e6a8b0c1d2e3f4a5b6c"
 NEW_KEY = "test-key-new-0f1e2d3c4b5a69788796a5b4c3d2e1f0"

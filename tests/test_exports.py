@@ -19,12 +19,14 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
-from rightsmap import cli, config, db, geo, maps, story
-from rightsmap.exports import data as export_data
-from rightsmap.exports import render, stamp, static_map, tables
+from rightsmap.cli import main as cli
+from rightsmap.data import db
+from rightsmap.domain import config
+from rightsmap.domain.filters import Filters, parse_month
+from rightsmap.domain.i18n import translator
+from rightsmap.exports import data as export_data, render, stamp, static_map, story, tables
 from rightsmap.exports.chartset import CHARTS
-from rightsmap.filters import Filters, parse_month
-from rightsmap.i18n import translator
+from rightsmap.render import geo, maps
 
 GENERATED = dt.date(2026, 11, 28)
 FILTERS = Filters(regions=("KG-GB", "KG-GO"), month_from=parse_month("2016-01"), month_to=parse_month("2017-12"))

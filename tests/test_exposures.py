@@ -12,7 +12,8 @@ import pytest
 from app_support import open_dashboard
 from import_helpers import CASES_HEADER, run, run_import, write
 
-from rightsmap import config, crypto
+from rightsmap.data import crypto
+from rightsmap.domain import config
 
 
 def test_a_visitor_sees_only_that_the_data_is_unavailable(tmp_path, monkeypatch, caplog):
@@ -65,7 +66,7 @@ _DETACHED = """
 import os, subprocess, sys
 check = ("import json, os, sys, time\\n"
          "while os.getppid() == int(sys.argv[2]): time.sleep(0.01)\\n"
-         "from rightsmap import crypto\\n"
+         "from rightsmap.data import crypto\\n"
          "open(sys.argv[1], 'w').write(json.dumps(crypto.unsafe_crypto_for_tests()))\\n")
 subprocess.Popen([sys.executable, "-c", check, sys.argv[1], str(os.getpid())], start_new_session=True,
                  env={**os.environ, "PYTHONPATH": sys.argv[2]})
@@ -74,7 +75,7 @@ subprocess.Popen([sys.executable, "-c", check, sys.argv[1], str(os.getpid())], s
 
 def test_the_unsafe_switch_does_nothing_outside_the_test_suite(tmp_path):
     env = {**os.environ, crypto.TEST_SWITCH: "1", "PYTEST_CURRENT_TEST": "set by hand (call)"}
-    inside = subprocess.run([sys.executable, "-c", "from rightsmap import crypto; print(crypto.unsafe_crypto_for_tests())"],
+    inside = subprocess.run([sys.executable, "-c", "from rightsmap.data import crypto; print(crypto.unsafe_crypto_for_tests())"],
                             cwd=config.ROOT, env=env, capture_output=True, text=True, check=True, timeout=60)
     assert inside.stdout.strip() == "True"  # a test's own subprocess may use it
     answer = tmp_path / "answer.json"

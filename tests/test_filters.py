@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from rightsmap.filters import Filters, from_query_params, parse_month
+from rightsmap.domain.filters import Filters, from_query_params, parse_month
 
 
 def test_default_filters_have_an_empty_url():

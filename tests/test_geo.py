@@ -17,7 +17,8 @@ import pytest
 import shapely
 from shapely.geometry import Point, box, mapping, shape
 
-from rightsmap import config, geo, vocab
+from rightsmap.domain import config, vocab
+from rightsmap.render import geo
 
 POLYGON_CODES = {"KG-B", "KG-C", "KG-Y", "KG-J", "KG-N", "KG-O", "KG-T", "KG-GB"}
 BUILD_SCRIPT = config.GEODATA_DIR / "build.py"

@@ -12,8 +12,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from rightsmap import config, i18n, metrics
-from rightsmap.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
+from rightsmap.data import metrics
+from rightsmap.domain import config, i18n
+from rightsmap.domain.vocab import PERPETRATORS, REGION_CODES, VIOLATION_TYPES
 
 PAGES = ["pages/overview.py", "pages/public.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/about.py",
          "pages/present.py", "pages/data.py", "pages/show.py"]
@@ -228,9 +229,9 @@ def test_catalog_files_are_where_the_translator_reads_them():
 
 @pytest.fixture(scope="module")
 def export_data_sample(sample_db):
-    from rightsmap import db
+    from rightsmap.data import db
+    from rightsmap.domain.filters import Filters, parse_month
     from rightsmap.exports import data as export_data
-    from rightsmap.filters import Filters, parse_month
 
     filters = Filters(regions=("KG-GB",), month_from=parse_month("2016-01"), month_to=parse_month("2017-12"))
     with db.connect(sample_db) as conn:

@@ -8,8 +8,10 @@ import openpyxl
 import pytest
 from import_helpers import CASES_HEADER, file_digest, run, run_import, write
 
-from rightsmap import config, db, metrics, sample, store
-from rightsmap.filters import Filters
+from rightsmap.data import db, metrics
+from rightsmap.domain import config
+from rightsmap.domain.filters import Filters
+from rightsmap.records import sample, store
 
 CASES = (CASES_HEADER + ";client_name;phone\n"
          "03.05.2017;г. Бишкек;вымогательство;полиция;да;3;500;нет;Testname A;+000 1\n"

@@ -5,7 +5,7 @@ from app_support import open_dashboard
 from import_helpers import CASES_HEADER, run_import, write
 from streamlit.testing.v1 import AppTest
 
-from rightsmap import store
+from rightsmap.records import store
 
 PAGES = ["pages/overview.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/about.py",
          "pages/data.py"]
@@ -91,7 +91,7 @@ def test_the_staff_page_refuses_to_add_real_data_to_the_sample(sample_db, monkey
 
 
 def test_the_page_offers_the_templates_and_reads_through_a_mapping(real_db):
-    from rightsmap.importing import staff
+    from rightsmap.records.importing import staff
 
     at = open_app("pages/data.py")
     at.selectbox(key="import_kind").set_value("raids").run()

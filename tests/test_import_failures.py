@@ -8,8 +8,9 @@ import duckdb
 import pytest
 from import_helpers import CASES_HEADER, file_digest, run_import, write
 
-from rightsmap import disclosure, store
-from rightsmap.importing import pipeline
+from rightsmap.disclosure import releases
+from rightsmap.records import store
+from rightsmap.records.importing import pipeline
 
 GOOD = "2017-01-05;Бишкек;extortion;police;;;;"
 
@@ -35,7 +36,7 @@ def test_a_full_disk_is_one_line_with_exit_2_and_the_database_intact(tmp_path, r
     if where == "copying the database":
         monkeypatch.setattr(store.shutil, "copyfile", _copy_fails)
     else:
-        monkeypatch.setattr(disclosure, "store", _write_fails)
+        monkeypatch.setattr(releases, "store", _write_fails)
     code, report = run_import("cases", source, real_db)
     err = capsys.readouterr().err
     assert code == 2

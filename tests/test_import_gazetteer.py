@@ -3,8 +3,8 @@
 import pytest
 from import_helpers import run
 
-from rightsmap import vocab
-from rightsmap.importing import gazetteer
+from rightsmap.domain import vocab
+from rightsmap.records.importing import gazetteer
 
 
 @pytest.mark.parametrize("name, code", [
@@ -101,7 +101,7 @@ def test_unclear_combinations_never_resolve(name):
                                   "Новопавловка", "Аламудун", "ж/м Ак-Жар"])
 def test_places_moved_to_bishkek_in_2024_never_resolve_and_say_why(name, capsys):
     assert gazetteer.resolve(name) is None and gazetteer.is_moved(name)
-    from rightsmap.importing import values
+    from rightsmap.records.importing import values
 
     assert values.place(name) == (None, gazetteer.MOVED)
     assert run("place", name)[0] != 0

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from import_helpers import CASES_HEADER
 
-from rightsmap import config, store
+from rightsmap.domain import config
+from rightsmap.records import store
 
 ROWS = 150_000
 
@@ -99,7 +100,7 @@ def test_kill_9_during_a_cp1251_import_leaves_no_raw_copy(tmp_path):
 def test_leftovers_of_older_versions_are_removed_at_start_up_unless_in_use(tmp_path, monkeypatch):
     import fcntl
 
-    from rightsmap.importing import scratch
+    from rightsmap.records.importing import scratch
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     left = tmp_path / "rightsmap-import-abc123.csv"

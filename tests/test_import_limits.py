@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rightsmap.importing import limits, pipeline, readers
+from rightsmap.records.importing import limits, pipeline, readers
 from tests.import_helpers import CASES_HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +21,7 @@ _PROBE = """
 import json, resource, sys, time
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
-from rightsmap.importing import pipeline
+from rightsmap.records.importing import pipeline
 import openpyxl, duckdb, pandas  # loaded before the baseline, as in the server
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.process_time()

@@ -3,7 +3,7 @@
 import pytest
 from import_helpers import CASES_HEADER, file_digest, run_import
 
-from rightsmap import store
+from rightsmap.records import store
 
 GOOD_ROW = "2017-01-05;Бишкек;extortion;police;да;3;100;нет"
 

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from import_helpers import run, run_import, write
 
-from rightsmap import store
+from rightsmap.records import store
 
 # An export with its own headers, values and date format, as REAct or an NGO's sheet might have.
 FOREIGN = ("Case ID,Incident date,Date of appeal,Location,Violation,Perpetrator,Victim name\n"

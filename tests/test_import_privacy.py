@@ -14,10 +14,10 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from rightsmap import cli, store
+from rightsmap.cli import main as cli
+from rightsmap.records import store
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzабвгдежзиклмнопрстуфхцчшщэюя"
 names = st.text(alphabet=LETTERS, min_size=4, max_size=12).map(lambda s: f"Testname {s.capitalize()}")

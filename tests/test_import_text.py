@@ -13,11 +13,11 @@ from import_helpers import CASES_HEADER
 from pptx import Presentation
 from pypdf import PdfReader
 
-from rightsmap import db, ui
-from rightsmap.exports import data as export_data
-from rightsmap.exports import render
-from rightsmap.filters import Filters, parse_month
-from rightsmap.importing import pipeline
+from rightsmap.data import db
+from rightsmap.domain.filters import Filters, parse_month
+from rightsmap.exports import data as export_data, render
+from rightsmap.records.importing import pipeline
+from rightsmap.web import ui
 
 FILTERS = Filters(regions=("KG-GB",), month_from=parse_month("2016-01"), month_to=parse_month("2017-12"))
 TITLES = ["Fees rose from $5 to $10 a raid", r"Police $\nocommand$ memo", "Raid\x01 in\x0b the\x1b[31m centre"]

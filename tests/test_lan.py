@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from app_support import open_dashboard, switch_to_address
 
-from rightsmap import config, lan
+from rightsmap.cli import lan
+from rightsmap.domain import config
 
 STAFF_PATHS = {"overview", "map", "timelines", "reach", "present", "data"}
 
@@ -91,7 +92,7 @@ def test_the_self_signed_certificate_is_made_once_with_a_private_key(tmp_path):
 
 def test_bad_launcher_options_are_one_line(tmp_path, capsys):
     assert lan.main(["--cert", str(tmp_path / "missing.crt"), "--caddy", "/bin/true"]) == 2
-    assert capsys.readouterr().err.strip() == "rightsmap.lan: error: --cert and --key go together"
+    assert capsys.readouterr().err.strip() == "rightsmap.cli.lan: error: --cert and --key go together"
     assert lan.main(["--caddy", str(tmp_path / "no-caddy")]) == 2
     assert "Caddy is not installed" in capsys.readouterr().err
 
@@ -112,13 +113,13 @@ def test_the_service_restarts_runs_unprivileged_and_checks_the_key_file():
     assert "RIGHTSMAP_DB_KEY_FILE=/etc/rightsmap/db.key" in service["Environment"]
     assert "= rightsmap:600 ||" in service["ExecStartPre"][0]
     program, module, *options = service["ExecStart"][0].split()[1:]
-    assert (program, module) == ("-m", "rightsmap.lan")
+    assert (program, module) == ("-m", "rightsmap.cli.lan")
     args, extra = lan.parser().parse_known_args(options)  # the unit's options are the launcher's
     assert extra == [] and args.https_port == 443 and args.http_port == 80
     backup_service = unit("rightsmap-backup.service")
     command = backup_service["ExecStart"][0].split()
     assert command[1:4] == ["-m", "rightsmap", "backup"]
-    from rightsmap import cli
+    from rightsmap.cli import main as cli
 
     cli.build_parser().parse_args(command[3:])  # raises on an option the command does not have
     assert unit("rightsmap-backup.timer")["Persistent"] == ["true"]

@@ -7,7 +7,8 @@ import types
 
 from argon2 import PasswordHasher
 
-from rightsmap import auth, staff
+from rightsmap.data import auth
+from rightsmap.web import staff
 
 PASSWORD = "correct horse battery"
 

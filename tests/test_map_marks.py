@@ -10,9 +10,11 @@ import re
 
 import pytest
 
-from rightsmap import maps, public, public_sections
-from rightsmap.i18n import LANGUAGES, translator
-from rightsmap.vocab import REGION_CODES
+from rightsmap.disclosure import public
+from rightsmap.domain.i18n import LANGUAGES, translator
+from rightsmap.domain.vocab import REGION_CODES
+from rightsmap.render import maps
+from rightsmap.web import public_sections
 
 SWATCH = re.compile(r'<svg class="rightsmap-legend-swatch" data-class="([a-z_0-9]+)"[^>]*>'
                     r'<rect [^>]*fill="([^"]+)" stroke="([^"]+)" stroke-width="[^"]+"(?: stroke-dasharray="([^"]+)")?/>'

@@ -15,8 +15,9 @@ import folium
 import pandas as pd
 import pytest
 
-from rightsmap import assets, config, geo, maps, vocab
-from rightsmap.i18n import translator
+from rightsmap.domain import config, vocab
+from rightsmap.domain.i18n import translator
+from rightsmap.render import assets, geo, maps
 
 VALUES = {"KG-C": 12.0, "KG-GB": 47.0, "KG-GO": 0.0, "KG-O": 3.0, "KG-N": 1.0, "KG-Y": 25.0}
 NAN = float("nan")
@@ -170,7 +171,7 @@ def test_only_local_leaflet_is_loaded(rendered):
 
 
 def test_maps_module_does_not_import_streamlit():
-    code = "import sys, rightsmap.maps, rightsmap.geo, rightsmap.assets; print('streamlit' in sys.modules)"
+    code = "import sys, rightsmap.render.maps, rightsmap.render.geo, rightsmap.render.assets; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -1,4 +1,4 @@
-"""rightsmap.mapview: the map's component arguments are computed by st_folium once per content and reused."""
+"""rightsmap.web.mapview: the map's component arguments are computed by st_folium once per content and reused."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ import pytest
 import streamlit_folium
 from app_support import map_reports, open_dashboard
 
-from rightsmap import compat, maps, mapview
-from rightsmap.public_filters import all_quarters
-from rightsmap.vocab import REGION_CODES
+from rightsmap import compat
+from rightsmap.disclosure.public_filters import all_quarters
+from rightsmap.domain.vocab import REGION_CODES
+from rightsmap.render import maps
+from rightsmap.web import mapview
 
 VALUES = {"KG-C": 12.0, "KG-GB": 47.0, "KG-GO": 0.0, "KG-O": 3.0}
 
@@ -213,7 +215,7 @@ def test_remembered_compilation_renders_exactly_what_jinja2_would():
 
 
 def test_the_component_imported_outside_a_run_is_registered_before_the_map_is_sent(monkeypatch):
-    """rightsmap.serve's warm-up imports streamlit_folium outside a script run, where declare_component
+    """rightsmap.cli.serve's warm-up imports streamlit_folium outside a script run, where declare_component
     registers nothing; the browser's request for the map would then be a 404."""
     from streamlit.components.lib.local_component_registry import LocalComponentRegistry
     from streamlit.runtime import Runtime

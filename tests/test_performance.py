@@ -15,9 +15,11 @@ import streamlit as st
 from app_support import open_dashboard
 from streamlit.testing.v1 import AppTest
 
-from rightsmap import config, db, geo, maps, metrics
-from rightsmap.filters import Filters, parse_month
-from rightsmap.vocab import VIOLATION_TYPES
+from rightsmap.data import db, metrics
+from rightsmap.domain import config
+from rightsmap.domain.filters import Filters, parse_month
+from rightsmap.domain.vocab import VIOLATION_TYPES
+from rightsmap.render import geo, maps
 
 PAYLOAD_BUDGET_BYTES = 150_000
 # Queries a page may run when one filter changes, with caches warm for the old
@@ -140,7 +142,7 @@ def test_the_map_queries_every_region_once_not_once_per_region(conn, queries):
 
 
 def test_derived_values_are_built_once_per_key_and_the_least_recently_used_forgotten():
-    from rightsmap.cache import Derived
+    from rightsmap.web.cache import Derived
 
     kept, builds = Derived(2), []
 

@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 from import_helpers import CASES_HEADER, run, run_import, write
 
-from rightsmap import config, period, public, store
+from rightsmap.disclosure import public
+from rightsmap.domain import config, period
+from rightsmap.records import store
 
 D = dt.date
 

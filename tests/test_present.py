@@ -6,10 +6,10 @@ import pytest
 from app_support import open_dashboard
 from streamlit.testing.v1 import AppTest
 
-from rightsmap import story
+from rightsmap.domain.filters import Filters, parse_month
+from rightsmap.exports import story
 from rightsmap.exports.chartset import CHARTS
 from rightsmap.exports.tables import TABLES
-from rightsmap.filters import Filters, parse_month
 
 
 @pytest.fixture()

@@ -8,12 +8,14 @@ import pytest
 from app_support import STAFF_NAME, STAFF_PASSWORD, drawn_layers, map_reports, open_dashboard, switch_to_address
 from figure_check import disclosure_problem
 
-from rightsmap import config, maps, public
-from rightsmap.disclosure import ALL, HIDDEN, SHOWN
-from rightsmap.i18n import translator
-from rightsmap.public_filters import PublicFilters, from_query_params, parse_quarter, quarter_text
-from rightsmap.ui import escape_markdown
-from rightsmap.vocab import REGION_CODES
+from rightsmap.disclosure import public
+from rightsmap.disclosure.layout import ALL, HIDDEN, SHOWN
+from rightsmap.disclosure.public_filters import PublicFilters, from_query_params, parse_quarter, quarter_text
+from rightsmap.domain import config
+from rightsmap.domain.i18n import translator
+from rightsmap.domain.vocab import REGION_CODES
+from rightsmap.render import maps
+from rightsmap.web.ui import escape_markdown
 
 Q1, Q2, Q3 = dt.date(2017, 1, 1), dt.date(2017, 4, 1), dt.date(2017, 7, 1)
 EN = translator("en")

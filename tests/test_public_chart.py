@@ -12,8 +12,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from rightsmap import config, public, public_chart
-from rightsmap.i18n import translator
+from rightsmap.disclosure import public
+from rightsmap.domain import config
+from rightsmap.domain.i18n import translator
+from rightsmap.render import public_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 ROWS = [("2016-01-01", 12.0, "exact"), ("2016-04-01", None, "hidden"), ("2016-07-01", 5.0, "at_least"),

@@ -11,11 +11,14 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from rightsmap import cli, db, maps, metrics, public
-from rightsmap.disclosure import ALL
+from rightsmap.cli import main as cli
+from rightsmap.data import db, metrics
+from rightsmap.disclosure import public
+from rightsmap.disclosure.layout import ALL
+from rightsmap.disclosure.public_filters import PublicFilters, parse_quarter
+from rightsmap.domain.i18n import translator
 from rightsmap.exports import public_files
-from rightsmap.i18n import translator
-from rightsmap.public_filters import PublicFilters, parse_quarter
+from rightsmap.render import maps
 
 CASES = (
     ("cases:police", None, "2015-Q1", "2019-Q4"),
@@ -66,7 +69,7 @@ def words_that_are_not_figures(sample_db: Path, show: str, region: str | None, f
     filters = PublicFilters(quarter_from=parse_quarter(first), quarter_to=parse_quarter(last),
                             region=region or ALL, show=show)
     with db.connect(sample_db) as conn:
-        cells, k = cli.cli_public.protected_cells(conn)
+        cells, k = cli.figures.protected_cells(conn)
         events = public_files.public_events(metrics.all_events(conn), filters, "en")
     data = public_files.gather(cells, k, filters, sample=True, events=events)
     texts = [*public_files.stamp(data, "en").lines(), *public.mark_texts(data.figures(), k, _)]
@@ -122,7 +125,7 @@ def test_the_brief_s_text_stays_on_the_page_and_in_its_cards_and_no_block_touche
     filters = PublicFilters(quarter_from=parse_quarter("2016-Q1"), quarter_to=parse_quarter("2018-Q4"),
                             region="KG-Y", show="cases_of_type:degrading_treatment")
     with db.connect(sample_db) as conn:
-        cells, k = cli.cli_public.protected_cells(conn)
+        cells, k = cli.figures.protected_cells(conn)
         events = public_files.public_events(metrics.all_events(conn), filters, lang)
     data = public_files.gather(cells, k, filters, sample=True, events=events)
     fig = public_brief.figure(data, lang, public_files.stamp(data, lang))

@@ -10,8 +10,11 @@ from app_support import open_dashboard
 from import_helpers import run_import, write
 from test_attack import sparse_cases
 
-from rightsmap import config, db, disclosure, public, store
-from rightsmap.importing.screen import title_problem
+from rightsmap.data import db
+from rightsmap.disclosure import protect, public
+from rightsmap.domain import config
+from rightsmap.records import store
+from rightsmap.records.importing.screen import title_problem
 
 EVENTS_HEADER = "date;place;title_en;public"
 
@@ -67,7 +70,7 @@ def test_the_public_event_list_shows_only_events_marked_public_dated_by_quarter(
 def test_about_gives_the_span_in_whole_quarters_from_the_protected_table(imported):
     conn = db.connect(imported)
     try:
-        first, last = public.data_span(public.index(disclosure.stored_or_computed(conn, config.MIN_COUNT)))
+        first, last = public.data_span(public.index(protect.stored_or_computed(conn, config.MIN_COUNT)))
     finally:
         conn.close()
     at = open_dashboard("pages/about.py", staff_view=False, query={"lang": "en"})

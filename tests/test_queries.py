@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from rightsmap import config, db
-from rightsmap.filters import Filters, parse_month
+from rightsmap.data import db
+from rightsmap.domain import config
+from rightsmap.domain.filters import Filters, parse_month
 
 ROOT = config.ROOT
 ALL_PARAMS = {**Filters().sql_params(), "grain": "month", "by_region": True}
@@ -30,7 +31,7 @@ def test_query_binds_parameters_and_formats_nothing_in(name):
 
 
 def test_every_query_is_used_and_every_used_query_exists():
-    code = "\n".join(p.read_text() for p in [*(ROOT / "rightsmap").glob("*.py"), *(ROOT / "pages").glob("*.py")])
+    code = "\n".join(p.read_text() for p in [*(ROOT / "rightsmap").rglob("*.py"), *(ROOT / "pages").glob("*.py")])
     used = set(re.findall(r'db\.run\(\s*\w+,\s*"(\w+)"', code))
     used |= set(re.findall(r'"(cases_by_period_and_\w+)"', code))
     assert used <= set(db.query_names()), f"missing query files: {used - set(db.query_names())}"
@@ -80,8 +81,8 @@ def test_events_taken_from_all_events_are_what_the_period_query_returns(conn):
 
     import pandas as pd
 
-    from rightsmap import metrics
-    from rightsmap.vocab import REGION_CODES
+    from rightsmap.data import metrics
+    from rightsmap.domain.vocab import REGION_CODES
 
     every = metrics.all_events(conn)
     assert len(every) > 3  # the sample has events, national and regional
@@ -109,8 +110,9 @@ def test_the_public_event_list_is_the_list_drawn_from_the_events_frame(sample_db
 
     import pandas as pd
 
-    from rightsmap import i18n, ui
-    from rightsmap.vocab import REGION_CODES
+    from rightsmap.domain import i18n
+    from rightsmap.domain.vocab import REGION_CODES
+    from rightsmap.web import ui
 
     monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
     monkeypatch.setattr(ui, "translator", lambda: i18n.translator(lang))

@@ -7,8 +7,9 @@ import duckdb
 import pytest
 from import_helpers import CASES_HEADER, run, run_import, write
 
-from rightsmap import db, metrics, schema, store
-from rightsmap.filters import Filters
+from rightsmap.data import db, metrics, schema
+from rightsmap.domain.filters import Filters
+from rightsmap.records import store
 
 ESTIMATES_HEADER = "region;year;estimate;low;high;source;source_note"
 # Bishkek has two estimates (2016 with bounds, 2018 without); Osh City one; Talas one only after 2017;

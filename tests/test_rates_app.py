@@ -3,7 +3,7 @@
 import pytest
 from app_support import map_reports, open_dashboard
 
-from rightsmap import sample
+from rightsmap.records import sample
 
 
 @pytest.fixture()
@@ -64,7 +64,7 @@ def test_the_import_page_offers_estimates_with_their_templates(app):
 
 
 def test_the_import_page_previews_imports_and_undoes_estimates(tmp_path, monkeypatch):
-    from rightsmap import store
+    from rightsmap.records import store
 
     monkeypatch.setenv("RIGHTSMAP_DB", str(store.create_empty(tmp_path / "real.duckdb")))
     good = ("регион;год;оценка;нижняя граница;верхняя граница;источник;примечание к источнику\n"
@@ -87,7 +87,7 @@ def test_the_import_page_previews_imports_and_undoes_estimates(tmp_path, monkeyp
 
 
 def test_the_import_page_lists_an_estimate_without_its_source_note_as_a_row_error(tmp_path, monkeypatch):
-    from rightsmap import store
+    from rightsmap.records import store
 
     monkeypatch.setenv("RIGHTSMAP_DB", str(store.create_empty(tmp_path / "real.duckdb")))
     bad = b"region;year;estimate;source;source_note\nBishkek;2016;200;Test study A;\n"
@@ -103,7 +103,7 @@ def test_the_import_page_lists_an_estimate_without_its_source_note_as_a_row_erro
 def test_imported_sources_are_shown_to_staff_and_withheld_from_visitors(tmp_path, monkeypatch):
     from import_helpers import run_import, write
 
-    from rightsmap import store
+    from rightsmap.records import store
 
     path = store.create_empty(tmp_path / "real.duckdb")
     monkeypatch.setenv("RIGHTSMAP_DB", str(path))

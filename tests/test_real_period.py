@@ -12,7 +12,8 @@ import pytest
 from app_support import open_dashboard
 from import_helpers import run_import, write
 
-from rightsmap import config, store
+from rightsmap.domain import config
+from rightsmap.records import store
 
 HEADER = "Дата;Место;Вид нарушения;Нарушитель;Задержание;Дней задержания;Сумма вымогательства"
 PLACES = ("г. Бишкек, Свердловский район", "Октябрьский р-н г. Бишкек", "Бишкек, Ленинский р-н",

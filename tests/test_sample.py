@@ -1,6 +1,7 @@
 """The sample reproduces the published figures it is calibrated to, and is deterministic."""
 
-from rightsmap import db, sample
+from rightsmap.data import db
+from rightsmap.records import sample
 
 
 def test_police_cases_match_published_totals(summary):
@@ -91,7 +92,8 @@ def test_the_sample_database_spans_exactly_the_samples_months(conn):
     # tests/conftest.py gives unit tests this span as the data's period; the app reads it from the database.
     from conftest import SAMPLE_MONTHS
 
-    from rightsmap import metrics, period
+    from rightsmap.data import metrics
+    from rightsmap.domain import period
 
     first, last = metrics.data_span(conn)
     assert (period.as_month(first), period.as_month(last)) == SAMPLE_MONTHS
@@ -102,7 +104,7 @@ def test_an_outdated_sample_is_rebuilt_and_imported_data_never(tmp_path):
     the sample is left as it is, whatever its meta says."""
     import duckdb
 
-    from rightsmap import cli
+    from rightsmap.cli import main as cli
 
     path = sample.build(tmp_path / "old.duckdb")
     with duckdb.connect(str(path)) as conn:

@@ -1,4 +1,4 @@
-"""rightsmap.serve: `make run`'s launcher, streamlit run plus a warm-up in the background."""
+"""rightsmap.cli.serve: `make run`'s launcher, streamlit run plus a warm-up in the background."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from rightsmap import serve
+from rightsmap.cli import serve
+from rightsmap.web import preload as preloads
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,7 +30,7 @@ def _python(code: str) -> subprocess.CompletedProcess:
 def test_the_warm_up_imports_what_the_page_needs_and_no_matplotlib():
     done = _python(
         "import sys\n"
-        "from rightsmap import serve\n"
+        "from rightsmap.web import preload as serve\n"
         "assert serve.preload() == [], 'a preloaded module failed to import'\n"
         "loaded = [m for m in serve.PRELOAD if m in sys.modules]\n"
         "assert loaded == list(serve.PRELOAD), loaded\n"
@@ -76,14 +77,14 @@ def test_a_background_preload_runs_once_per_process_and_survives_a_failing_impor
     def preload(modules):
         imported.append(threading.current_thread().name)
         done.set()
-        return serve.__dict__["_real_preload"](modules)
+        return preloads.__dict__["_real_preload"](modules)
 
-    monkeypatch.setitem(serve.__dict__, "_real_preload", serve.preload)
+    monkeypatch.setitem(preloads.__dict__, "_real_preload", preloads.preload)
     monkeypatch.setattr(serve, "preload", preload)
     modules = ("colorsys", "rightsmap_no_such_module")
-    assert serve.preload_in_background(modules) is True
+    assert preloads.preload_in_background(modules) is True
     assert done.wait(30)
-    assert serve.preload_in_background(modules) is False  # already started: no second thread
+    assert preloads.preload_in_background(modules) is False  # already started: no second thread
     assert imported == ["rightsmap-preload"]
 
 
@@ -97,7 +98,7 @@ def test_the_staff_login_form_starts_the_staff_imports(monkeypatch, sample_db):
     assert started == []  # the public view does not need them
     switch_to_address(at, "overview").run()
     assert [t.value for t in at.title] == ["Staff login"]
-    assert started and set(started) == {serve.PRELOAD_STAFF}
+    assert started and set(started) == {preloads.PRELOAD_STAFF}
 
 
 def test_a_module_that_fails_to_import_is_reported_not_raised():
@@ -299,7 +300,7 @@ def test_the_preloads_go_into_the_head_once():
 def test_serve_creates_the_static_folder_before_streamlit_starts(monkeypatch, tmp_path):
     from streamlit.web import cli
 
-    from rightsmap import config
+    from rightsmap.domain import config
 
     static = tmp_path / "static"
     seen = {}

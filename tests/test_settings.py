@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rightsmap import config
+from rightsmap.domain import config
 
 
 def streamlit_settings() -> dict:
@@ -51,3 +51,35 @@ def test_make_run_uses_these_settings(made_run):
     assert _listening_addresses(made_run.port) == {"0100007F"}  # 127.0.0.1, and no IPv6 socket
     with urllib.request.urlopen(f"{made_run.url}/_stcore/host-config", timeout=60) as response:
         assert json.load(response)["allowedOrigins"] == []
+
+
+def _settings_in(package_parent: Path, home: str | None) -> dict:
+    """config's paths and problems, read by a Python that imports rightsmap from package_parent."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "RIGHTSMAP_HOME"}
+    env["PYTHONPATH"] = str(package_parent)
+    if home is not None:
+        env["RIGHTSMAP_HOME"] = home
+    code = ("import json\nfrom rightsmap.domain import config\nfrom rightsmap.data import db\n"
+            "print(json.dumps({'queries': str(config.QUERIES_DIR), 'geodata': str(config.GEODATA_DIR),"
+            "'problems': config.SETTING_PROBLEMS, 'found': 'data_span' in db.query_names()}))")
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd="/", capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_an_installed_package_finds_queries_and_geodata_through_rightsmap_home(tmp_path):
+    import shutil
+
+    # An installed package: rightsmap/ alone in a site directory, without the checkout's queries/ and geodata/.
+    site = tmp_path / "site-packages"
+    shutil.copytree(config.PACKAGE_DIR, site / "rightsmap", ignore=shutil.ignore_patterns("__pycache__"))
+    told = _settings_in(site, str(config.ROOT))
+    assert told == {"queries": str(config.QUERIES_DIR), "geodata": str(config.GEODATA_DIR), "problems": [],
+                    "found": True}
+    untold = _settings_in(site, None)
+    assert untold["found"] is False
+    assert any("RIGHTSMAP_HOME" in problem and str(site) in problem for problem in untold["problems"])

@@ -7,10 +7,13 @@ import pandas as pd
 import pytest
 from app_support import open_dashboard
 
-from rightsmap import cache, charts, config, public, public_chart
-from rightsmap.i18n import translator
-from rightsmap.public_filters import all_quarters
-from rightsmap.vocab import REGION_CODES
+from rightsmap.disclosure import public
+from rightsmap.disclosure.public_filters import all_quarters
+from rightsmap.domain import config
+from rightsmap.domain.i18n import translator
+from rightsmap.domain.vocab import REGION_CODES
+from rightsmap.render import charts, public_chart
+from rightsmap.web import cache
 
 
 def test_a_count_axis_has_whole_ticks_and_a_percent_axis_does_not():

@@ -16,7 +16,8 @@ from app_support import log_in
 from streamlit.elements.spinner import SpinnerMixin
 from streamlit.testing.v1 import AppTest
 
-from rightsmap import cache, config
+from rightsmap.domain import config
+from rightsmap.web import cache
 
 STAFF_PAGES = ["pages/overview.py", "pages/map.py", "pages/timelines.py", "pages/reach.py", "pages/present.py",
                "pages/data.py"]

@@ -11,8 +11,11 @@ from app_support import STAFF_NAME, STAFF_PASSWORD, open_dashboard
 from import_helpers import CASES_HEADER, run_import, write
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from rightsmap import auth, config, staff, store
-from rightsmap.importing.report import list_batches
+from rightsmap.data import auth
+from rightsmap.domain import config
+from rightsmap.records import store
+from rightsmap.records.importing.report import list_batches
+from rightsmap.web import staff
 
 FOUR_CASES = (CASES_HEADER + "\n" + "\n".join(["05.01.2017;Бишкек;extortion;police;да;3;100;нет"] * 3)
               + "\n06.02.2017;Ош;threats;pimp;;;;\n")

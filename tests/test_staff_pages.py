@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rightsmap import config
+from rightsmap.domain import config
 
 PAGES = config.ROOT / "pages"
 
@@ -35,8 +35,8 @@ STAFF_FILES = LISTS["STAFF_PAGES"]
 # file itself, whoever is (not) logged in.
 UNLOCKED = """
 import streamlit as st
-from rightsmap import cache, ui
-from rightsmap.filters import Filters
+from rightsmap.web import cache, ui
+from rightsmap.domain.filters import Filters
 
 cache.follow_the_database()
 ui.init_language()

@@ -10,8 +10,10 @@ import duckdb
 import pytest
 from import_helpers import CASES_HEADER, file_digest, run_import, write
 
-from rightsmap import config, db, metrics, store
-from rightsmap.filters import Filters
+from rightsmap.data import db, metrics
+from rightsmap.domain import config
+from rightsmap.domain.filters import Filters
+from rightsmap.records import store
 
 PLACES = ["Бишкек", "Ош", "Нарын", "Талас", "Баткен", "Каракол", "Токмок", "Узген", "Кант"]
 TYPES = ["extortion", "threats", "blackmail", "pressure", "other", "extortion,threats"]
@@ -100,7 +102,7 @@ def test_a_failed_block_changes_nothing_and_a_good_one_moves_the_modification_ti
 
 
 def test_writing_migrates_an_older_database(tmp_path):
-    from rightsmap import schema
+    from rightsmap.data import schema
 
     old = tmp_path / "v1.duckdb"
     with duckdb.connect(str(old)) as conn:

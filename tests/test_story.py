@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from rightsmap import story
-from rightsmap.filters import Filters, parse_month
-from rightsmap.story import Story, StoryError, View
+from rightsmap.domain.filters import Filters, parse_month
+from rightsmap.exports import story
+from rightsmap.exports.story import Story, StoryError, View
 
 RAIDS = View.of(Filters(regions=("KG-GB",), month_from=parse_month("2016-01"), month_to=parse_month("2017-12")),
                 metric="raid_events", slide="map")

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from rightsmap import story
+from rightsmap.exports import story
 
 GOOD = {"format": "rightsmap-story", "version": 1, "name": "Raids",
         "views": [{"filters": {"regions": "KG-GB"}, "metric": "cases_of_type", "violation_type": "extortion",

@@ -1,4 +1,4 @@
-"""The one place the app touches Streamlit's frontend (rightsmap.streamlit_words) fails loudly here when a
+"""The one place the app touches Streamlit's frontend (rightsmap.web.streamlit_words) fails loudly here when a
 new Streamlit changes what it reads: another version, or a word no longer in the frontend's bundle."""
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 import streamlit
 
-from rightsmap import streamlit_words
-from rightsmap.i18n import translator
+from rightsmap.domain.i18n import translator
+from rightsmap.web import streamlit_words
 
 BUNDLE = Path(streamlit.__file__).parent / "static" / "static" / "js"
 
 
 def test_the_words_were_read_from_the_installed_streamlit():
     assert streamlit.__version__ == streamlit_words.READ_FROM, (
-        f"Streamlit {streamlit.__version__} is installed; rightsmap/streamlit_words.py was read from "
+        f"Streamlit {streamlit.__version__} is installed; rightsmap/web/streamlit_words.py was read from "
         f"{streamlit_words.READ_FROM}. Check its WORDS against the new frontend, then update READ_FROM.")
 
 

@@ -9,12 +9,13 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from rightsmap import charts, metrics
+from rightsmap.data import metrics
+from rightsmap.domain.i18n import Translator, translator
 from rightsmap.exports import static_map
 from rightsmap.exports.data import ExportData, event_titles
 from rightsmap.exports.slides import comparison_note, headline, metric_label
 from rightsmap.exports.stamp import Stamp, describe_filters
-from rightsmap.i18n import Translator, translator
+from rightsmap.render import charts
 
 A4_INCHES = (8.27, 11.69)
 MAX_EVENTS = 8  # the notes must fit on the page; the CSV of events holds them all

@@ -1,4 +1,4 @@
-"""Every chart the presentation and the exports draw, built with rightsmap.charts from one ExportData."""
+"""Every chart the presentation and the exports draw, built with rightsmap.render.charts from one ExportData."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections.abc import Callable
 import altair as alt
 import pandas as pd
 
-from rightsmap import charts
+from rightsmap.domain.i18n import Translator
+from rightsmap.domain.vocab import N_
 from rightsmap.exports.data import ExportData, event_titles
-from rightsmap.i18n import Translator
-from rightsmap.vocab import N_
+from rightsmap.render import charts
 
 
 def projector(chart: charts.AnyChart) -> charts.AnyChart:

@@ -14,9 +14,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from rightsmap import metrics, plaintext
-from rightsmap.filters import Filters
-from rightsmap.vocab import N_, REGION_CODES, VIOLATION_TYPES
+from rightsmap.data import metrics
+from rightsmap.domain import plaintext
+from rightsmap.domain.filters import Filters
+from rightsmap.domain.vocab import N_, REGION_CODES, VIOLATION_TYPES
 
 FULL = "full"
 PUBLIC = "public"
@@ -107,7 +108,7 @@ def source(conn: duckdb.DuckDBPyConnection) -> Source:
     if metrics.dataset_meta(conn).get("dataset") == "sample":
         return Source(sample=True)
     # The importer's own listing; it copes with a database that has no batches table.
-    from rightsmap.importing.report import batches
+    from rightsmap.records.importing.report import batches
 
     frame = batches(conn)
     return Source(sample=False, latest_batch=None if frame.empty else int(frame["id"].max()))

@@ -11,11 +11,11 @@ from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from rightsmap.domain.i18n import Translator, translator
 from rightsmap.exports import static_charts, static_map
 from rightsmap.exports.data import ExportData, event_titles
 from rightsmap.exports.slides import SLIDES, comparison_note, headline, metric_label
 from rightsmap.exports.stamp import Stamp, describe_filters
-from rightsmap.i18n import Translator, translator
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.4)

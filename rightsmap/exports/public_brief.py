@@ -15,12 +15,12 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 
-from rightsmap import public
+from rightsmap.disclosure import public
+from rightsmap.domain.i18n import Translator, translator
 from rightsmap.exports import public_pictures, static_map
 from rightsmap.exports.public_deck import definition, title_text
 from rightsmap.exports.public_files import PublicData, describe, draw_map
 from rightsmap.exports.stamp import Stamp
-from rightsmap.i18n import Translator, translator
 
 PAGE = (8.27, 11.69)  # A4, inches
 MARGIN, GAP = 0.45, 0.14  # inches: page margin, gap between cards and between blocks

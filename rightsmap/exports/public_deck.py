@@ -16,13 +16,14 @@ from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Emu, Inches
 
-from rightsmap import metrics, public
-from rightsmap.disclosure import ALL
+from rightsmap.data import metrics
+from rightsmap.disclosure import public
+from rightsmap.disclosure.layout import ALL
+from rightsmap.domain.i18n import Translator, translator
 from rightsmap.exports import public_pictures, static_map
 from rightsmap.exports.deck import GREY, HEIGHT, MARGIN, WIDTH, _text
-from rightsmap.exports.public_files import PublicData, describe
+from rightsmap.exports.public_files import PublicData, describe, map_figure
 from rightsmap.exports.stamp import Stamp
-from rightsmap.i18n import Translator, translator
 
 CONTENT_TOP, CONTENT_BOTTOM = Inches(1.55), HEIGHT - Inches(1.2)
 MAX_EVENTS = 9  # beside the timeline; the public page lists them all
@@ -108,8 +109,6 @@ def pptx(data: PublicData, lang: str, stamp: Stamp) -> bytes:
     slide = _slide(deck, choice.label(_), data, stamp, _, by_region,
                    [definition(choice.key, _), _("The figures behind the map:"),
                     *_figure_lines(data.by_region, _.region, choice.percent, _)])
-    from rightsmap.exports.public_files import map_figure
-
     _picture(slide, _png(map_figure(data, lang, None)), MARGIN, int(full * 0.7))
     _text(slide, "\n".join(_figure_lines(data.by_region, _.region, choice.percent, _)), MARGIN + int(full * 0.72),
           CONTENT_TOP + Inches(0.2), int(full * 0.28), Inches(4.5), size=14)

@@ -1,6 +1,6 @@
 """The public view's exports: a stamped CSV of the figures as shown, and the map as PNG or SVG.
 
-Every number in them comes from the protected table through rightsmap.public,
+Every number in them comes from the protected table through rightsmap.disclosure.public,
 written as the screen writes it ("≥ 120", "hidden"), so a file passed
 around says no more than the public view does.
 """
@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from rightsmap import maps, public
-from rightsmap.disclosure import ALL
+from rightsmap.disclosure import public
+from rightsmap.disclosure.layout import ALL
+from rightsmap.disclosure.public_filters import PublicFilters, quarter_text
+from rightsmap.domain.i18n import Translator, translator
+from rightsmap.domain.vocab import PERPETRATORS, VIOLATION_TYPES
 from rightsmap.exports import tables
 from rightsmap.exports.stamp import Stamp
 from rightsmap.exports.tables import BOM, spreadsheet_safe
-from rightsmap.i18n import Translator, translator
-from rightsmap.public_filters import PublicFilters, quarter_text
-from rightsmap.vocab import PERPETRATORS, VIOLATION_TYPES
+from rightsmap.render import maps
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
@@ -76,9 +77,9 @@ def gather(cells: public.Cells, k: int, filters: PublicFilters, *, sample: bool,
 
 
 def public_events(every: pd.DataFrame, filters: PublicFilters, lang: str) -> tuple[Event, ...]:
-    """The events the public view lists for these filters (rightsmap.ui.event_list_text), as dated titles."""
+    """The events the public view lists for these filters (rightsmap.web.ui.event_list_text), as dated titles."""
+    from rightsmap.data.metrics import events_in
     from rightsmap.exports.data import event_titles  # pandas-only helpers; imported where needed
-    from rightsmap.metrics import events_in
 
     chosen = events_in(every, filters.as_filters())
     titles = event_titles(chosen, lang)
@@ -187,29 +188,6 @@ def map_figure(data: PublicData, lang: str, stamp_: Stamp | None) -> MplFigure:
         notes = public.mark_texts(list(data.by_region.values()), data.k, _)
         fig.text(0.02, 0.02, "\n".join([*stamp_.lines(), *notes]), fontsize=8, va="bottom", color="#222222")
     return fig
-
-
-def export(kind: str, data: PublicData, lang: str, *, generated: dt.date | None = None) -> bytes:
-    """The bytes of one public export, stamped."""
-    stamp_ = stamp(data, lang, generated=generated)
-    if kind == "data.csv":
-        return csv_bytes(data, lang, stamp_)
-    from rightsmap.exports import pngtext, static_map
-
-    if kind == "map.png":
-        return pngtext.with_text(static_map.render(map_figure(data, lang, stamp_), "png", dpi=150),
-                                 "Description", stamp_.text())
-    if kind == "map.svg":
-        return static_map.render(map_figure(data, lang, stamp_), "svg", metadata={"Description": stamp_.text()})
-    if kind == "brief.pdf":
-        from rightsmap.exports import public_brief
-
-        return public_brief.pdf(data, lang, stamp_)
-    if kind == "deck.pptx":
-        from rightsmap.exports import public_deck
-
-        return public_deck.pptx(data, lang, stamp_)
-    raise ValueError(f"the public view exports {', '.join(KINDS)}; not {kind!r}")
 
 
 def file_name(kind: str, filters: PublicFilters) -> str:

@@ -17,10 +17,10 @@ from itertools import pairwise
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
+from rightsmap.disclosure.public import AT_LEAST, EXACT, Figure
+from rightsmap.domain.i18n import Translator
 from rightsmap.exports import static_map
 from rightsmap.exports.public_files import Event
-from rightsmap.i18n import Translator
-from rightsmap.public import AT_LEAST, EXACT, Figure
 
 # ColorBrewer 2.0 (Cynthia Brewer, colorbrewer2.org, Apache-2.0): "Blues" 9-class, steps 7 and 3;
 # colour-blind safe, and not an alarm colour.

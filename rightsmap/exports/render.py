@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from rightsmap.domain.i18n import translator
 from rightsmap.exports import brief, deck, static_charts, static_map, tables
 from rightsmap.exports.chartset import CHARTS
 from rightsmap.exports.data import FULL, ExportData
 from rightsmap.exports.stamp import make
-from rightsmap.i18n import translator
 
 # kind -> MIME type. "chart.*" take a chart name; "data.csv" a table name (or "all").
 KINDS: dict[str, str] = {

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rightsmap import metrics
+from rightsmap.data import metrics
+from rightsmap.domain.filters import Filters, month_text
+from rightsmap.domain.i18n import Translator
+from rightsmap.domain.vocab import N_
 from rightsmap.exports.data import ExportData
-from rightsmap.filters import Filters, month_text
-from rightsmap.i18n import Translator
-from rightsmap.vocab import N_
 
 # In the order they are shown.
 SLIDES: dict[str, str] = {

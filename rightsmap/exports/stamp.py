@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from rightsmap.domain.filters import Filters, month_text
+from rightsmap.domain.i18n import Translator, translator
 from rightsmap.exports.data import VIEWS, ExportData
-from rightsmap.filters import Filters, month_text
-from rightsmap.i18n import Translator, translator
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ import altair as alt
 import matplotlib
 import vl_convert
 
-from rightsmap import charts
+from rightsmap.domain.i18n import translator
 from rightsmap.exports import pngtext
 from rightsmap.exports.chartset import CHARTS, projector
 from rightsmap.exports.data import ExportData
 from rightsmap.exports.stamp import Stamp
-from rightsmap.i18n import translator
+from rightsmap.render import charts
 
 # DejaVu Sans ships with matplotlib and covers Russian and Kyrgyz (ң, ө, ү), so no system font is needed.
 FONT = "DejaVu Sans"

@@ -1,6 +1,6 @@
 """The map as a static picture (PNG, SVG, or a panel of the PDF brief), drawn with matplotlib.
 
-It uses the screen's classes, colours and values (rightsmap.maps.classify and
+It uses the screen's classes, colours and values (rightsmap.render.maps.classify and
 class_for), so a printed map and the map on screen agree region for region.
 """
 
@@ -20,12 +20,13 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from rightsmap import geo, maps, metrics
+from rightsmap.data import metrics
+from rightsmap.domain.i18n import Translator, translator
 from rightsmap.exports import pngtext
 from rightsmap.exports.data import ExportData
 from rightsmap.exports.slides import metric_label
 from rightsmap.exports.stamp import Stamp, describe_filters
-from rightsmap.i18n import Translator, translator
+from rightsmap.render import geo, maps
 
 FONT = "DejaVu Sans"  # ships with matplotlib; covers Cyrillic, including Kyrgyz letters
 # text.parse_math off: imported titles are data, and "$5 … $10" or "$\nocommand$" must show as written.

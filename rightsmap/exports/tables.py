@@ -10,12 +10,13 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from rightsmap import maps, metrics
+from rightsmap.data import metrics
+from rightsmap.domain.i18n import Translator, translator
+from rightsmap.domain.vocab import N_
 from rightsmap.exports.data import ExportData, event_titles
 from rightsmap.exports.slides import headline, metric_label
 from rightsmap.exports.stamp import Stamp
-from rightsmap.i18n import Translator, translator
-from rightsmap.vocab import N_
+from rightsmap.render import maps
 
 BOM = "\ufeff"
 STAMP_PREFIX = "# "

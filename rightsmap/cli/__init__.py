@@ -1,0 +1,1 @@
+"""The command line (python -m rightsmap), the server launcher (serve) and the LAN proxy (lan)."""
