@@ -312,7 +312,7 @@ def map_tooltips(page: Page) -> dict[str, str]:
 
 
 def table_rows(table: Locator) -> list[dict[str, str]]:
-    """Every row of a table of text (rightsmap.web.ui.text_table: an HTML table) as {column header: cell text}."""
+    """Every row of a table of text (rightsmap.web.ui.text_table_markdown: an HTML table) as {column header: cell text}."""
     expect(table.locator("tbody tr").first).to_be_attached()
     headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
     rows = table.evaluate("""table => [...table.querySelectorAll("tbody tr")].map(

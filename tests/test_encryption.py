@@ -209,7 +209,7 @@ def test_a_bad_copy_is_never_swapped_in(encrypted_db, run, monkeypatch):
 
 def test_a_kill_before_the_swap_leaves_the_old_file_and_only_ciphertext(encrypted_db, run):
     target, new, old_digest = encrypted_db
-    script = ("import os, sys\nfrom rightsmap import cli, store\n"
+    script = ("import os, sys\nfrom rightsmap.cli import main as cli\nfrom rightsmap.records import store\n"
               "store.swap_in = lambda *args: os._exit(9)\n"
               f"sys.exit(cli.main(['rekey', '--new-key-file', {str(new)!r}, '--db', {str(target)!r}]))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=config.ROOT,

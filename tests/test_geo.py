@@ -89,7 +89,7 @@ def test_load_boundaries_reads_the_file_as_gdal_does_without_importing_it():
     """The app reads the checked-in GeoJSON directly (pyogrio's import and read slowed a fresh server)."""
     import geopandas as gpd
 
-    done = subprocess.run([sys.executable, "-c", "import sys\nfrom rightsmap import geo\ngeo.load_boundaries()\n"
+    done = subprocess.run([sys.executable, "-c", "import sys\nfrom rightsmap.render import geo\ngeo.load_boundaries()\n"
                            "assert 'pyogrio' not in sys.modules"], cwd=config.ROOT, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -112,7 +112,7 @@ def test_load_boundaries_rejects_unknown_codes(tmp_path):
 
 def test_region_shapes_are_the_boundaries_read_without_geopandas():
     """The map's shapes come straight from the file: no geopandas or shapely on the public view's path."""
-    done = subprocess.run([sys.executable, "-c", "import sys\nfrom rightsmap import geo\ngeo.region_shapes()\n"
+    done = subprocess.run([sys.executable, "-c", "import sys\nfrom rightsmap.render import geo\ngeo.region_shapes()\n"
                            "assert 'geopandas' not in sys.modules and 'shapely' not in sys.modules"],
                           cwd=config.ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]

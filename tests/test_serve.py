@@ -37,7 +37,7 @@ def test_the_warm_up_imports_what_the_page_needs_and_no_matplotlib():
         "assert 'streamlit_folium' in sys.modules\n"
         # matplotlib draws the download files only; importing it delayed every first page by most of a second.
         "assert 'matplotlib' not in sys.modules\n"
-        # Altair only for the staff pages, once the public view is ready (rightsmap.vegalite).
+        # Altair only for the staff pages, once the public view is ready (preload.PRELOAD_STAFF).
         "assert 'altair' not in sys.modules, 'the public view modules imported Altair'\n"
         "assert 'geopandas' not in sys.modules, 'the public view modules imported geopandas'\n"
         "assert serve.preload(serve.PRELOAD_STAFF) == [] and 'altair' in sys.modules and 'geopandas' in sys.modules\n"
@@ -106,7 +106,7 @@ def test_a_module_that_fails_to_import_is_reported_not_raised():
 
 
 def test_the_public_page_imports_no_matplotlib():
-    done = _python("import sys\nfrom rightsmap import public_downloads, public_sections\n"
+    done = _python("import sys\nfrom rightsmap.web import public_downloads, public_sections\n"
                    "assert 'matplotlib' not in sys.modules, 'public_downloads imported matplotlib'\n")
     assert done.returncode == 0, done.stderr
 

@@ -27,8 +27,8 @@ DEFAULT_DB = ROOT / "data" / "rightsmap.duckdb"
 # Settings that were set but could not be used, as messages for the app and the command line.
 SETTING_PROBLEMS: list[str] = []
 if not QUERIES_DIR.is_dir() or not GEODATA_DIR.is_dir():
-    SETTING_PROBLEMS.append(N_("{root} holds no queries/ and geodata/: set RIGHTSMAP_HOME to the rightsmap "
-                               "directory that has them").format(root=ROOT))
+    SETTING_PROBLEMS.append(f"{ROOT} holds no queries/ and geodata/: set RIGHTSMAP_HOME to the rightsmap "
+                            "directory that has them")
 
 
 def _month_setting(name: str) -> str | None:
