@@ -2,6 +2,8 @@
 
 import re
 
+import duckdb
+import pyarrow as pa
 import pytest
 
 from rightsmap.data import db
@@ -36,6 +38,96 @@ def test_every_query_is_used_and_every_used_query_exists():
     used |= set(re.findall(r'"(cases_by_period_and_\w+)"', code))
     assert used <= set(db.query_names()), f"missing query files: {used - set(db.query_names())}"
     assert set(db.query_names()) <= used, f"unused query files: {set(db.query_names()) - used}"
+
+
+STATEMENTS = sorted(f"statements/{p.stem}" for p in (config.QUERIES_DIR / "statements").glob("*.sql"))
+# A sample value for each parameter the statements bind, for the reads below.
+STATEMENT_PARAMS = {"sha": "0" * 64, "batch": 1}
+
+
+def _documented_columns(name):
+    return [c.strip() for c in db.query_header(name)["columns"].split(",")]
+
+
+@pytest.mark.parametrize("name", STATEMENTS)
+def test_statement_header_names_it_and_binds_what_it_formats_nothing_into(name):
+    header = db.query_header(name)
+    assert header["name"].split(":")[0].strip() == name, "first line must be `-- name: statements/<stem>: ...`"
+    assert len(header["name"].split(":", 1)[1].strip()) > 10, "the name line needs a one-line description"
+    assert header["columns"], "a `-- columns:` line, `(none)` for a statement that returns nothing"
+    sql = db.load_query(name)
+    assert "{" not in sql and "%s" not in sql and "?" not in sql
+
+
+@pytest.mark.parametrize("name", [n for n in STATEMENTS if db.query_header(n)["columns"] != "(none)"])
+def test_read_statement_returns_its_documented_columns(tmp_path, name):
+    from rightsmap.records import store
+
+    path = store.create_empty(tmp_path / "empty.duckdb")
+    params = {key: STATEMENT_PARAMS[key] for key in db.query_params(name)}
+    with duckdb.connect(str(path)) as conn:
+        conn.register("rows", pa.table({"region": ["KG-GB"], "year": [2020]}))  # what estimates_held reads
+        conn.execute(db.load_query(name), params or None)
+        assert [column[0] for column in conn.description] == _documented_columns(name)
+
+
+def test_every_statement_is_used_and_every_used_statement_exists():
+    code = "\n".join(p.read_text() for p in (ROOT / "rightsmap").rglob("*.py"))
+    used = set(re.findall(r'db\.execute(?:_frame)?\(\s*\w+,\s*"(statements/\w+)"', code))
+    assert used == set(STATEMENTS), f"missing: {used - set(STATEMENTS)}, unused: {set(STATEMENTS) - used}"
+
+
+def test_execute_binds_exactly_the_statements_parameters(tmp_path):
+    from rightsmap.records import store
+
+    path = store.create_empty(tmp_path / "empty.duckdb")
+    with duckdb.connect(str(path)) as conn:
+        with pytest.raises(KeyError, match="binds \\['batch'\\]"):
+            db.execute(conn, "statements/batch_exists")
+        with pytest.raises(KeyError, match="binds \\['batch'\\]"):
+            db.execute(conn, "statements/batch_exists", batch=1, regions=["KG-GB"])
+        assert db.execute(conn, "statements/batch_exists", batch=1) == [(0,)]
+
+
+def test_a_frame_is_registered_for_its_statement_only(tmp_path):
+    from rightsmap.records import store
+
+    path = store.create_empty(tmp_path / "empty.duckdb")
+    rows = pa.table({"region": ["KG-GB"], "year": [2020]})
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("INSERT INTO estimates VALUES ('KG-GB', 2020, 100, NULL, NULL, 'a report', 'page 1', 3)")
+        assert db.execute(conn, "statements/estimates_held", frames={"rows": rows}) == [("KG-GB", 2020, "3")]
+        assert "rows" not in {name for (name,) in conn.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+
+
+def test_the_batch_list_has_the_columns_the_import_report_names():
+    from rightsmap.records.importing import report
+
+    assert _documented_columns("statements/batches") == report.BATCH_COLUMNS
+
+
+def test_migrations_are_the_files_numbered_one_to_the_schema_version():
+    from rightsmap.data import schema
+
+    numbers = sorted(int(p.name[:3]) for p in schema.MIGRATIONS_DIR.glob("*.sql"))
+    assert numbers == list(range(1, schema.SCHEMA_VERSION + 1))
+    with duckdb.connect() as conn:
+        assert schema.migrate(conn) == schema.SCHEMA_VERSION
+        tables = {name for (name,) in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert {"regions", "cases", "raids", "detentions", "reach", "events", "batches", "releases",
+            "estimates"} <= tables
+
+
+def test_a_missing_migration_file_is_named(tmp_path, monkeypatch):
+    from rightsmap.data import schema
+
+    monkeypatch.setattr(schema, "MIGRATIONS_DIR", tmp_path)
+    schema.migration.cache_clear()
+    try:
+        with duckdb.connect() as conn, pytest.raises(RuntimeError, match="001_\\*.sql for schema version 1"):
+            schema.migrate(conn)
+    finally:
+        schema.migration.cache_clear()
 
 
 def test_pages_never_touch_sql_or_the_database():

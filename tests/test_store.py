@@ -107,7 +107,7 @@ def test_writing_migrates_an_older_database(tmp_path):
     old = tmp_path / "v1.duckdb"
     with duckdb.connect(str(old)) as conn:
         conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
-        conn.execute(schema.MIGRATIONS[0])
+        conn.execute(schema.migration(1))
         conn.execute("INSERT INTO schema_version VALUES (1, now())")
         conn.execute("INSERT INTO meta VALUES ('dataset', 'imported')")
         conn.execute("INSERT INTO regions VALUES ('KG-GO', 'Osh City', 'город Ош', 'Ош шаары', 'city', 40.5, 72.8)")

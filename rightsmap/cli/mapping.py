@@ -103,7 +103,8 @@ def preview(raw: readers.RawTable, kind: str, matched: validate.Checked, rows: i
         return []
     cells = ", ".join(f"c{index}" for _name, index in found)
     lines = []
-    for number, *texts in raw.conn.execute(f"SELECT row, {cells} FROM raw ORDER BY row LIMIT {int(rows)}").fetchall():  # noqa: S608
+    shown = raw.conn.execute(f"SELECT row, {cells} FROM raw ORDER BY row LIMIT $rows", {"rows": int(rows)})  # noqa: S608
+    for number, *texts in shown.fetchall():
         parts = []
         for (name, _index), text in zip(found, texts, strict=True):
             column = columns[name]

@@ -1,29 +1,27 @@
-"""Open the database and run the named queries in queries/ with bound parameters."""
+"""Open the database and run the named queries in queries/ with bound parameters: reads with run(), on a
+cursor of their own; the statements of a write (queries/statements/) with execute(), on the connection."""
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 
-from rightsmap.data import schema
-from rightsmap.data import crypto
+from rightsmap.data import crypto, schema
 from rightsmap.data.crypto import CANNOT_OPEN, NOT_OURS, DatabaseError  # callers catch db.DatabaseError
 from rightsmap.domain import config
 from rightsmap.domain.vocab import N_
-
-
-
 
 # Observers, for the performance tests and bench/: each is called with the
 # file opened by connect(), or the name of the query run() is about to run.
 CONNECT_HOOKS: list[Callable[[Path], None]] = []
 QUERY_HOOKS: list[Callable[[str], None]] = []
+_T = TypeVar("_T")
 
 
 @functools.cache
@@ -101,6 +99,37 @@ def run(conn: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFra
     # A cursor per query lets Streamlit's threads share one connection.
     with conn.cursor() as cursor:
         return cursor.execute(sql, {k: params[k] for k in wanted}).df()
+
+
+def execute(conn: duckdb.DuckDBPyConnection, name: str, *, frames: Mapping[str, Any] | None = None,
+            **params: Any) -> list[tuple[Any, ...]]:
+    """Run the statement queries/NAME.sql (NAME such as statements/next_batch_id) on conn itself, inside
+    its transaction, with exactly the $params it binds; return its rows.
+
+    frames: pandas or Arrow tables the statement reads, registered under their names for it only."""
+    return _statement(conn, name, frames, params, duckdb.DuckDBPyConnection.fetchall)
+
+
+def execute_frame(conn: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """execute(), the rows as a DataFrame."""
+    return _statement(conn, name, None, params, duckdb.DuckDBPyConnection.df)
+
+
+def _statement(conn: duckdb.DuckDBPyConnection, name: str, frames: Mapping[str, Any] | None,
+               params: dict[str, Any], fetch: Callable[[duckdb.DuckDBPyConnection], _T]) -> _T:
+    sql = load_query(name)
+    wanted = query_params(name)
+    if wanted != params.keys():
+        raise KeyError(f"statement {name!r} binds {sorted(wanted)}, not {sorted(params)}")
+    for hook in QUERY_HOOKS:
+        hook(name)
+    for frame_name, frame in (frames or {}).items():
+        conn.register(frame_name, frame)
+    try:
+        return fetch(conn.execute(sql, params or None))
+    finally:
+        for frame_name in frames or {}:
+            conn.unregister(frame_name)
 
 
 @functools.cache

@@ -36,10 +36,10 @@ log = logging.getLogger(__name__)
 def record(conn, protected: pd.DataFrame, k: int) -> None:
     """Record a published table in `releases` (date, k, hash, counts) unless it is the last one again."""
     digest = table_sha256(protected)
-    last = conn.execute("SELECT table_sha256 FROM releases ORDER BY id DESC LIMIT 1").fetchall()
+    last = db.execute(conn, "statements/last_release")
     if not last or last[0][0] != digest:
-        conn.execute("INSERT INTO releases SELECT coalesce(max(id), 0) + 1, now()::TIMESTAMP, ?, ?, ?, ? FROM releases",
-                     [k, digest, len(protected), int((protected["status"] == layout.HIDDEN).sum())])
+        db.execute(conn, "statements/record_release", k=k, sha=digest, cells=len(protected),
+                   hidden=int((protected["status"] == layout.HIDDEN).sum()))
 
 
 def table_sha256(protected: pd.DataFrame) -> str:
@@ -52,8 +52,7 @@ def table_sha256(protected: pd.DataFrame) -> str:
 def withheld_before(conn, k: int) -> dict:
     """Per quarter (a date) and per year (an int), the cells the stored (last published) table withheld, if it
     was made with this k."""
-    exists = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'protected_cells'"
-                          ).fetchall()[0][0]
+    exists = db.execute(conn, "statements/has_protected_cells")[0][0]
     meta = db.run(conn, "dataset_meta")
     if not exists or dict(zip(meta["key"], meta["value"], strict=True)).get(protect.STORED_K) != str(k):
         return {}
@@ -197,6 +196,6 @@ def store(conn, k: int) -> None:
     protected = protect.protected_table(conn, k, keep)
     if keep:
         protected = hold(protect.db_table(conn), protect.exact_cells(conn), protected, k, keep)
-    conn.execute("CREATE OR REPLACE TABLE protected_cells AS SELECT * FROM protected")
-    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [protect.STORED_K, str(k)])
+    db.execute(conn, "statements/store_protected_cells", frames={"protected": protected})
+    db.execute(conn, "statements/set_meta", key=protect.STORED_K, value=str(k))
     record(conn, protected, k)

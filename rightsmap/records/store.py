@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from rightsmap.data import crypto, schema
+from rightsmap.data import crypto, db, schema
 from rightsmap.disclosure import releases
 from rightsmap.domain import config
 from rightsmap.domain.vocab import N_, REGIONS
@@ -192,5 +192,5 @@ def create_empty(path: Path | str | None = None) -> Path:
             "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(r.code, r.name_en, r.name_ru, r.name_ky, r.kind, r.label_lat, r.label_lon) for r in REGIONS],
         )
-        conn.execute("INSERT INTO meta VALUES ('dataset', 'imported')")
+        db.execute(conn, "statements/set_meta", key="dataset", value="imported")
     return target

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from rightsmap.data import crypto
+from rightsmap.data import crypto, db
 from rightsmap.domain import config
 from rightsmap.domain.vocab import N_
 from rightsmap.records import store
@@ -102,14 +102,13 @@ def prepare(kind: str, source: bytes | Path, mapping: columnmap.Mapping | None =
 
 def target_problems(conn: duckdb.DuckDBPyConnection, prepared: Prepared) -> list[str]:
     """Why this database cannot take this file; empty when it can."""
-    tables = {t for (t,) in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    tables = {t for (t,) in db.execute(conn, "statements/table_names")}
     if "meta" in tables:
-        dataset = conn.execute("SELECT value FROM meta WHERE key = 'dataset'").fetchall()
+        dataset = db.execute(conn, "statements/dataset_kind")
         if dataset and dataset[0][0] == "sample":
             return [SAMPLE_REFUSED]
     if "batches" in tables:
-        earlier = conn.execute("SELECT id, imported_at FROM batches WHERE file_sha256 = ?",
-                               [prepared.file_sha256]).fetchall()
+        earlier = db.execute(conn, "statements/batch_of_file", sha=prepared.file_sha256)
         if earlier:
             batch, when = earlier[0]
             return [N_("this file was already imported, as batch {batch} on {when}; undo that batch first to "
@@ -121,8 +120,7 @@ def target_problems(conn: duckdb.DuckDBPyConnection, prepared: Prepared) -> list
 
 def _estimates_held(conn: duckdb.DuckDBPyConnection, rows: pa.Table) -> list[str]:
     """One estimate per region and year: a second one would leave a rate's denominator in doubt."""
-    held = conn.execute("SELECT e.region, e.year, coalesce(e.batch_id::VARCHAR, '-') FROM estimates AS e "
-                        "JOIN rows AS r USING (region, year) ORDER BY ALL").fetchall()
+    held = db.execute(conn, "statements/estimates_held", frames={"rows": rows})
     return [N_("the database already has an estimate for {region} in {year} (batch {batch}); undo that batch "
                "first to replace it").format(region=region, year=year, batch=batch) for region, year, batch in held]
 
@@ -135,21 +133,16 @@ def commit(path: Path | str | None, prepared: Prepared, *, by: str | None = None
         problems = target_problems(conn, prepared)
         if problems:
             raise Refused("; ".join(problems))
-        batch = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM batches").fetchall()[0][0]
+        batch = db.execute(conn, "statements/next_batch_id")[0][0]
         counts = {}
         for table, rows in prepared.tables.items():
             columns = ", ".join(rows.column_names)
             conn.execute(f"INSERT INTO {_table(table)} ({columns}, batch_id) SELECT *, $batch FROM rows",  # noqa: S608
                          {"batch": batch})
             counts[table] = rows.num_rows
-        conn.execute(
-            "INSERT INTO batches (id, imported_at, kind, file_sha256, rows, cases_rows, detentions_rows, raids_rows, "
-            "reach_rows, events_rows, estimates_rows, imported_by) VALUES ($id, $at, $kind, $sha, $rows, $cases, "
-            "$detentions, $raids, $reach, $events, $estimates, $by)",
-            {"id": batch, "at": dt.datetime.now().replace(microsecond=0), "kind": prepared.kind,
-             "sha": prepared.file_sha256, "rows": prepared.rows, "by": by or default_user(),
-             **{t: counts.get(t, 0) for t in aggregate.TABLES}},
-        )
+        db.execute(conn, "statements/record_batch", id=batch, at=dt.datetime.now().replace(microsecond=0),
+                   kind=prepared.kind, sha=prepared.file_sha256, rows=prepared.rows, by=by or default_user(),
+                   **{t: counts.get(t, 0) for t in aggregate.TABLES})
     log.info("imported batch %d (%s, %d rows)", batch, prepared.kind, prepared.rows)
     return batch
 

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from rightsmap.data import crypto
+from rightsmap.data import crypto, db
 from rightsmap.domain import config
 from rightsmap.domain.vocab import N_
 from rightsmap.records import store
@@ -59,11 +59,10 @@ BATCH_COLUMNS = ["id", "imported_at", "kind", "rows", "cases_rows", "detentions_
 
 def batches(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every import batch, newest first (empty when the database has never taken an import)."""
-    tables = {t for (t,) in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if "batches" not in tables:
-        return pd.DataFrame(columns=BATCH_COLUMNS)
     with conn.cursor() as cursor:
-        return cursor.execute(f"SELECT {', '.join(BATCH_COLUMNS)} FROM batches ORDER BY id DESC").df()  # noqa: S608
+        if "batches" not in {t for (t,) in db.execute(cursor, "statements/table_names")}:
+            return pd.DataFrame(columns=BATCH_COLUMNS)
+        return db.execute_frame(cursor, "statements/batches")
 
 
 def list_batches(path: Path | str | None = None) -> pd.DataFrame:
@@ -77,11 +76,11 @@ def list_batches(path: Path | str | None = None) -> pd.DataFrame:
 def undo(path: Path | str | None, batch_id: int) -> dict[str, int]:
     """Remove exactly one batch's rows, atomically; return the rows removed per table."""
     with store.writable(path) as conn:
-        if not conn.execute("SELECT count(*) FROM batches WHERE id = ?", [batch_id]).fetchall()[0][0]:
+        if not db.execute(conn, "statements/batch_exists", batch=batch_id)[0][0]:
             raise store.StoreError(N_("no batch {batch} in this database; see `python -m rightsmap batches list`")
                                    .format(batch=batch_id))
         removed = {}
         for table in aggregate.TABLES:
             removed[table] = conn.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id]).fetchall()[0][0]  # noqa: S608
-        conn.execute("DELETE FROM batches WHERE id = ?", [batch_id])
+        db.execute(conn, "statements/forget_batch", batch=batch_id)
     return removed

@@ -145,7 +145,8 @@ def check(raw: RawTable, kind: str, *, today: dt.date | None = None) -> Checked:
     parts += _title_rules(conn, kind, result.found)
     conn.execute(f"CREATE OR REPLACE TABLE errors AS {' UNION ALL '.join(parts)}")
     result.errors_total = conn.execute("SELECT count(*) FROM errors").fetchall()[0][0]
-    listed = conn.execute(f"SELECT row, ord, reason FROM errors ORDER BY row, ord LIMIT {MAX_LISTED_ERRORS}").fetchall()  # noqa: S608
+    listed = conn.execute("SELECT row, ord, reason FROM errors ORDER BY row, ord LIMIT $most",
+                          {"most": MAX_LISTED_ERRORS}).fetchall()
     result.errors = [{"row": int(row), "column": _column_label(raw, ord_), "reason": reason}
                      for row, ord_, reason in listed]
     if not result.errors_total:
@@ -238,9 +239,9 @@ def _warnings(conn, kind: str) -> list[str]:
     if not (config.FIRST_MONTH or config.LAST_MONTH):
         return []
     first, last = (config.FIRST_MONTH or "0001-01") + "-01", (config.LAST_MONTH or "9999-12") + "-01"
-    outside = conn.execute(
-        f"SELECT count(*) FROM checked WHERE date_trunc('month', {when}) NOT BETWEEN DATE '{first}' AND DATE '{last}'"  # noqa: S608
-    ).fetchall()[0][0]
+    outside = conn.execute(  # when is one of two column names, never input
+        f"SELECT count(*) FROM checked WHERE date_trunc('month', {when}) NOT BETWEEN $first::DATE AND $last::DATE",  # noqa: S608
+        {"first": first, "last": last}).fetchall()[0][0]
     if not outside:
         return []
     return [N_("{count} rows fall outside {first} to {last}, the period set by RIGHTSMAP_FIRST_MONTH and "
