@@ -53,14 +53,14 @@ def test_the_warm_up_silences_its_own_context_warnings_before_it_imports(monkeyp
     monkeypatch.setattr(logger, "filters", [])
     filtered_at_preload = []
 
-    def preload(modules=serve.PRELOAD):
+    def preload(modules=preloads.PRELOAD):
         filtered_at_preload.append((modules, [type(f) for f in logger.filters]))
         return []
 
     monkeypatch.setattr(serve, "preload", preload)
     serve.warm()
     # Only the public view's imports: the staff pages' (Altair) would slow the first page down.
-    assert filtered_at_preload == [(serve.PRELOAD, [serve._NotFromWarmUp])]
+    assert filtered_at_preload == [(preloads.PRELOAD, [serve._NotFromWarmUp])]
     record = logging.LogRecord(serve.CONTEXT_LOGGER, logging.WARNING, __file__, 1, "missing ScriptRunContext", None,
                                None)
     record.threadName = serve.WARM_UP_THREAD
@@ -70,22 +70,23 @@ def test_the_warm_up_silences_its_own_context_warnings_before_it_imports(monkeyp
 
 
 def test_a_background_preload_runs_once_per_process_and_survives_a_failing_import(monkeypatch):
-    monkeypatch.setattr(serve, "_started", set())
+    monkeypatch.setattr(preloads, "_started", set())
     done = threading.Event()
     imported = []
+    real_preload = preloads.preload
 
     def preload(modules):
-        imported.append(threading.current_thread().name)
+        failed = real_preload(modules)
+        imported.append((threading.current_thread().name, failed))
         done.set()
-        return preloads.__dict__["_real_preload"](modules)
+        return failed
 
-    monkeypatch.setitem(preloads.__dict__, "_real_preload", preloads.preload)
-    monkeypatch.setattr(serve, "preload", preload)
+    monkeypatch.setattr(preloads, "preload", preload)
     modules = ("colorsys", "rightsmap_no_such_module")
     assert preloads.preload_in_background(modules) is True
     assert done.wait(30)
     assert preloads.preload_in_background(modules) is False  # already started: no second thread
-    assert imported == ["rightsmap-preload"]
+    assert imported == [("rightsmap-preload", ["rightsmap_no_such_module"])]
 
 
 def test_the_staff_login_form_starts_the_staff_imports(monkeypatch, sample_db):
@@ -93,7 +94,7 @@ def test_the_staff_login_form_starts_the_staff_imports(monkeypatch, sample_db):
 
     started = []
     monkeypatch.setenv("RIGHTSMAP_DB", str(sample_db))
-    monkeypatch.setattr(serve, "preload_in_background", lambda modules: started.append(modules) or True)
+    monkeypatch.setattr(preloads, "preload_in_background", lambda modules: started.append(modules) or True)
     at = open_dashboard(staff_view=False, query={"lang": "en"})
     assert started == []  # the public view does not need them
     switch_to_address(at, "overview").run()
@@ -102,7 +103,7 @@ def test_the_staff_login_form_starts_the_staff_imports(monkeypatch, sample_db):
 
 
 def test_a_module_that_fails_to_import_is_reported_not_raised():
-    assert serve.preload(("json", "rightsmap_no_such_module")) == ["rightsmap_no_such_module"]
+    assert preloads.preload(("json", "rightsmap_no_such_module")) == ["rightsmap_no_such_module"]
 
 
 def test_the_public_page_imports_no_matplotlib():
