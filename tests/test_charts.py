@@ -93,3 +93,35 @@ def test_localized_charts_carry_the_language_number_format():
     locale = charts.localized(base, translator("ru")).to_dict()["config"]["locale"]
     assert locale["number"]["decimal"] == "," and locale["number"]["thousands"] == "\xa0"
     assert locale["time"]["months"][4] == "май"
+
+
+def test_finished_spec_is_what_altairs_own_settings_give_and_valid():
+    """spec() writes autosize and the locale into the finished dict: the same spec Altair's properties() and
+    configure() would give, and valid against Vega-Lite's schema, for each builder with and without events."""
+    import altair as alt
+    month = pd.DataFrame({"period": [dt.date(2017, 1, 1), dt.date(2017, 2, 1)], "region": ["all", "all"],
+                          "cases": [3, 1]})
+    reach = pd.DataFrame({"quarter": [dt.date(2017, 4, 1)], "region": ["all"], "planned": [100], "reached": [39],
+                          "coverage_pct": [39.0]})
+    events = pd.DataFrame({"event_date": [dt.date(2017, 2, 1)], "region": [None], "title": ["Raids end"]})
+    cases = [("lines", (("value", "cases"), ("value_title", "Cases"), ("grain", "month")), month),
+             ("planned_vs_reached", (), reach),
+             ("coverage_line", (), reach),
+             ("breakdown", (("counts", (("police", 5), ("pimp", 9))), ("labels", tuple(PERPETRATORS.items())),
+                            ("title", "By perpetrator")), None)]
+    for lang in ("ru", "ky", "en"):
+        translate = translator(lang)
+        for kind, options, frame in cases:
+            for with_events, height in ((None, None), (events, 220)):
+                if kind == "breakdown" and with_events is not None:
+                    continue
+                got = charts.spec(kind, lang, options, frame, with_events, height)
+                kwargs = {name: dict(value) if charts._is_pairs(value) else value for name, value in options}
+                figure = (charts.BUILDERS[kind](frame, translate=translate, **kwargs) if frame is not None
+                          else charts.BUILDERS[kind](translate=translate, **kwargs))
+                if height is not None:
+                    figure = figure.properties(height=height)
+                if with_events is not None:
+                    figure = charts.with_events(figure, with_events, translate=translate)
+                figure = figure.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+                assert got == charts.localized(figure, translate).to_dict(validate=True), (kind, lang)
